@@ -1,0 +1,218 @@
+/* graph.h - the computational graph: nodes, names, forward and backward.
+ *
+ * Worked example (the book's figure 5-2 / 5-5):
+ *
+ *     Graph g;
+ *     graph_init(&g);
+ *     GraphMark m = graph_mark(&g);               // statement: apple = 100
+ *     NodeId c = graph_add_const(&g, 100);
+ *     graph_define(&g, "apple", 5, c, m, &err);   // no names used: a leaf
+ *     ... likewise apple_price = apple * 2, price = apple_price * 1.1
+ *     graph_backward(&g, price, 1.0);
+ *     graph_grad(&g, apple)                       // 2.2
+ *     graph_free(&g);
+ *
+ * Nodes live in one growable array and refer to their inputs by index
+ * (NodeId). Every node's value is computed when the node is added, and kept
+ * current: redefining a name updates exactly the nodes downstream of it.
+ * Nothing here recurses over the graph, so million-node chains are fine.
+ *
+ * A statement is built between graph_mark() and either graph_define() (which
+ * commits it under a name) or graph_rollback() (which removes every node the
+ * statement added), so a failing statement leaves the graph unchanged.
+ *
+ * Readers (printers, renderers) walk nodes with graph_count(), graph_node(),
+ * graph_value() and graph_grad(); none of those change anything.
+ */
+#ifndef BP_GRAPH_H
+#define BP_GRAPH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ops.h"
+#include "strbuf.h"
+#include "value.h"
+
+typedef int32_t NodeId;
+enum { NODE_NONE = -1 };
+
+enum {
+    NODE_DEAD = 1 << 0,  /* replaced or deleted: skipped by every walk */
+    NODE_DIRTY = 1 << 1, /* scratch mark used while propagating a change */
+};
+
+typedef struct {
+    uint8_t op;     /* Op */
+    uint8_t flags;  /* NODE_* */
+    uint16_t shape; /* index into the graph's shape table; 0 is the scalar shape */
+    NodeId in[BP_MAX_INPUTS]; /* the first op_info(op)->arity entries are used */
+    int32_t name;             /* index into the name table, or -1 if unnamed */
+    uint32_t off;             /* first element of the value (and gradient) storage */
+} Node;
+
+typedef struct {
+    uint32_t str; /* offset of the NUL-terminated name in the string pool */
+    uint32_t len; /* in bytes */
+    NodeId node;  /* NODE_NONE once deleted */
+    uint32_t seq; /* definition counter when it was last (re)defined */
+} Name;
+
+typedef struct {
+    Node *nodes;
+    int32_t count, cap;
+    double *values, *grads; /* element storage, indexed by Node.off */
+    uint32_t vcount, vcap;
+    Shape *shapes; /* shapes[0] is the scalar shape */
+    int32_t shape_count;
+
+    Name *names; /* in order of first definition */
+    int32_t name_count, name_cap;
+    char *strings; /* NUL-terminated names, back to back */
+    uint32_t str_len, str_cap;
+    int32_t *name_slots; /* open-addressing hash: name index or -1 */
+    uint32_t slot_cap;   /* a power of two */
+    uint32_t seq;
+
+    /* Cached topological order of the live nodes and each node's position
+     * in it, so a change recomputes only what lies downstream. */
+    NodeId *topo;
+    int32_t *topo_pos;
+    int32_t topo_len, topo_covers; /* topo_covers: nodes [0, covers) are in it */
+    bool topo_valid;
+
+    /* The last backward pass: gradients are valid for grad_order's nodes. */
+    NodeId grad_target;
+    NodeId *grad_order; /* the target's ancestors, inputs before users */
+    int32_t grad_order_len;
+    bool grads_valid;
+
+    int64_t recomputed; /* how many nodes change propagation recomputed: for tests */
+} Graph;
+
+/* Where a statement started; see graph_rollback(). */
+typedef struct {
+    int32_t count;
+    uint32_t vcount;
+} GraphMark;
+
+typedef enum {
+    GRAPH_OK,
+    GRAPH_NO_MEMORY,
+    GRAPH_CYCLE,        /* the definition would make a node depend on itself */
+    GRAPH_HAS_USERS,    /* graph_delete of a node others depend on */
+    GRAPH_NOT_A_NAME,   /* graph_delete of an unknown name */
+    GRAPH_TOO_MANY,     /* more nodes or names than a NodeId can count */
+} GraphStatus;
+
+/* Why a graph call failed: status and a message for the user. */
+typedef struct {
+    GraphStatus status;
+    char message[512];
+} GraphError;
+
+/* An empty graph. Owns nothing until nodes are added; free with graph_free. */
+void graph_init(Graph *g);
+/* Releases everything the graph owns and leaves it empty (initialised). */
+void graph_free(Graph *g);
+
+/* --- building a statement ------------------------------------------------ */
+
+GraphMark graph_mark(const Graph *g);
+/* Removes every node added since `m` (names are untouched: they are only
+ * bound by graph_define, which is the last step of a statement). */
+void graph_rollback(Graph *g, GraphMark m);
+
+/* Adds a constant / an op node and computes its value. The op's inputs must
+ * exist. Returns the new node, or NODE_NONE if memory ran out. */
+NodeId graph_add_const(Graph *g, double value);
+NodeId graph_add_op(Graph *g, Op op, const NodeId *inputs);
+
+/* Commits the statement `name = <root>` whose nodes were added since `m`.
+ *   - root uses no named node: `name` becomes a leaf holding root's value
+ *     (the statement's nodes are removed);
+ *   - otherwise `name` labels the node computing root.
+ * If `name` already exists, its node is changed in place, so everything that
+ * used it now uses the new definition, and all of its dependents are
+ * recomputed. On failure (a cycle, no memory) the statement's nodes are
+ * removed, nothing else changes, and err says why. Returns the named node
+ * or NODE_NONE. */
+NodeId graph_define(Graph *g, const char *name, int len, NodeId root, GraphMark m,
+                    GraphError *err);
+
+/* Deletes `name`. Refused (GRAPH_HAS_USERS, listing them) while other names
+ * depend on it. */
+bool graph_delete(Graph *g, const char *name, int len, GraphError *err);
+
+/* --- reading ------------------------------------------------------------- */
+
+static inline int32_t graph_count(const Graph *g) {
+    return g->count;
+}
+static inline const Node *graph_node(const Graph *g, NodeId id) {
+    return &g->nodes[id];
+}
+static inline bool graph_is_live(const Graph *g, NodeId id) {
+    return !(g->nodes[id].flags & NODE_DEAD);
+}
+/* The node's value as a view into graph storage. */
+Value graph_value(const Graph *g, NodeId id);
+/* The first (for a scalar: the only) element of the node's value. */
+static inline double graph_scalar(const Graph *g, NodeId id) {
+    return g->values[g->nodes[id].off];
+}
+
+/* The node bound to `name` (len bytes), or NODE_NONE. */
+NodeId graph_lookup(const Graph *g, const char *name, int len);
+/* The node's name, or NULL if it has none. */
+const char *graph_name_of(const Graph *g, NodeId id);
+/* A leaf is a named input; derived nodes compute from other nodes. */
+static inline bool graph_is_leaf(const Graph *g, NodeId id) {
+    return g->nodes[id].op == OP_LEAF;
+}
+
+/* Appends the expression that defines node `id` to out, in the language's
+ * syntax: named inputs by name, unnamed ones spelled out, constants at full
+ * precision (`apple_price * tax`). A leaf's definition is its value. */
+void graph_expr_text(const Graph *g, NodeId id, StrBuf *out);
+
+/* Lists, in definition order, the named nodes that use `id` directly (through
+ * unnamed nodes only). Returns the count; ids receives at most max. */
+int32_t graph_named_users(const Graph *g, NodeId id, NodeId *ids, int32_t max);
+
+/* --- forward and backward ------------------------------------------------- */
+
+/* Every live node, inputs before users. Owned by the graph; valid until the
+ * graph next changes. Sets *len; returns NULL if memory ran out. */
+const NodeId *graph_order(Graph *g, int32_t *len);
+
+/* Sets a leaf's value and recomputes everything downstream. */
+bool graph_set_leaf(Graph *g, NodeId leaf, double value);
+
+/* The nodes `target` depends on (itself included), inputs before users.
+ * Owned by the graph; valid until the graph next changes. Sets *len.
+ * Returns NULL if memory ran out. */
+const NodeId *graph_ancestors(Graph *g, NodeId target, int32_t *len);
+
+/* The backward pass: gradient of `target` (seeded with `seed`, the book's
+ * dout) with respect to every node it depends on. Returns false if memory
+ * ran out. Run step by step with graph_backward_begin + graph_backward_node,
+ * which is how :trace narrates it. */
+bool graph_backward(Graph *g, NodeId target, double seed);
+/* Zeroes every gradient and seeds the target. Sets
+ * order and len to the ancestors (walk them from the end). */
+bool graph_backward_begin(Graph *g, NodeId target, double seed, const NodeId **order,
+                          int32_t *len);
+/* One backward step: passes node's gradient to its inputs (+=). If flows is
+ * not NULL it receives what flowed to each input (arity entries). */
+void graph_backward_node(Graph *g, NodeId node, double *flows);
+/* ∂target/∂node from the last backward pass; 0 for nodes target does not
+ * depend on. */
+double graph_grad(const Graph *g, NodeId node);
+
+/* Central-difference estimate of ∂target/∂leaf: (f(x+h) − f(x−h)) / 2h with
+ * h scaled to the leaf's magnitude, as the book's numerical_gradient. Values
+ * are restored afterwards. Returns false if memory ran out. */
+bool graph_numeric_grad(Graph *g, NodeId target, NodeId leaf, double *out);
+
+#endif

@@ -1,0 +1,22 @@
+/* internal.h - helpers shared by the graph module's files; not for users. */
+#ifndef BP_GRAPH_INTERNAL_H
+#define BP_GRAPH_INTERNAL_H
+
+#include "graph.h"
+
+/* Grows *items (of *cap elements of item_size bytes) to hold at least
+ * `need`, doubling. Returns false, leaving *items as it was, on failure. */
+bool graph_grow(void **items, int64_t *cap, size_t item_size, int64_t need);
+
+/* Invalidates cached gradients, and the topological order too when the
+ * graph's structure (not just a value) changed. */
+void graph_changed(Graph *g, bool structure);
+
+/* Recomputes node id's value from its inputs (no-op for leaves, constants). */
+void graph_compute(Graph *g, NodeId id);
+
+/* Recomputes `id` and every live node downstream of it. Returns false if
+ * memory for the topological order ran out. */
+bool graph_propagate(Graph *g, NodeId id);
+
+#endif

@@ -1,0 +1,89 @@
+/* print.c - writing a node's definition back as source text.
+ *
+ * The text must parse back to the same tree (that is what :save relies on),
+ * so parentheses follow the parser's precedence and associativity exactly,
+ * and constants are written at full round-trip precision. The walk uses an
+ * explicit stack: `a+a+a+...` from one long line is a deep left spine.
+ */
+#include <stdlib.h>
+
+#include "format.h"
+#include "internal.h"
+
+/* How tightly a node's text binds when it appears as an operand. */
+static Precedence operand_prec(const Graph *g, NodeId id) {
+    const Node *n = &g->nodes[id];
+    if (n->name >= 0) return PREC_PRIMARY;
+    if (n->op == OP_CONST && graph_scalar(g, id) < 0) return PREC_UNARY; /* -3 */
+    return op_info(n->op)->prec;
+}
+
+/* Must operand `child` of `parent`, at position `i`, be parenthesised? */
+static bool needs_parens(const Graph *g, const Node *parent, int i, NodeId child) {
+    Precedence p = op_info(parent->op)->prec, c = operand_prec(g, child);
+    switch (op_info(parent->op)->syntax) {
+    case SYN_INFIX:
+        /* Left-associative ops keep a right operand of equal precedence in
+         * parentheses (a - (b - c)); `**` is right-associative, so it is the
+         * other way round. */
+        if (parent->op == OP_POW) return i == 0 ? c <= p : c < p;
+        return i == 0 ? c < p : c <= p;
+    case SYN_PREFIX: return c <= p; /* -(-x), not --x */
+    default: return false;
+    }
+}
+
+typedef struct {
+    NodeId id;
+    int8_t step;   /* how many operands have been written */
+    bool parens;   /* wrap this node's text in ( ) */
+    bool top;      /* the node being defined: spell out even if named */
+} Frame;
+
+/* A name, or a number: a leaf being defined is written as its value. */
+static void write_atom(const Graph *g, NodeId id, bool top, StrBuf *out) {
+    const char *name = graph_name_of(g, id);
+    if (name && !top) {
+        sb_puts(out, name);
+        return;
+    }
+    char num[FMT_NUMBER_SIZE];
+    sb_puts(out, fmt_number(num, sizeof num, graph_scalar(g, id), FMT_ROUND_TRIP));
+}
+
+void graph_expr_text(const Graph *g, NodeId id, StrBuf *out) {
+    Frame *stack = malloc(((size_t)g->count + 1) * sizeof *stack);
+    if (!stack) {
+        out->failed = true;
+        return;
+    }
+    int32_t sp = 0;
+    stack[sp++] = (Frame){id, 0, false, true};
+    while (sp > 0) {
+        Frame *f = &stack[sp - 1];
+        const Node *n = &g->nodes[f->id];
+        const OpInfo *info = op_info(n->op);
+        if ((!f->top && n->name >= 0) || info->arity == 0) {
+            write_atom(g, f->id, f->top, out);
+            sp--;
+            continue;
+        }
+        if (f->step == 0 && f->parens) sb_puts(out, "(");
+        if (f->step == info->arity) {
+            if (info->syntax == SYN_CALL) sb_puts(out, ")");
+            if (f->parens) sb_puts(out, ")");
+            sp--;
+            continue;
+        }
+        int i = f->step++;
+        if (info->syntax == SYN_INFIX && i == 1) {
+            if (n->op == OP_POW) sb_puts(out, info->spelling); /* (x + y)**2, as the book */
+            else sb_printf(out, " %s ", info->spelling);
+        }
+        if (info->syntax == SYN_PREFIX) sb_puts(out, info->spelling);
+        if (info->syntax == SYN_CALL) sb_printf(out, "%s(", info->spelling);
+        NodeId child = n->in[i];
+        stack[sp++] = (Frame){child, 0, needs_parens(g, n, i, child), false};
+    }
+    free(stack);
+}

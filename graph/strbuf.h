@@ -1,0 +1,31 @@
+/* strbuf.h - a growable, always NUL-terminated string.
+ *
+ * Used to build expression text and messages without fixed-size buffers.
+ * On allocation failure the buffer stops growing and sets `failed`; callers
+ * check it once at the end instead of after every append.
+ */
+#ifndef BP_STRBUF_H
+#define BP_STRBUF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct {
+    char *data; /* NUL-terminated; "" when empty, never NULL after sb_init */
+    size_t len;
+    size_t cap;
+    bool failed; /* an allocation failed: the text is truncated */
+} StrBuf;
+
+/* An empty buffer. Owns no memory until the first append. */
+void sb_init(StrBuf *sb);
+/* Releases the buffer's memory and leaves it empty. */
+void sb_free(StrBuf *sb);
+/* Empties the buffer, keeping its memory. */
+void sb_clear(StrBuf *sb);
+void sb_append(StrBuf *sb, const char *s, size_t n);
+void sb_puts(StrBuf *sb, const char *s);
+/* printf-style append. */
+void sb_printf(StrBuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

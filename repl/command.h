@@ -1,0 +1,50 @@
+/* command.h - what command handlers share (private to repl/). */
+#ifndef BP_COMMAND_H
+#define BP_COMMAND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "lexer.h"
+#include "session.h"
+
+/* One command invocation: `text[offset..end)` is its argument text. */
+typedef struct {
+    Session *s;
+    const char *file;
+    int line;
+    const char *text; /* the whole source line */
+    size_t len;       /* of the whole line */
+    size_t offset;    /* where the arguments start */
+    size_t end;       /* where they end */
+    Lexer lexer;      /* over the arguments */
+    SourcePos pos;    /* of the command word, for errors about the command */
+} Command;
+
+/* Reports an error about the command as a whole / at token t. Return false
+ * so handlers can `return cmd_error(...)`. */
+bool cmd_error(Command *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+bool cmd_error_at(Command *c, const Token *t, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Reads the next argument as a defined name: ARG_NAME with *id and *t set,
+ * ARG_END when no arguments are left, or ARG_ERROR (already reported). */
+typedef enum { ARG_NAME, ARG_END, ARG_ERROR } ArgResult;
+ArgResult cmd_next_name(Command *c, NodeId *id, Token *t);
+
+/* True if no arguments are left; else reports the first extra one. */
+bool cmd_no_more_args(Command *c);
+
+/* The node gradients are taken of, or an error saying how to get one. */
+bool cmd_target(Command *c, NodeId *target);
+
+/* A display label for any node: its name, else its expression if short,
+ * else #id. Writes into sb (cleared first). */
+void cmd_label(const Graph *g, NodeId id, StrBuf *sb);
+
+bool cmd_vars(Command *c);
+bool cmd_graph(Command *c);
+bool cmd_trace(Command *c);
+bool cmd_check(Command *c);
+
+#endif

@@ -1,0 +1,481 @@
+/* commands.c - the command table, dispatch, and the commands that change
+ * the session. The commands that explain the graph are in inspect.c. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../graph/format.h"
+#include "command.h"
+#include "output.h"
+#include "suggest.h"
+
+enum { MAX_LOAD_DEPTH = 16 };
+
+static SourcePos token_pos(const Command *c, const Token *t) {
+    return (SourcePos){t->line, t->col, (int)(t->start - c->text), t->length > 0 ? t->length : 1};
+}
+
+static bool report(Command *c, SourcePos pos, const char *fmt, va_list ap) {
+    char message[1024];
+    vsnprintf(message, sizeof message, fmt, ap);
+    session_error(c->s, c->file, c->text, c->len, pos, message);
+    return false;
+}
+
+bool cmd_error(Command *c, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    report(c, c->pos, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+bool cmd_error_at(Command *c, const Token *t, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    report(c, token_pos(c, t), fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+ArgResult cmd_next_name(Command *c, NodeId *id, Token *t) {
+    *id = NODE_NONE;
+    *t = lexer_next(&c->lexer);
+    if (t->type == TOK_EOF) return ARG_END;
+    if (t->type != TOK_NAME) {
+        cmd_error_at(c, t, "expected a name, found %s", token_type_name(t->type));
+        return ARG_ERROR;
+    }
+    *id = graph_lookup(&c->s->graph, t->start, t->length);
+    if (*id == NODE_NONE) {
+        char hint[128];
+        suggest_hint(&c->s->graph, t->start, t->length, false, hint, sizeof hint);
+        cmd_error_at(c, t, "undefined name '%.*s'%s", t->length, t->start, hint);
+        return ARG_ERROR;
+    }
+    return ARG_NAME;
+}
+
+bool cmd_target(Command *c, NodeId *target) {
+    *target = session_target(c->s);
+    if (*target != NODE_NONE) return true;
+    return cmd_error(c, "no target: define a value computed from others (price = apple * 2) "
+                        "or choose one with :target NAME");
+}
+
+void cmd_label(const Graph *g, NodeId id, StrBuf *sb) {
+    sb_clear(sb);
+    const char *name = graph_name_of(g, id);
+    if (name) {
+        sb_puts(sb, name);
+        return;
+    }
+    graph_expr_text(g, id, sb);
+    if (sb->len > 32 || sb->failed) {
+        sb_clear(sb);
+        sb_printf(sb, "#%d", id);
+    } else if (op_info((Op)graph_node(g, id)->op)->syntax == SYN_INFIX) {
+        StrBuf paren;
+        sb_init(&paren);
+        sb_printf(&paren, "(%s)", sb->data);
+        sb_clear(sb);
+        sb_puts(sb, paren.data);
+        sb_free(&paren);
+    }
+}
+
+/* Anything left in the arguments is an error. */
+bool cmd_no_more_args(Command *c) {
+    Token t = lexer_next(&c->lexer);
+    if (t.type == TOK_EOF) return true;
+    return cmd_error_at(c, &t, "unexpected %s: this command takes no more arguments",
+                        token_type_name(t.type));
+}
+
+/* The argument text with surrounding spaces trimmed. */
+static void raw_args(const Command *c, const char **start, size_t *len) {
+    size_t b = c->offset, e = c->end;
+    while (b < e && (c->text[b] == ' ' || c->text[b] == '\t')) b++;
+    while (e > b && (c->text[e - 1] == ' ' || c->text[e - 1] == '\t' || c->text[e - 1] == '\r'))
+        e--;
+    *start = c->text + b;
+    *len = e - b;
+}
+
+/* --- :grad ----------------------------------------------------------------- */
+
+static void print_grad(Session *s, const char *of, const char *wrt, double v) {
+    char num[FMT_NUMBER_SIZE];
+    if (s->json) {
+        json_begin(s->out, "grad");
+        json_str(s->out, "of", of);
+        json_str(s->out, "wrt", wrt);
+        json_num(s->out, "value", v);
+        json_end(s->out);
+    } else {
+        fprintf(s->out, "∂%s/∂%s = %s\n", of, wrt, session_num(s, v, num));
+    }
+}
+
+/* :grad [NAME...]  gradients of the target; default: every leaf it uses */
+static bool cmd_grad(Command *c) {
+    Graph *g = &c->s->graph;
+    NodeId target;
+    if (!cmd_target(c, &target)) return false;
+    NodeId *wrt = malloc(((size_t)g->name_count + 1) * sizeof *wrt);
+    if (!wrt) return cmd_error(c, "out of memory");
+    int32_t n = 0;
+    NodeId id;
+    Token t;
+    ArgResult r;
+    while ((r = cmd_next_name(c, &id, &t)) == ARG_NAME && n < g->name_count) wrt[n++] = id;
+    if (r == ARG_ERROR || !graph_backward(g, target, c->s->seed)) {
+        free(wrt);
+        return r == ARG_ERROR ? false : cmd_error(c, "out of memory");
+    }
+    if (n == 0) {
+        /* Leaves the target depends on, in definition order. */
+        int32_t len;
+        const NodeId *order = graph_ancestors(g, target, &len);
+        uint8_t *used = calloc((size_t)g->count + 1, 1);
+        if (!order || !used) {
+            free(used);
+            free(wrt);
+            return cmd_error(c, "out of memory");
+        }
+        for (int32_t i = 0; i < len; i++) used[order[i]] = 1;
+        for (int32_t k = 0; k < g->name_count; k++) {
+            NodeId node = g->names[k].node;
+            if (node != NODE_NONE && used[node] && graph_is_leaf(g, node)) wrt[n++] = node;
+        }
+        free(used);
+    }
+    for (int32_t i = 0; i < n; i++)
+        print_grad(c->s, graph_name_of(g, target), graph_name_of(g, wrt[i]), graph_grad(g, wrt[i]));
+    if (n == 0 && !c->s->json) fprintf(c->s->out, "(%s depends on no leaves)\n", graph_name_of(g, target));
+    free(wrt);
+    return true;
+}
+
+/* --- settings --------------------------------------------------------------- */
+
+static void print_setting(Session *s, const char *kind, const char *name, const double *value) {
+    char num[FMT_NUMBER_SIZE];
+    if (s->json) {
+        json_begin(s->out, kind);
+        if (name) json_str(s->out, "name", name);
+        if (value) json_num(s->out, "value", *value);
+        json_end(s->out);
+    } else if (name) {
+        fprintf(s->out, "%s: %s\n", kind, name);
+    } else {
+        fprintf(s->out, "%s = %s\n", kind, session_num(s, *value, num));
+    }
+}
+
+/* :target [NAME]  show or choose the node gradients are taken of */
+static bool cmd_target_set(Command *c) {
+    NodeId id;
+    Token t;
+    ArgResult r = cmd_next_name(c, &id, &t);
+    if (r == ARG_ERROR || (r == ARG_NAME && !cmd_no_more_args(c))) return false;
+    if (r == ARG_NAME) c->s->target = id;
+    NodeId target;
+    if (!cmd_target(c, &target)) return false;
+    print_setting(c->s, "target", graph_name_of(&c->s->graph, target), NULL);
+    return true;
+}
+
+/* :seed [VALUE]  show or set the upstream gradient fed into the target */
+static bool cmd_seed(Command *c) {
+    Session *s = c->s;
+    Parser p;
+    parser_init(&p, &s->graph, c->text, c->end, c->offset, c->line);
+    if (!parser_at_end(&p)) {
+        Statement st;
+        if (!parser_expression(&p, &st)) {
+            session_error(s, c->file, c->text, c->len, p.error.pos, p.error.message);
+            return false;
+        }
+        s->seed = graph_scalar(&s->graph, st.root);
+        graph_rollback(&s->graph, st.mark);
+    }
+    print_setting(s, "seed", NULL, &s->seed);
+    return true;
+}
+
+/* :digits [N]  significant digits of printed numbers (1-17) */
+static bool cmd_digits(Command *c) {
+    Token t = lexer_next(&c->lexer);
+    if (t.type != TOK_EOF) {
+        char buf[16];
+        bool ok = t.type == TOK_NUMBER && t.length < (int)sizeof buf;
+        long d = 0;
+        if (ok) {
+            memcpy(buf, t.start, (size_t)t.length);
+            buf[t.length] = '\0';
+            char *end;
+            d = strtol(buf, &end, 10);
+            ok = *end == '\0' && d >= 1 && d <= FMT_MAX_DIGITS;
+        }
+        if (!ok) return cmd_error_at(c, &t, "digits must be a whole number from 1 to %d", FMT_MAX_DIGITS);
+        if (!cmd_no_more_args(c)) return false;
+        c->s->digits = (int)d;
+    }
+    double d = c->s->digits;
+    if (c->s->json) print_setting(c->s, "digits", NULL, &d);
+    else fprintf(c->s->out, "digits = %d\n", c->s->digits);
+    return true;
+}
+
+/* --- changing the graph ------------------------------------------------------ */
+
+/* :del NAME  forget a name nothing else uses */
+static bool cmd_del(Command *c) {
+    NodeId id;
+    Token t;
+    ArgResult r = cmd_next_name(c, &id, &t);
+    if (r == ARG_END) return cmd_error(c, ":del needs a name");
+    if (r == ARG_ERROR || !cmd_no_more_args(c)) return false;
+    GraphError err;
+    if (!graph_delete(&c->s->graph, t.start, t.length, &err)) return cmd_error_at(c, &t, "%s", err.message);
+    if (c->s->target == id) c->s->target = NODE_NONE;
+    if (c->s->json) {
+        json_begin(c->s->out, "deleted");
+        char name[256];
+        snprintf(name, sizeof name, "%.*s", t.length, t.start);
+        json_str(c->s->out, "name", name);
+        json_end(c->s->out);
+    } else {
+        fprintf(c->s->out, "deleted %.*s\n", t.length, t.start);
+    }
+    return true;
+}
+
+/* :clear  forget everything */
+static bool cmd_clear(Command *c) {
+    if (!cmd_no_more_args(c)) return false;
+    session_clear(c->s);
+    if (c->s->json) {
+        json_begin(c->s->out, "cleared");
+        json_end(c->s->out);
+    } else {
+        fprintf(c->s->out, "cleared\n");
+    }
+    return true;
+}
+
+/* Writes the session as a script that rebuilds it: definitions with their
+ * inputs first, then the settings. */
+static bool write_script(Session *s, FILE *f) {
+    Graph *g = &s->graph;
+    int32_t len;
+    const NodeId *order = graph_order(g, &len);
+    if (!order) return false;
+    fprintf(f, "# backprop session: replay with `backprop FILE` or `:load FILE`\n");
+    StrBuf sb;
+    sb_init(&sb);
+    for (int32_t i = 0; i < len; i++) {
+        const char *name = graph_name_of(g, order[i]);
+        if (!name) continue;
+        sb_clear(&sb);
+        graph_expr_text(g, order[i], &sb);
+        fprintf(f, "%s = %s\n", name, sb.data);
+    }
+    bool ok = !sb.failed;
+    sb_free(&sb);
+    char num[FMT_NUMBER_SIZE];
+    if (s->target != NODE_NONE && graph_is_live(g, s->target) && graph_name_of(g, s->target))
+        fprintf(f, ":target %s\n", graph_name_of(g, s->target));
+    if (s->seed != 1) fprintf(f, ":seed %s\n", fmt_number(num, sizeof num, s->seed, FMT_ROUND_TRIP));
+    if (s->digits != FMT_DEFAULT_DIGITS) fprintf(f, ":digits %d\n", s->digits);
+    return ok;
+}
+
+/* :save FILE  write a script that :load replays to this same session */
+static bool cmd_save(Command *c) {
+    const char *arg;
+    size_t len;
+    raw_args(c, &arg, &len);
+    if (len == 0) return cmd_error(c, ":save needs a file name");
+    char *path = strndup(arg, len);
+    char *tmp = malloc(len + 16);
+    if (!path || !tmp) {
+        free(path);
+        free(tmp);
+        return cmd_error(c, "out of memory");
+    }
+    /* Write beside the target and rename over it, so a failed save never
+     * leaves a half-written file behind. */
+    snprintf(tmp, len + 16, "%s.tmp.XXXXXX", path);
+    int fd = mkstemp(tmp);
+    FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
+    bool ok = f && write_script(c->s, f);
+    int saved_errno = errno;
+    if (f && fclose(f) != 0) ok = false, saved_errno = errno;
+    else if (!f && fd >= 0) close(fd);
+    if (ok && rename(tmp, path) != 0) ok = false, saved_errno = errno;
+    if (!ok && fd >= 0) unlink(tmp);
+    if (ok) {
+        if (c->s->json) {
+            json_begin(c->s->out, "saved");
+            json_str(c->s->out, "file", path);
+            json_end(c->s->out);
+        } else {
+            fprintf(c->s->out, "saved %s\n", path);
+        }
+    } else {
+        cmd_error(c, "cannot save '%s': %s", path, strerror(saved_errno));
+    }
+    free(path);
+    free(tmp);
+    return ok;
+}
+
+/* :load FILE  replace the session with the one FILE builds; if any line of
+ * FILE fails, the session stays exactly as it was */
+static bool cmd_load(Command *c) {
+    const char *arg;
+    size_t len;
+    raw_args(c, &arg, &len);
+    if (len == 0) return cmd_error(c, ":load needs a file name");
+    if (c->s->load_depth >= MAX_LOAD_DEPTH)
+        return cmd_error(c, ":load nested more than %d deep (does the file load itself?)", MAX_LOAD_DEPTH);
+    char *path = strndup(arg, len);
+    if (!path) return cmd_error(c, "out of memory");
+    Session fresh;
+    session_init(&fresh, c->s->out, c->s->err);
+    fresh.json = c->s->json;
+    fresh.digits = c->s->digits;
+    fresh.load_depth = c->s->load_depth + 1;
+    bool ok = session_run_file(&fresh, path, true);
+    if (ok) {
+        session_free(c->s);
+        fresh.load_depth = c->s->load_depth;
+        fresh.failures = c->s->failures;
+        fresh.quit = false;
+        *c->s = fresh;
+    } else {
+        c->s->failures += fresh.failures;
+        session_free(&fresh);
+        cmd_error(c, "loading '%s' failed; the session is unchanged", path);
+    }
+    free(path);
+    return ok;
+}
+
+/* --- help and quit ------------------------------------------------------------ */
+
+typedef struct {
+    const char *name;
+    const char *args;
+    const char *help;
+    bool (*run)(Command *c);
+} CommandInfo;
+
+static bool cmd_help(Command *c);
+
+static bool cmd_quit(Command *c) {
+    if (!cmd_no_more_args(c)) return false;
+    c->s->quit = true;
+    return true;
+}
+
+/* In order of precedence for prefixes, as GHCi does: `:g` is :grad. */
+static const CommandInfo commands[] = {
+    {"grad", "[NAME...]", "gradients of the target with respect to NAMEs (default: its leaves)", cmd_grad},
+    {"graph", "", "every node in topological order: id, op, inputs, value, gradient", cmd_graph},
+    {"target", "[NAME]", "show or choose the node gradients are taken of (default: newest derived)", cmd_target_set},
+    {"trace", "", "narrate the backward pass step by step, as the book's figures do", cmd_trace},
+    {"seed", "[VALUE]", "show or set the gradient fed into the target (the book's dout; default 1)", cmd_seed},
+    {"vars", "", "names with value, kind (leaf/derived) and definition", cmd_vars},
+    {"check", "[NAME...]", "compare gradients with central differences (flag rel. error > 1e-6)", cmd_check},
+    {"clear", "", "forget every name and node", cmd_clear},
+    {"del", "NAME", "forget NAME (refused while other names use it)", cmd_del},
+    {"digits", "[N]", "significant digits of printed numbers, 1-17 (default 12)", cmd_digits},
+    {"save", "FILE", "write a script that rebuilds this session", cmd_save},
+    {"load", "FILE", "replace this session with the one FILE builds", cmd_load},
+    {"help", "[COMMAND]", "list the commands, or explain one", cmd_help},
+    {"quit", "", "leave backprop (Ctrl-D does too)", cmd_quit},
+};
+
+enum { COMMAND_COUNT = sizeof commands / sizeof commands[0] };
+
+/* The first command (in table order) that `word` is a prefix of. */
+static const CommandInfo *find_command(const char *word, size_t len) {
+    for (int i = 0; i < COMMAND_COUNT; i++)
+        if (len > 0 && strncmp(commands[i].name, word, len) == 0 && strlen(commands[i].name) >= len)
+            return &commands[i];
+    return NULL;
+}
+
+/* :help [COMMAND] */
+static bool cmd_help(Command *c) {
+    Session *s = c->s;
+    Token t = lexer_next(&c->lexer);
+    const CommandInfo *only = NULL;
+    if (t.type != TOK_EOF) {
+        const char *word = t.start[0] == ':' ? t.start + 1 : t.start;
+        size_t wlen = (size_t)(t.start + t.length - word);
+        if (t.type == TOK_ERROR && t.start[0] == ':') {
+            const char *e = word;
+            while (e < c->text + c->end && *e != ' ' && *e != '\t') e++;
+            wlen = (size_t)(e - word);
+        }
+        only = find_command(word, wlen);
+        if (!only) return cmd_error_at(c, &t, "no command '%.*s' (try :help)", (int)wlen, word);
+    }
+    for (int i = 0; i < COMMAND_COUNT; i++) {
+        const CommandInfo *ci = &commands[i];
+        if (only && ci != only) continue;
+        if (s->json) {
+            json_begin(s->out, "help");
+            json_str(s->out, "command", ci->name);
+            json_str(s->out, "args", ci->args);
+            json_str(s->out, "help", ci->help);
+            json_end(s->out);
+            continue;
+        }
+        char usage[64];
+        snprintf(usage, sizeof usage, ":%s %s", ci->name, ci->args);
+        fputs("  ", s->out);
+        write_padded(s->out, usage, 20);
+        fprintf(s->out, "%s\n", ci->help);
+    }
+    if (!only && !s->json)
+        fprintf(s->out, "Statements: NAME = EXPR defines a node, EXPR prints a value; ';' separates "
+                        "them.\nOperators: + - * / ** (or ^), unary -. Functions: exp log sqrt sin "
+                        "cos tanh sigmoid relu.\nCommands may be shortened: :g is :grad.\n");
+    return true;
+}
+
+const char *const *session_command_names(void) {
+    static const char *const names[] = {":grad",   ":graph", ":target", ":trace", ":seed",
+                                        ":vars",   ":check", ":clear",  ":del",   ":digits",
+                                        ":save",   ":load",  ":help",   ":quit",  NULL};
+    _Static_assert(sizeof names / sizeof names[0] == COMMAND_COUNT + 1,
+                   "names must list every command of the table");
+    return names;
+}
+
+bool session_command(Session *s, const char *file, int line, const char *text, size_t len,
+                     size_t offset, size_t end) {
+    Command c = {.s = s, .file = file, .line = line, .text = text, .len = len, .offset = offset,
+                 .end = end};
+    size_t word = offset + 1, word_end = word;
+    while (word_end < end && text[word_end] != ' ' && text[word_end] != '\t') word_end++;
+    lexer_init(&c.lexer, text, word_end, line);
+    lexer_seek(&c.lexer, offset);
+    c.pos = (SourcePos){line, c.lexer.col, (int)offset, (int)(word_end - offset)};
+    const CommandInfo *ci = find_command(text + word, word_end - word);
+    if (!ci) {
+        return cmd_error(&c, "unknown command ':%.*s' (try :help)", (int)(word_end - word),
+                         text + word);
+    }
+    c.offset = word_end;
+    lexer_init(&c.lexer, text, end, line);
+    lexer_seek(&c.lexer, word_end);
+    return ci->run(&c);
+}

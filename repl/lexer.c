@@ -1,0 +1,200 @@
+/* lexer.c - tokens of the backprop language. */
+#include "lexer.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+void lexer_init(Lexer *lx, const char *text, size_t len, int line) {
+    const char *newline = memchr(text, '\n', len);
+    lx->line_start = text;
+    lx->current = text;
+    lx->end = newline ? newline : text + len;
+    lx->line = line;
+    lx->col = 1;
+}
+
+void lexer_seek(Lexer *lx, size_t offset) {
+    lx->current = lx->line_start;
+    lx->col = 1;
+    while (lx->current < lx->end && (size_t)(lx->current - lx->line_start) < offset) {
+        if (((uint8_t)*lx->current & 0xC0) != 0x80) lx->col++;
+        lx->current++;
+    }
+}
+
+static bool at_end(const Lexer *lx) {
+    return lx->current >= lx->end;
+}
+
+static char peek(const Lexer *lx) {
+    return at_end(lx) ? '\0' : *lx->current;
+}
+
+static char peek_next(const Lexer *lx) {
+    return lx->current + 1 >= lx->end ? '\0' : lx->current[1];
+}
+
+/* Moves past n bytes, counting a column for each code point's first byte. */
+static void advance(Lexer *lx, int n) {
+    for (int i = 0; i < n; i++, lx->current++)
+        if (((uint8_t)*lx->current & 0xC0) != 0x80) lx->col++;
+}
+
+/* Decodes the UTF-8 sequence at p (before end). Returns its length in bytes
+ * and stores the code point, or returns 0 if the bytes are not valid UTF-8. */
+static int decode_utf8(const char *p, const char *end, uint32_t *cp) {
+    uint8_t b = (uint8_t)p[0];
+    int len = b < 0x80 ? 1 : (b & 0xE0) == 0xC0 ? 2 : (b & 0xF0) == 0xE0 ? 3
+              : (b & 0xF8) == 0xF0 ? 4 : 0;
+    if (len == 0 || end - p < len) return 0;
+    uint32_t c = len == 1 ? b : len == 2 ? b & 0x1Fu : len == 3 ? b & 0x0Fu : b & 0x07u;
+    for (int i = 1; i < len; i++) {
+        if (((uint8_t)p[i] & 0xC0) != 0x80) return 0;
+        c = (c << 6) | ((uint8_t)p[i] & 0x3Fu);
+    }
+    static const uint32_t min_for_len[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (c < min_for_len[len] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return 0;
+    *cp = c;
+    return len;
+}
+
+/* Non-ASCII code points that may appear in names: letters of any script.
+ * Without Unicode tables we exclude the blocks of spaces, punctuation and
+ * symbols instead, so `사과`, `α` and `größe` work and `∂` or `→` do not. */
+static bool is_name_codepoint(uint32_t c) {
+    if (c < 0xC0) return c == 0xAA || c == 0xB5 || c == 0xBA;  /* ª µ º */
+    if (c == 0xD7 || c == 0xF7) return false;                   /* × ÷ */
+    if (c >= 0x2000 && c <= 0x2BFF) return false; /* punctuation, arrows, math, boxes */
+    if (c >= 0x3000 && c <= 0x303F) return false; /* CJK spaces and punctuation */
+    if (c >= 0xFE30 && c <= 0xFE4F) return false; /* CJK compatibility forms */
+    if (c >= 0xFF00 && c <= 0xFF0F) return false; /* fullwidth punctuation */
+    return true;
+}
+
+static bool is_ascii_name_char(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+           (c >= '0' && c <= '9');
+}
+
+static bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
+
+/* Length of the name character at the current position, or 0. */
+static int name_char_length(const Lexer *lx) {
+    char c = peek(lx);
+    if (is_ascii_name_char(c)) return 1;
+    uint32_t cp;
+    int len = (uint8_t)c >= 0x80 ? decode_utf8(lx->current, lx->end, &cp) : 0;
+    return len > 0 && is_name_codepoint(cp) ? len : 0;
+}
+
+static Token make_token(const Lexer *lx, TokenType type, const char *start, int col) {
+    return (Token){type, start, (int)(lx->current - start), lx->line, col, NULL};
+}
+
+static Token error_token(const Lexer *lx, const char *start, int col, const char *message) {
+    return (Token){TOK_ERROR, start, (int)(lx->current - start), lx->line, col, message};
+}
+
+static void skip_digits(Lexer *lx) {
+    while (is_digit(peek(lx))) advance(lx, 1);
+}
+
+/* number := digits ['.' digits] [('e'|'E') ['+'|'-'] digits] | '.' digits ... */
+static Token number(Lexer *lx, const char *start, int col) {
+    skip_digits(lx);
+    if (peek(lx) == '.') {
+        advance(lx, 1);
+        skip_digits(lx);
+    }
+    if (peek(lx) == 'e' || peek(lx) == 'E') {
+        bool sign = peek_next(lx) == '+' || peek_next(lx) == '-';
+        const char *digits = lx->current + 1 + sign;
+        if (digits < lx->end && is_digit(*digits)) {
+            advance(lx, 1 + sign);
+            skip_digits(lx);
+        } else {
+            advance(lx, 1 + sign);
+            return error_token(lx, start, col, "malformed number: exponent has no digits");
+        }
+    }
+    if (name_char_length(lx) > 0) {
+        while (name_char_length(lx) > 0) advance(lx, name_char_length(lx));
+        return error_token(lx, start, col,
+                           "a number runs into a name; write 2*x for a product");
+    }
+    return make_token(lx, TOK_NUMBER, start, col);
+}
+
+static Token name(Lexer *lx, const char *start, int col) {
+    int n;
+    while ((n = name_char_length(lx)) > 0) advance(lx, n);
+    return make_token(lx, TOK_NAME, start, col);
+}
+
+/* The language's Unicode spellings of operators, as the book prints them. */
+static const struct {
+    const char *text;
+    TokenType type;
+} unicode_ops[] = {{"×", TOK_STAR}, {"÷", TOK_SLASH}, {"−", TOK_MINUS}, {"·", TOK_STAR}};
+
+Token lexer_next(Lexer *lx) {
+    while (!at_end(lx) && (peek(lx) == ' ' || peek(lx) == '\t' || peek(lx) == '\r'))
+        advance(lx, 1);
+    const char *start = lx->current;
+    int col = lx->col;
+    if (at_end(lx) || peek(lx) == '#') {
+        lx->current = lx->end; /* a comment runs to the end of the line */
+        return make_token(lx, TOK_EOF, lx->end, col);
+    }
+    char c = peek(lx);
+    if (is_digit(c) || (c == '.' && is_digit(peek_next(lx)))) return number(lx, start, col);
+    if (name_char_length(lx) > 0) return name(lx, start, col);
+    for (size_t i = 0; i < sizeof unicode_ops / sizeof unicode_ops[0]; i++) {
+        size_t n = strlen(unicode_ops[i].text);
+        if ((size_t)(lx->end - start) >= n && memcmp(start, unicode_ops[i].text, n) == 0) {
+            advance(lx, (int)n);
+            return make_token(lx, unicode_ops[i].type, start, col);
+        }
+    }
+    advance(lx, 1);
+    switch (c) {
+    case '+': return make_token(lx, TOK_PLUS, start, col);
+    case '-': return make_token(lx, TOK_MINUS, start, col);
+    case '/': return make_token(lx, TOK_SLASH, start, col);
+    case '^': return make_token(lx, TOK_POW, start, col);
+    case '(': return make_token(lx, TOK_LPAREN, start, col);
+    case ')': return make_token(lx, TOK_RPAREN, start, col);
+    case ',': return make_token(lx, TOK_COMMA, start, col);
+    case '=': return make_token(lx, TOK_EQUAL, start, col);
+    case ';': return make_token(lx, TOK_SEMI, start, col);
+    case '*':
+        if (peek(lx) == '*') {
+            advance(lx, 1);
+            return make_token(lx, TOK_POW, start, col);
+        }
+        return make_token(lx, TOK_STAR, start, col);
+    default: break;
+    }
+    /* Swallow the whole offending character so the caret spans it. */
+    uint32_t cp;
+    int len = (uint8_t)c >= 0x80 ? decode_utf8(start, lx->end, &cp) : 1;
+    if (len == 0) return error_token(lx, start, col, "invalid UTF-8 in the source");
+    lx->current = start;
+    lx->col = col;
+    advance(lx, len);
+    return error_token(lx, start, col, "unexpected character");
+}
+
+const char *token_type_name(TokenType type) {
+    static const char *const names[] = {
+        [TOK_NUMBER] = "a number", [TOK_NAME] = "a name",   [TOK_PLUS] = "'+'",
+        [TOK_MINUS] = "'-'",       [TOK_STAR] = "'*'",      [TOK_SLASH] = "'/'",
+        [TOK_POW] = "'**'",        [TOK_LPAREN] = "'('",    [TOK_RPAREN] = "')'",
+        [TOK_COMMA] = "','",       [TOK_EQUAL] = "'='",     [TOK_SEMI] = "';'",
+        [TOK_EOF] = "end of line", [TOK_ERROR] = "an error",
+    };
+    return names[type];
+}

@@ -1,0 +1,66 @@
+/* lexer.h - splits one line of backprop source into tokens.
+ *
+ * Tokens are views into the source text (start + length), never copies, and
+ * carry their 1-based line and column; the column counts characters (UTF-8
+ * code points), not bytes, so `사과 = x` reports `x` at column 6.
+ *
+ *     Lexer lx;
+ *     lexer_init(&lx, "price = apple * 2", 17, 1);
+ *     for (Token t = lexer_next(&lx); t.type != TOK_EOF; t = lexer_next(&lx)) ...
+ *
+ * Invalid input yields a TOK_ERROR token whose `message` says what is wrong
+ * and whose start/column point at the offending character.
+ */
+#ifndef BP_LEXER_H
+#define BP_LEXER_H
+
+#include <stddef.h>
+
+typedef enum {
+    TOK_NUMBER, /* 100, 1.1, 2e-3, .5 */
+    TOK_NAME,   /* apple, x_1, 사과, α */
+    TOK_PLUS,
+    TOK_MINUS,  /* - or − */
+    TOK_STAR,   /* * or × */
+    TOK_SLASH,  /* / or ÷ */
+    TOK_POW,    /* ** or ^ */
+    TOK_LPAREN,
+    TOK_RPAREN,
+    TOK_COMMA,
+    TOK_EQUAL,
+    TOK_SEMI,   /* ; separates statements on a line */
+    TOK_EOF,    /* end of line, or a # comment */
+    TOK_ERROR,
+} TokenType;
+
+typedef struct {
+    TokenType type;
+    const char *start; /* into the source text */
+    int length;        /* in bytes */
+    int line, col;     /* 1-based; col in code points */
+    const char *message; /* TOK_ERROR only: static text */
+} Token;
+
+typedef struct {
+    const char *line_start; /* where the line begins, for columns */
+    const char *current;
+    const char *end;
+    int line;
+    int col; /* column of `current` */
+} Lexer;
+
+/* Lexes text[0..len) (one line; a '\n' ends it early) numbered `line`. The
+ * lexer keeps pointers into text, which must outlive it and its tokens. */
+void lexer_init(Lexer *lx, const char *text, size_t len, int line);
+
+/* Moves to byte `offset` of the line (a code point boundary), e.g. to go on
+ * after a command that the caller handled itself. */
+void lexer_seek(Lexer *lx, size_t offset);
+
+/* The next token. After TOK_EOF, keeps returning TOK_EOF. */
+Token lexer_next(Lexer *lx);
+
+/* A human name for a token type, for messages: "')'", "a number". */
+const char *token_type_name(TokenType type);
+
+#endif

@@ -1,0 +1,113 @@
+/* lineedit.c - the REPL on a terminal, through libedit's readline API. */
+#include "lineedit.h"
+
+#include <editline/readline.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+enum { HISTORY_SIZE = 1000 };
+
+/* readline's completion callbacks take no user data, so the session being
+ * completed against has to be reachable from here. Set only while
+ * lineedit_repl runs. */
+static Session *completing;
+
+/* Makes every directory of path's parent (like mkdir -p). */
+static void make_parents(char *path) {
+    for (char *p = path + 1; *p; p++) {
+        if (*p != '/') continue;
+        *p = '\0';
+        mkdir(path, 0700);
+        *p = '/';
+    }
+}
+
+/* The history file's path (malloc'd), or NULL if no home is known. */
+static char *history_path(void) {
+    const char *state = getenv("XDG_STATE_HOME");
+    const char *home = getenv("HOME");
+    const char *suffix = "/backprop/history";
+    char *path;
+    if (state && *state) {
+        path = malloc(strlen(state) + strlen(suffix) + 1);
+        if (path) sprintf(path, "%s%s", state, suffix);
+    } else if (home && *home) {
+        const char *mid = "/.local/state";
+        path = malloc(strlen(home) + strlen(mid) + strlen(suffix) + 1);
+        if (path) sprintf(path, "%s%s%s", home, mid, suffix);
+    } else {
+        return NULL;
+    }
+    if (path) make_parents(path);
+    return path;
+}
+
+/* Candidates for the word being completed: commands after ':', else defined
+ * names and function names. Called with state 0 first, then 1, 2, ... */
+static char *complete_word(const char *text, int state) {
+    static int32_t index;
+    static int phase;
+    if (state == 0) index = 0, phase = 0;
+    size_t len = strlen(text);
+    if (text[0] == ':') {
+        const char *const *names = session_command_names();
+        while (names[index]) {
+            const char *name = names[index++];
+            if (strncmp(name, text, len) == 0) return strdup(name);
+        }
+        return NULL;
+    }
+    const Graph *g = &completing->graph;
+    if (phase == 0) {
+        while (index < g->name_count) {
+            const Name *nm = &g->names[index++];
+            const char *name = g->strings + nm->str;
+            if (nm->node != NODE_NONE && strncmp(name, text, len) == 0) return strdup(name);
+        }
+        phase = 1, index = 0;
+    }
+    while (index < OP_COUNT) {
+        const OpInfo *info = op_info((Op)index++);
+        if (info->syntax == SYN_CALL && strncmp(info->spelling, text, len) == 0)
+            return strdup(info->spelling);
+    }
+    return NULL;
+}
+
+static char **complete(const char *text, int start, int end) {
+    (void)start, (void)end;
+    rl_attempted_completion_over = 1; /* no file-name fallback */
+    return rl_completion_matches(text, complete_word);
+}
+
+bool lineedit_repl(Session *s) {
+    completing = s;
+    char *history = history_path();
+    using_history();
+    stifle_history(HISTORY_SIZE);
+    if (history) read_history(history);
+    rl_attempted_completion_function = complete;
+    rl_completer_word_break_characters = " \t\n()+-*/^=,;";
+    fprintf(s->out, "backprop %s: type an expression, or :help. Ctrl-D quits.\n", BP_VERSION);
+    bool ok = true;
+    for (int line = 1; !s->quit; line++) {
+        fflush(s->out);
+        char *text = readline("bp> ");
+        if (!text) {
+            fputc('\n', s->out); /* Ctrl-D: end the prompt's line */
+            break;
+        }
+        if (text[0] != '\0') {
+            add_history(text);
+            if (history) write_history(history);
+        }
+        if (!session_run_line(s, "<stdin>", line, text, strlen(text))) ok = false;
+        free(text);
+    }
+    free(history);
+    completing = NULL;
+    return ok;
+}

@@ -1,0 +1,71 @@
+/* parser.h - a Pratt parser that builds graph nodes as it reads.
+ *
+ *     statement  := NAME '=' expression | expression      (ends at ';' or end of line)
+ *     expression := unary (('+'|'-'|'*'|'/'|'**') unary)*  by precedence
+ *
+ * Like clox's compiler, which emits bytecode while parsing, the parser adds
+ * nodes to the graph directly; names resolve to their nodes as they are read.
+ * A statement that fails to parse is rolled back, leaving the graph as it
+ * was. Committing a definition (graph_define) is left to the caller.
+ */
+#ifndef BP_PARSER_H
+#define BP_PARSER_H
+
+#include <stdbool.h>
+
+#include "../graph/graph.h"
+#include "lexer.h"
+
+enum { PARSER_MAX_DEPTH = 256 }; /* nesting limit: the C stack stays small */
+
+/* Where something is in the source, for error messages. */
+typedef struct {
+    int line, col; /* 1-based; col in code points */
+    int offset;    /* byte offset of the position within its line */
+    int length;    /* bytes the error spans (at least 1 for a caret) */
+} SourcePos;
+
+typedef struct {
+    SourcePos pos;
+    char message[512];
+} ParseError;
+
+/* One parsed statement; its nodes are those added since `mark`. */
+typedef struct {
+    const char *name; /* NULL for a bare expression */
+    int name_len;
+    SourcePos name_pos;
+    NodeId root;
+    GraphMark mark;
+} Statement;
+
+typedef struct {
+    Lexer lexer;
+    Graph *graph;
+    Token current, previous;
+    int depth;
+    bool failed;
+    ParseError error;
+} Parser;
+
+/* Prepares to parse text[offset..len) of one line, numbered `line`, into g.
+ * Columns in errors count from the start of the line. */
+void parser_init(Parser *p, Graph *g, const char *text, size_t len, size_t offset, int line);
+
+/* Byte offset in the line where the next unparsed statement begins. */
+size_t parser_offset(const Parser *p);
+
+/* Parses the next statement. Returns true and fills *st; false with nothing
+ * to parse (end of line) or on an error (p->failed, p->error; the graph is
+ * unchanged). After a statement the parser stands after its ';'. */
+bool parser_statement(Parser *p, Statement *st);
+
+/* Parses a single expression that must fill the rest of the text (used for
+ * command arguments such as `:seed -1.3`). Same contract as
+ * parser_statement; st->name is NULL. */
+bool parser_expression(Parser *p, Statement *st);
+
+/* True if only whitespace or a comment remains. */
+bool parser_at_end(Parser *p);
+
+#endif

@@ -1,0 +1,71 @@
+/* session.h - a backprop session: the graph, its names and settings, and
+ * the execution of statements and commands.
+ *
+ *     Session s;
+ *     session_init(&s, stdout, stderr);
+ *     session_run_line(&s, "<stdin>", 1, "apple = 100; price = apple * 1.1", 32);
+ *     session_run_line(&s, "<stdin>", 2, ":grad", 5);   // ∂price/∂apple = 1.1
+ *     session_free(&s);
+ *
+ * Everything the session prints goes to the streams it was given (tests use
+ * memory streams). Each statement either fully happens or changes nothing.
+ */
+#ifndef BP_SESSION_H
+#define BP_SESSION_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "../graph/graph.h"
+#include "parser.h"
+
+typedef struct Session {
+    Graph graph;
+    NodeId target; /* chosen with :target; NODE_NONE means the newest derived name */
+    double seed;   /* the upstream gradient fed into the target (the book's dout) */
+    int digits;    /* significant digits of printed numbers */
+    bool json;     /* one JSON object per output line instead of text */
+    FILE *out;     /* results */
+    FILE *err;     /* error reports (JSON mode writes them to out) */
+    int load_depth; /* :load nesting, so a file that loads itself stops */
+    bool quit;      /* :quit was run */
+    int failures;   /* statements that failed so far */
+} Session;
+
+/* A session with an empty graph writing to out/err (not owned). */
+void session_init(Session *s, FILE *out, FILE *err);
+/* Frees the graph; the streams are left open. */
+void session_free(Session *s);
+/* Forgets every name and node; keeps settings that are about display. */
+void session_clear(Session *s);
+
+/* Runs every statement and command on one line of source named `file`,
+ * line number `line`. Stops the line at its first error, which is reported
+ * (file:line:col, the line, a caret). Returns false if anything failed. */
+bool session_run_line(Session *s, const char *file, int line, const char *text, size_t len);
+
+/* Runs the file at `path` line by line. With stop_at_error it stops at the
+ * first failing line. Returns false if the file could not be read (reported)
+ * or any line failed. */
+bool session_run_file(Session *s, const char *path, bool stop_at_error);
+
+/* The node gradients are taken of: the :target, else the most recently
+ * defined derived name; NODE_NONE if there is none. */
+NodeId session_target(const Session *s);
+
+/* Reports an error at pos in the given source line. */
+void session_error(Session *s, const char *file, const char *text, size_t len, SourcePos pos,
+                   const char *message);
+
+/* Formats v with the session's digits into buf (FMT_NUMBER_SIZE bytes). */
+const char *session_num(const Session *s, double v, char *buf);
+
+/* Runs the command (starting with ':') at text[offset..end) of the source
+ * line text[0..len). Defined in commands.c. */
+bool session_command(Session *s, const char *file, int line, const char *text, size_t len,
+                     size_t offset, size_t end);
+
+/* Names of the commands, NULL-terminated, for completion. */
+const char *const *session_command_names(void);
+
+#endif

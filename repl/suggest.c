@@ -1,0 +1,63 @@
+/* suggest.c - closest-name suggestions by edit distance. */
+#include "suggest.h"
+
+#include <stdio.h>
+#include <string.h>
+
+enum { MAX_SUGGEST_LEN = 64 };
+
+int suggest_distance(const char *a, int alen, const char *b, int blen, int limit) {
+    if (alen > MAX_SUGGEST_LEN || blen > MAX_SUGGEST_LEN) return limit + 1;
+    if (alen - blen > limit || blen - alen > limit) return limit + 1;
+    /* Optimal string alignment distance over three rolling rows. */
+    int rows[3][MAX_SUGGEST_LEN + 1];
+    int *prev2 = rows[0], *prev = rows[1], *cur = rows[2];
+    for (int j = 0; j <= blen; j++) prev[j] = j;
+    for (int i = 1; i <= alen; i++) {
+        cur[0] = i;
+        for (int j = 1; j <= blen; j++) {
+            int cost = a[i - 1] != b[j - 1];
+            int d = prev[j] + 1;
+            if (cur[j - 1] + 1 < d) d = cur[j - 1] + 1;
+            if (prev[j - 1] + cost < d) d = prev[j - 1] + cost;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                prev2[j - 2] + 1 < d)
+                d = prev2[j - 2] + 1;
+            cur[j] = d;
+        }
+        int *t = prev2;
+        prev2 = prev;
+        prev = cur;
+        cur = t;
+    }
+    return prev[blen] > limit ? limit + 1 : prev[blen];
+}
+
+/* Allowed distance grows with the name: one slip per three characters. */
+static int limit_for(int len) {
+    return len <= 3 ? 1 : len <= 8 ? 2 : 3;
+}
+
+void suggest_hint(const Graph *g, const char *name, int len, bool functions, char *hint,
+                  size_t size) {
+    int limit = limit_for(len);
+    int best = limit + 1;
+    const char *best_name = NULL;
+    if (functions) {
+        for (int op = 0; op < OP_COUNT; op++) {
+            const OpInfo *info = op_info((Op)op);
+            if (info->syntax != SYN_CALL) continue;
+            int d = suggest_distance(name, len, info->spelling, (int)strlen(info->spelling), limit);
+            if (d < best) best = d, best_name = info->spelling;
+        }
+    } else {
+        for (int32_t k = 0; k < g->name_count; k++) {
+            if (g->names[k].node == NODE_NONE) continue;
+            const char *candidate = g->strings + g->names[k].str;
+            int d = suggest_distance(name, len, candidate, (int)g->names[k].len, best - 1 < limit ? best - 1 : limit);
+            if (d < best) best = d, best_name = candidate;
+        }
+    }
+    if (best_name) snprintf(hint, size, "; did you mean '%s'?", best_name);
+    else if (size > 0) hint[0] = '\0';
+}
