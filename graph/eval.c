@@ -13,7 +13,8 @@ void graph_compute(Graph *g, NodeId id) {
     const OpInfo *info = op_info(n->op);
     if (!info->forward) return;
     double x[BP_MAX_INPUTS];
-    for (int i = 0; i < info->arity; i++) x[i] = g->values[g->nodes[n->in[i]].off];
+    for (int i = 0; i < info->arity; i++)
+        x[i] = g->values[g->nodes[n->in[i]].off];
     g->values[n->off] = info->forward(x);
 }
 
@@ -63,7 +64,8 @@ static bool ensure_topo(Graph *g) {
         bool ok = topo && pos && state && next && stack;
         if (ok) {
             g->topo_len = post_order(g, NULL, g->count, g->topo, state, stack, next);
-            for (int32_t p = 0; p < g->topo_len; p++) g->topo_pos[g->topo[p]] = p;
+            for (int32_t p = 0; p < g->topo_len; p++)
+                g->topo_pos[g->topo[p]] = p;
             g->topo_covers = g->count;
             g->topo_valid = true;
         }
@@ -114,7 +116,8 @@ bool graph_propagate(Graph *g, NodeId id) {
             }
         }
     }
-    for (int32_t p = start; p < g->topo_len; p++) g->nodes[g->topo[p]].flags &= ~NODE_DIRTY;
+    for (int32_t p = start; p < g->topo_len; p++)
+        g->nodes[g->topo[p]].flags &= ~NODE_DIRTY;
     return true;
 }
 
@@ -158,7 +161,8 @@ void graph_backward_node(Graph *g, NodeId id, double *flows) {
     const OpInfo *info = op_info(n->op);
     if (!info->backward) return;
     double x[BP_MAX_INPUTS], dx[BP_MAX_INPUTS] = {0};
-    for (int i = 0; i < info->arity; i++) x[i] = g->values[g->nodes[n->in[i]].off];
+    for (int i = 0; i < info->arity; i++)
+        x[i] = g->values[g->nodes[n->in[i]].off];
     /* Into a zeroed scratch first: with fan-out (x * x) two entries of dx
      * belong to the same node and must both be added to it. */
     info->backward(x, g->values[n->off], g->grads[n->off], dx);
@@ -172,7 +176,8 @@ bool graph_backward(Graph *g, NodeId target, double seed) {
     const NodeId *order;
     int32_t len;
     if (!graph_backward_begin(g, target, seed, &order, &len)) return false;
-    for (int32_t p = len - 1; p >= 0; p--) graph_backward_node(g, order[p], NULL);
+    for (int32_t p = len - 1; p >= 0; p--)
+        graph_backward_node(g, order[p], NULL);
     return true;
 }
 
@@ -183,7 +188,8 @@ double graph_grad(const Graph *g, NodeId node) {
 /* Recomputes target from the current leaf values, touching only its
  * ancestors. */
 static double forward_over(Graph *g, const NodeId *order, int32_t len, NodeId target) {
-    for (int32_t p = 0; p < len; p++) graph_compute(g, order[p]);
+    for (int32_t p = 0; p < len; p++)
+        graph_compute(g, order[p]);
     return graph_scalar(g, target);
 }
 

@@ -1,9 +1,106 @@
-/* format.c - number formatting. */
+/* format.c - number formatting.
+ *
+ * fmt_number must print exactly what printf's "%.*g" prints, but printf's
+ * exact multi-precision conversion dominated the time of long scripts (one
+ * result per line). So the common case takes a fast path: scale the number
+ * into a `digits`-digit integer in long double, whose 64-bit mantissa leaves
+ * ample margin, and fall back to printf whenever that integer's rounding is
+ * within the margin of a tie.
+ */
 #include "format.h"
 
 #include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+enum { FAST_MAX_DIGITS = 15, MAX_POW = 22 };
+
+/* 10^0 .. 10^22: the powers of ten a double holds exactly. */
+static const double pow10_table[MAX_POW + 1] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                                1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                                1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* Writes the digits of m (exactly `n` of them) into d. */
+static void digits_of(uint64_t m, int n, char *d) {
+    for (int i = n - 1; i >= 0; i--, m /= 10)
+        d[i] = (char)('0' + m % 10);
+}
+
+/* "%.*g" for finite nonzero v, or false when the fast path cannot be sure.
+ * a·10^k is computed exactly as hi + lo (fma gives the product's rounding
+ * error), so the digits and the rounding direction are exact; an exact or
+ * near tie goes to printf, which breaks ties the way it always does. */
+static bool fast_g(char *buf, size_t size, double v, int digits) {
+    double a = fabs(v);
+    if (digits > FAST_MAX_DIGITS || !(a >= 1e-7 && a < 1e15)) return false;
+    int e = (int)floor(ilogb(a) * 0.30102999566398120); /* log10, maybe 1 too small */
+    double hi = 0, lo = 0;
+    for (int tries = 0; tries < 3; tries++) {
+        int k = digits - 1 - e;
+        if (k < 0 || k > MAX_POW) return false;
+        hi = a * pow10_table[k];
+        lo = fma(a, pow10_table[k], -hi);
+        if (hi < pow10_table[digits - 1])
+            e--;
+        else if (hi >= pow10_table[digits])
+            e++;
+        else
+            break;
+    }
+    if (hi < pow10_table[digits - 1] || hi >= pow10_table[digits]) return false;
+    uint64_t whole = (uint64_t)hi; /* hi < 10^15 < 2^53: exact */
+    double frac = (hi - (double)whole) + lo;
+    if (fabs(frac - 0.5) < 1e-9 || frac < 0 || frac >= 1) return false;
+    uint64_t m = whole + (frac > 0.5);
+    if (m == (uint64_t)pow10_table[digits]) { /* 9.99…5 rounded up a decade */
+        m /= 10;
+        e++;
+    }
+    char d[FAST_MAX_DIGITS];
+    digits_of(m, digits, d);
+    int n = digits;
+    char out[64];
+    int len = 0;
+    if (v < 0) out[len++] = '-';
+    if (e < -4 || e >= digits) { /* scientific, as %g does */
+        while (n > 1 && d[n - 1] == '0')
+            n--;
+        out[len++] = d[0];
+        if (n > 1) {
+            out[len++] = '.';
+            memcpy(out + len, d + 1, (size_t)n - 1);
+            len += n - 1;
+        }
+        len += snprintf(out + len, sizeof out - (size_t)len, "e%c%02d", e < 0 ? '-' : '+', abs(e));
+    } else if (e >= 0) {
+        int keep = n;
+        while (keep > e + 1 && d[keep - 1] == '0')
+            keep--;
+        memcpy(out + len, d, (size_t)e + 1);
+        len += e + 1;
+        if (keep > e + 1) {
+            out[len++] = '.';
+            memcpy(out + len, d + e + 1, (size_t)(keep - e - 1));
+            len += keep - e - 1;
+        }
+    } else {
+        while (n > 1 && d[n - 1] == '0')
+            n--;
+        out[len++] = '0';
+        out[len++] = '.';
+        for (int z = 0; z < -e - 1; z++)
+            out[len++] = '0';
+        memcpy(out + len, d, (size_t)n);
+        len += n;
+    }
+    if ((size_t)len >= size) return false;
+    memcpy(buf, out, (size_t)len);
+    buf[len] = '\0';
+    return true;
+}
 
 char *fmt_number(char *buf, size_t size, double v, int digits) {
     if (isnan(v)) {
@@ -13,7 +110,10 @@ char *fmt_number(char *buf, size_t size, double v, int digits) {
     } else if (digits >= 1 && digits <= FMT_MAX_DIGITS) {
         /* A learner reading "-0" next to a gradient would look for a sign
          * that means nothing here. */
-        snprintf(buf, size, "%.*g", digits, v == 0 ? 0.0 : v);
+        if (v == 0)
+            snprintf(buf, size, "0");
+        else if (!fast_g(buf, size, v, digits))
+            snprintf(buf, size, "%.*g", digits, v);
     } else {
         for (int d = 15; d <= FMT_MAX_DIGITS; d++) {
             snprintf(buf, size, "%.*g", d, v);

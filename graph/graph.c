@@ -33,7 +33,8 @@ void graph_free(Graph *g) {
 bool graph_grow(void **items, int64_t *cap, size_t item_size, int64_t need) {
     if (need <= *cap) return true;
     int64_t new_cap = *cap ? *cap : 64;
-    while (new_cap < need) new_cap *= 2;
+    while (new_cap < need)
+        new_cap *= 2;
     void *p = realloc(*items, (size_t)new_cap * item_size);
     if (!p) return false;
     *items = p;
@@ -124,52 +125,69 @@ Value graph_value(const Graph *g, NodeId id) {
 
 size_t shape_size(const Shape *s) {
     size_t size = 1;
-    for (int i = 0; i < s->rank; i++) size *= (size_t)s->dims[i];
+    for (int i = 0; i < s->rank; i++)
+        size *= (size_t)s->dims[i];
     return size;
 }
 
 /* --- names ---------------------------------------------------------------- */
 
 static uint32_t hash_name(const char *s, int len) {
-    uint32_t h = 2166136261u; /* FNV-1a */
-    for (int i = 0; i < len; i++) h = (h ^ (uint8_t)s[i]) * 16777619u;
+    uint32_t h = 2166136261u; /* FNV-1a, then a final mix so the low bits */
+    for (int i = 0; i < len; i++)
+        h = (h ^ (uint8_t)s[i]) * 16777619u;
+    h ^= h >> 16; /* used as the slot index depend on every byte */
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
     return h;
 }
 
+/* A slot packs the name's hash (high half) with its index + 1 (low half), so
+ * probing compares hashes without touching the name table; 0 is empty. */
+static uint64_t make_slot(uint32_t hash, int32_t k) {
+    return (uint64_t)hash << 32 | (uint32_t)(k + 1);
+}
+
 /* The slot holding `name`, or the empty slot where it would go. */
-static uint32_t find_slot(const Graph *g, const char *name, int len) {
+static uint32_t find_slot(const Graph *g, const char *name, int len, uint32_t hash) {
     uint32_t mask = g->slot_cap - 1;
-    for (uint32_t i = hash_name(name, len) & mask;; i = (i + 1) & mask) {
-        int32_t k = g->name_slots[i];
-        if (k < 0) return i;
-        const Name *nm = &g->names[k];
-        if ((int)nm->len == len && memcmp(g->strings + nm->str, name, (size_t)len) == 0)
-            return i;
+    for (uint32_t i = hash & mask;; i = (i + 1) & mask) {
+        uint64_t slot = g->name_slots[i];
+        if (slot == 0) return i;
+        if ((uint32_t)(slot >> 32) != hash) continue;
+        const Name *nm = &g->names[(int32_t)(uint32_t)slot - 1];
+        if ((int)nm->len == len && memcmp(g->strings + nm->str, name, (size_t)len) == 0) return i;
     }
 }
 
 static int32_t find_name(const Graph *g, const char *name, int len) {
     if (g->slot_cap == 0) return -1;
-    return g->name_slots[find_slot(g, name, len)];
+    uint64_t slot = g->name_slots[find_slot(g, name, len, hash_name(name, len))];
+    return (int32_t)(uint32_t)slot - 1;
+}
+
+void graph_prefetch_name(const Graph *g, const char *name, int len) {
+    if (g->slot_cap == 0) return;
+    __builtin_prefetch(&g->name_slots[hash_name(name, len) & (g->slot_cap - 1)]);
 }
 
 static bool rehash(Graph *g, uint32_t cap) {
-    int32_t *slots = malloc(cap * sizeof *slots);
+    uint64_t *slots = calloc(cap, sizeof *slots);
     if (!slots) return false;
-    memset(slots, 0xff, cap * sizeof *slots); /* every slot -1 */
     free(g->name_slots);
     g->name_slots = slots;
     g->slot_cap = cap;
     for (int32_t k = 0; k < g->name_count; k++) {
         const Name *nm = &g->names[k];
-        slots[find_slot(g, g->strings + nm->str, (int)nm->len)] = k;
+        uint32_t hash = hash_name(g->strings + nm->str, (int)nm->len);
+        slots[find_slot(g, g->strings + nm->str, (int)nm->len, hash)] = make_slot(hash, k);
     }
     return true;
 }
 
 /* Adds `name` to the table (it must not be there yet). Returns its index. */
 static int32_t add_name(Graph *g, const char *name, int len) {
-    if ((uint64_t)g->name_count * 2 + 2 > g->slot_cap) {
+    if (((uint64_t)g->name_count + 1) * 4 > (uint64_t)g->slot_cap * 3) { /* load <= 3/4 */
         uint32_t cap = g->slot_cap ? g->slot_cap * 2 : 64;
         if (cap <= g->slot_cap || !rehash(g, cap)) return -1;
     }
@@ -185,7 +203,8 @@ static int32_t add_name(Graph *g, const char *name, int len) {
     memcpy(g->strings + g->str_len, name, (size_t)len);
     g->strings[g->str_len + (uint32_t)len] = '\0';
     g->str_len += (uint32_t)len + 1;
-    g->name_slots[find_slot(g, name, len)] = k;
+    uint32_t hash = hash_name(name, len);
+    g->name_slots[find_slot(g, name, len, hash)] = make_slot(hash, k);
     return k;
 }
 
@@ -380,8 +399,13 @@ NodeId graph_define(Graph *g, const char *name, int len, NodeId root, GraphMark 
                     GraphError *err) {
     err->status = GRAPH_OK;
     err->message[0] = '\0';
+    NodeId before = graph_lookup(g, name, len);
+    bool was_derived = before != NODE_NONE && !graph_is_leaf(g, before);
     NodeId id = define(g, name, len, root, m, err);
-    if (id != NODE_NONE) g->names[g->nodes[id].name].seq = ++g->seq;
+    /* Redefining a derived name keeps its place in the order: the default
+     * target stays the output the user built, not the part they adjusted. */
+    if (id != NODE_NONE && !(was_derived && !graph_is_leaf(g, id)))
+        g->names[g->nodes[id].name].seq = ++g->seq;
     return id;
 }
 
@@ -398,8 +422,10 @@ int32_t graph_named_users(const Graph *g, NodeId id, NodeId *ids, int32_t max) {
         while (sp > 0 && !uses) {
             const Node *n = &g->nodes[stack[--sp]];
             for (int i = 0; i < op_info(n->op)->arity && !uses; i++) {
-                if (n->in[i] == id) uses = true;
-                else if (g->nodes[n->in[i]].name < 0) stack[sp++] = n->in[i];
+                if (n->in[i] == id)
+                    uses = true;
+                else if (g->nodes[n->in[i]].name < 0)
+                    stack[sp++] = n->in[i];
             }
         }
         if (uses) {

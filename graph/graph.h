@@ -43,9 +43,9 @@ enum {
 };
 
 typedef struct {
-    uint8_t op;     /* Op */
-    uint8_t flags;  /* NODE_* */
-    uint16_t shape; /* index into the graph's shape table; 0 is the scalar shape */
+    uint8_t op;               /* Op */
+    uint8_t flags;            /* NODE_* */
+    uint16_t shape;           /* index into the graph's shape table; 0 is the scalar shape */
     NodeId in[BP_MAX_INPUTS]; /* the first op_info(op)->arity entries are used */
     int32_t name;             /* index into the name table, or -1 if unnamed */
     uint32_t off;             /* first element of the value (and gradient) storage */
@@ -55,7 +55,7 @@ typedef struct {
     uint32_t str; /* offset of the NUL-terminated name in the string pool */
     uint32_t len; /* in bytes */
     NodeId node;  /* NODE_NONE once deleted */
-    uint32_t seq; /* definition counter when it was last (re)defined */
+    uint32_t seq; /* when it was defined, or last turned from a leaf into derived */
 } Name;
 
 typedef struct {
@@ -70,8 +70,8 @@ typedef struct {
     int32_t name_count, name_cap;
     char *strings; /* NUL-terminated names, back to back */
     uint32_t str_len, str_cap;
-    int32_t *name_slots; /* open-addressing hash: name index or -1 */
-    uint32_t slot_cap;   /* a power of two */
+    uint64_t *name_slots; /* open-addressing hash: see make_slot in graph.c */
+    uint32_t slot_cap;    /* a power of two */
     uint32_t seq;
 
     /* Cached topological order of the live nodes and each node's position
@@ -99,10 +99,10 @@ typedef struct {
 typedef enum {
     GRAPH_OK,
     GRAPH_NO_MEMORY,
-    GRAPH_CYCLE,        /* the definition would make a node depend on itself */
-    GRAPH_HAS_USERS,    /* graph_delete of a node others depend on */
-    GRAPH_NOT_A_NAME,   /* graph_delete of an unknown name */
-    GRAPH_TOO_MANY,     /* more nodes or names than a NodeId can count */
+    GRAPH_CYCLE,      /* the definition would make a node depend on itself */
+    GRAPH_HAS_USERS,  /* graph_delete of a node others depend on */
+    GRAPH_NOT_A_NAME, /* graph_delete of an unknown name */
+    GRAPH_TOO_MANY,   /* more nodes or names than a NodeId can count */
 } GraphStatus;
 
 /* Why a graph call failed: status and a message for the user. */
@@ -137,8 +137,7 @@ NodeId graph_add_op(Graph *g, Op op, const NodeId *inputs);
  * recomputed. On failure (a cycle, no memory) the statement's nodes are
  * removed, nothing else changes, and err says why. Returns the named node
  * or NODE_NONE. */
-NodeId graph_define(Graph *g, const char *name, int len, NodeId root, GraphMark m,
-                    GraphError *err);
+NodeId graph_define(Graph *g, const char *name, int len, NodeId root, GraphMark m, GraphError *err);
 
 /* Deletes `name`. Refused (GRAPH_HAS_USERS, listing them) while other names
  * depend on it. */
@@ -161,6 +160,11 @@ Value graph_value(const Graph *g, NodeId id);
 static inline double graph_scalar(const Graph *g, NodeId id) {
     return g->values[g->nodes[id].off];
 }
+
+/* Tells the graph that `name` is about to be defined, so it can start
+ * fetching the name's hash slot from memory while the caller parses the
+ * expression: a pure speed hint for long scripts, with no effect on results. */
+void graph_prefetch_name(const Graph *g, const char *name, int len);
 
 /* The node bound to `name` (len bytes), or NODE_NONE. */
 NodeId graph_lookup(const Graph *g, const char *name, int len);
@@ -201,8 +205,7 @@ const NodeId *graph_ancestors(Graph *g, NodeId target, int32_t *len);
 bool graph_backward(Graph *g, NodeId target, double seed);
 /* Zeroes every gradient and seeds the target. Sets
  * order and len to the ancestors (walk them from the end). */
-bool graph_backward_begin(Graph *g, NodeId target, double seed, const NodeId **order,
-                          int32_t *len);
+bool graph_backward_begin(Graph *g, NodeId target, double seed, const NodeId **order, int32_t *len);
 /* One backward step: passes node's gradient to its inputs (+=). If flows is
  * not NULL it receives what flowed to each input (arity entries). */
 void graph_backward_node(Graph *g, NodeId node, double *flows);

@@ -143,24 +143,24 @@ static void relu_backward(const double *x, double y, double dy, double *dx) {
 }
 
 static const OpInfo op_table[] = {
-    [OP_LEAF] = {"leaf", "", 0, NULL, NULL, SYN_SOURCE, "", PREC_PRIMARY},
-    [OP_CONST] = {"const", "", 0, NULL, NULL, SYN_SOURCE, "", PREC_PRIMARY},
-    [OP_IDENT] = {"ident", "=", 1, ident_forward, ident_backward, SYN_ALIAS, "", PREC_PRIMARY},
-    [OP_ADD] = {"add", "+", 2, add_forward, add_backward, SYN_INFIX, "+", PREC_TERM},
-    [OP_SUB] = {"sub", "−", 2, sub_forward, sub_backward, SYN_INFIX, "-", PREC_TERM},
-    [OP_MUL] = {"mul", "×", 2, mul_forward, mul_backward, SYN_INFIX, "*", PREC_FACTOR},
-    [OP_DIV] = {"div", "/", 2, div_forward, div_backward, SYN_INFIX, "/", PREC_FACTOR},
-    [OP_POW] = {"pow", "**", 2, pow_forward, pow_backward, SYN_INFIX, "**", PREC_POWER},
-    [OP_NEG] = {"neg", "−", 1, neg_forward, neg_backward, SYN_PREFIX, "-", PREC_UNARY},
-    [OP_EXP] = {"exp", "exp", 1, exp_forward, exp_backward, SYN_CALL, "exp", PREC_PRIMARY},
-    [OP_LOG] = {"log", "log", 1, log_forward, log_backward, SYN_CALL, "log", PREC_PRIMARY},
-    [OP_SQRT] = {"sqrt", "√", 1, sqrt_forward, sqrt_backward, SYN_CALL, "sqrt", PREC_PRIMARY},
-    [OP_SIN] = {"sin", "sin", 1, sin_forward, sin_backward, SYN_CALL, "sin", PREC_PRIMARY},
-    [OP_COS] = {"cos", "cos", 1, cos_forward, cos_backward, SYN_CALL, "cos", PREC_PRIMARY},
-    [OP_TANH] = {"tanh", "tanh", 1, tanh_forward, tanh_backward, SYN_CALL, "tanh", PREC_PRIMARY},
-    [OP_SIGMOID] = {"sigmoid", "sigmoid", 1, sigmoid_forward, sigmoid_backward, SYN_CALL,
-                    "sigmoid", PREC_PRIMARY},
-    [OP_RELU] = {"relu", "relu", 1, relu_forward, relu_backward, SYN_CALL, "relu", PREC_PRIMARY},
+    [OP_LEAF] = {"leaf",    "",        0, NULL,            NULL,             SYN_SOURCE, "",        PREC_PRIMARY},
+    [OP_CONST] = {"const",   "",        0, NULL,            NULL,             SYN_SOURCE, "",        PREC_PRIMARY},
+    [OP_IDENT] = {"ident",   "=",       1, ident_forward,   ident_backward,   SYN_ALIAS,  "",        PREC_PRIMARY},
+    [OP_ADD] = {"add",     "+",       2, add_forward,     add_backward,     SYN_INFIX,  "+",       PREC_TERM   },
+    [OP_SUB] = {"sub",     "−",     2, sub_forward,     sub_backward,     SYN_INFIX,  "-",       PREC_TERM   },
+    [OP_MUL] = {"mul",     "×",      2, mul_forward,     mul_backward,     SYN_INFIX,  "*",       PREC_FACTOR },
+    [OP_DIV] = {"div",     "/",       2, div_forward,     div_backward,     SYN_INFIX,  "/",       PREC_FACTOR },
+    [OP_POW] = {"pow",     "**",      2, pow_forward,     pow_backward,     SYN_INFIX,  "**",      PREC_POWER  },
+    [OP_NEG] = {"neg",     "−",     1, neg_forward,     neg_backward,     SYN_PREFIX, "-",       PREC_UNARY  },
+    [OP_EXP] = {"exp",     "exp",     1, exp_forward,     exp_backward,     SYN_CALL,   "exp",     PREC_PRIMARY},
+    [OP_LOG] = {"log",     "log",     1, log_forward,     log_backward,     SYN_CALL,   "log",     PREC_PRIMARY},
+    [OP_SQRT] = {"sqrt",    "√",     1, sqrt_forward,    sqrt_backward,    SYN_CALL,   "sqrt",    PREC_PRIMARY},
+    [OP_SIN] = {"sin",     "sin",     1, sin_forward,     sin_backward,     SYN_CALL,   "sin",     PREC_PRIMARY},
+    [OP_COS] = {"cos",     "cos",     1, cos_forward,     cos_backward,     SYN_CALL,   "cos",     PREC_PRIMARY},
+    [OP_TANH] = {"tanh",    "tanh",    1, tanh_forward,    tanh_backward,    SYN_CALL,   "tanh",    PREC_PRIMARY},
+    [OP_SIGMOID] = {"sigmoid", "sigmoid", 1, sigmoid_forward, sigmoid_backward, SYN_CALL,   "sigmoid",
+                 PREC_PRIMARY                                                                                   },
+    [OP_RELU] = {"relu",    "relu",    1, relu_forward,    relu_backward,    SYN_CALL,   "relu",    PREC_PRIMARY},
 };
 
 _Static_assert(sizeof op_table / sizeof op_table[0] == OP_COUNT,
@@ -174,8 +174,8 @@ const OpInfo *op_info(Op op) {
 Op op_find_function(const char *name, int len) {
     for (int op = 0; op < OP_COUNT; op++) {
         const OpInfo *info = &op_table[op];
-        if (info->syntax == SYN_CALL && (int)strlen(info->spelling) == len &&
-            memcmp(info->spelling, name, (size_t)len) == 0)
+        if (info->syntax == SYN_CALL && info->spelling[0] == name[0] &&
+            (int)strlen(info->spelling) == len && memcmp(info->spelling, name, (size_t)len) == 0)
             return (Op)op;
     }
     return OP_COUNT;

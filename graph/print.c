@@ -35,9 +35,9 @@ static bool needs_parens(const Graph *g, const Node *parent, int i, NodeId child
 
 typedef struct {
     NodeId id;
-    int8_t step;   /* how many operands have been written */
-    bool parens;   /* wrap this node's text in ( ) */
-    bool top;      /* the node being defined: spell out even if named */
+    int8_t step; /* how many operands have been written */
+    bool parens; /* wrap this node's text in ( ) */
+    bool top;    /* the node being defined: spell out even if named */
 } Frame;
 
 /* A name, or a number: a leaf being defined is written as its value. */
@@ -77,8 +77,10 @@ void graph_expr_text(const Graph *g, NodeId id, StrBuf *out) {
         }
         int i = f->step++;
         if (info->syntax == SYN_INFIX && i == 1) {
-            if (n->op == OP_POW) sb_puts(out, info->spelling); /* (x + y)**2, as the book */
-            else sb_printf(out, " %s ", info->spelling);
+            if (n->op == OP_POW)
+                sb_puts(out, info->spelling); /* (x + y)**2, as the book */
+            else
+                sb_printf(out, " %s ", info->spelling);
         }
         if (info->syntax == SYN_PREFIX) sb_puts(out, info->spelling);
         if (info->syntax == SYN_CALL) sb_printf(out, "%s(", info->spelling);

@@ -31,7 +31,8 @@ static bool reserve(StrBuf *sb, size_t extra) {
     if (sb->failed) return false;
     if (sb->len + extra + 1 <= sb->cap) return true;
     size_t cap = sb->cap ? sb->cap : 64;
-    while (cap < sb->len + extra + 1) cap *= 2;
+    while (cap < sb->len + extra + 1)
+        cap *= 2;
     char *data = realloc(sb->cap ? sb->data : NULL, cap);
     if (!data) {
         sb->failed = true;

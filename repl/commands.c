@@ -97,7 +97,8 @@ bool cmd_no_more_args(Command *c) {
 /* The argument text with surrounding spaces trimmed. */
 static void raw_args(const Command *c, const char **start, size_t *len) {
     size_t b = c->offset, e = c->end;
-    while (b < e && (c->text[b] == ' ' || c->text[b] == '\t')) b++;
+    while (b < e && (c->text[b] == ' ' || c->text[b] == '\t'))
+        b++;
     while (e > b && (c->text[e - 1] == ' ' || c->text[e - 1] == '\t' || c->text[e - 1] == '\r'))
         e--;
     *start = c->text + b;
@@ -130,7 +131,8 @@ static bool cmd_grad(Command *c) {
     NodeId id;
     Token t;
     ArgResult r;
-    while ((r = cmd_next_name(c, &id, &t)) == ARG_NAME && n < g->name_count) wrt[n++] = id;
+    while ((r = cmd_next_name(c, &id, &t)) == ARG_NAME && n < g->name_count)
+        wrt[n++] = id;
     if (r == ARG_ERROR || !graph_backward(g, target, c->s->seed)) {
         free(wrt);
         return r == ARG_ERROR ? false : cmd_error(c, "out of memory");
@@ -145,7 +147,8 @@ static bool cmd_grad(Command *c) {
             free(wrt);
             return cmd_error(c, "out of memory");
         }
-        for (int32_t i = 0; i < len; i++) used[order[i]] = 1;
+        for (int32_t i = 0; i < len; i++)
+            used[order[i]] = 1;
         for (int32_t k = 0; k < g->name_count; k++) {
             NodeId node = g->names[k].node;
             if (node != NODE_NONE && used[node] && graph_is_leaf(g, node)) wrt[n++] = node;
@@ -154,7 +157,8 @@ static bool cmd_grad(Command *c) {
     }
     for (int32_t i = 0; i < n; i++)
         print_grad(c->s, graph_name_of(g, target), graph_name_of(g, wrt[i]), graph_grad(g, wrt[i]));
-    if (n == 0 && !c->s->json) fprintf(c->s->out, "(%s depends on no leaves)\n", graph_name_of(g, target));
+    if (n == 0 && !c->s->json)
+        fprintf(c->s->out, "(%s depends on no leaves)\n", graph_name_of(g, target));
     free(wrt);
     return true;
 }
@@ -220,13 +224,17 @@ static bool cmd_digits(Command *c) {
             d = strtol(buf, &end, 10);
             ok = *end == '\0' && d >= 1 && d <= FMT_MAX_DIGITS;
         }
-        if (!ok) return cmd_error_at(c, &t, "digits must be a whole number from 1 to %d", FMT_MAX_DIGITS);
+        if (!ok)
+            return cmd_error_at(c, &t, "digits must be a whole number from 1 to %d",
+                                FMT_MAX_DIGITS);
         if (!cmd_no_more_args(c)) return false;
         c->s->digits = (int)d;
     }
     double d = c->s->digits;
-    if (c->s->json) print_setting(c->s, "digits", NULL, &d);
-    else fprintf(c->s->out, "digits = %d\n", c->s->digits);
+    if (c->s->json)
+        print_setting(c->s, "digits", NULL, &d);
+    else
+        fprintf(c->s->out, "digits = %d\n", c->s->digits);
     return true;
 }
 
@@ -240,7 +248,8 @@ static bool cmd_del(Command *c) {
     if (r == ARG_END) return cmd_error(c, ":del needs a name");
     if (r == ARG_ERROR || !cmd_no_more_args(c)) return false;
     GraphError err;
-    if (!graph_delete(&c->s->graph, t.start, t.length, &err)) return cmd_error_at(c, &t, "%s", err.message);
+    if (!graph_delete(&c->s->graph, t.start, t.length, &err))
+        return cmd_error_at(c, &t, "%s", err.message);
     if (c->s->target == id) c->s->target = NODE_NONE;
     if (c->s->json) {
         json_begin(c->s->out, "deleted");
@@ -289,7 +298,8 @@ static bool write_script(Session *s, FILE *f) {
     char num[FMT_NUMBER_SIZE];
     if (s->target != NODE_NONE && graph_is_live(g, s->target) && graph_name_of(g, s->target))
         fprintf(f, ":target %s\n", graph_name_of(g, s->target));
-    if (s->seed != 1) fprintf(f, ":seed %s\n", fmt_number(num, sizeof num, s->seed, FMT_ROUND_TRIP));
+    if (s->seed != 1)
+        fprintf(f, ":seed %s\n", fmt_number(num, sizeof num, s->seed, FMT_ROUND_TRIP));
     if (s->digits != FMT_DEFAULT_DIGITS) fprintf(f, ":digits %d\n", s->digits);
     return ok;
 }
@@ -314,8 +324,10 @@ static bool cmd_save(Command *c) {
     FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
     bool ok = f && write_script(c->s, f);
     int saved_errno = errno;
-    if (f && fclose(f) != 0) ok = false, saved_errno = errno;
-    else if (!f && fd >= 0) close(fd);
+    if (f && fclose(f) != 0)
+        ok = false, saved_errno = errno;
+    else if (!f && fd >= 0)
+        close(fd);
     if (ok && rename(tmp, path) != 0) ok = false, saved_errno = errno;
     if (!ok && fd >= 0) unlink(tmp);
     if (ok) {
@@ -342,7 +354,8 @@ static bool cmd_load(Command *c) {
     raw_args(c, &arg, &len);
     if (len == 0) return cmd_error(c, ":load needs a file name");
     if (c->s->load_depth >= MAX_LOAD_DEPTH)
-        return cmd_error(c, ":load nested more than %d deep (does the file load itself?)", MAX_LOAD_DEPTH);
+        return cmd_error(c, ":load nested more than %d deep (does the file load itself?)",
+                         MAX_LOAD_DEPTH);
     char *path = strndup(arg, len);
     if (!path) return cmd_error(c, "out of memory");
     Session fresh;
@@ -385,20 +398,24 @@ static bool cmd_quit(Command *c) {
 
 /* In order of precedence for prefixes, as GHCi does: `:g` is :grad. */
 static const CommandInfo commands[] = {
-    {"grad", "[NAME...]", "gradients of the target with respect to NAMEs (default: its leaves)", cmd_grad},
-    {"graph", "", "every node in topological order: id, op, inputs, value, gradient", cmd_graph},
-    {"target", "[NAME]", "show or choose the node gradients are taken of (default: newest derived)", cmd_target_set},
-    {"trace", "", "narrate the backward pass step by step, as the book's figures do", cmd_trace},
-    {"seed", "[VALUE]", "show or set the gradient fed into the target (the book's dout; default 1)", cmd_seed},
-    {"vars", "", "names with value, kind (leaf/derived) and definition", cmd_vars},
-    {"check", "[NAME...]", "compare gradients with central differences (flag rel. error > 1e-6)", cmd_check},
-    {"clear", "", "forget every name and node", cmd_clear},
-    {"del", "NAME", "forget NAME (refused while other names use it)", cmd_del},
-    {"digits", "[N]", "significant digits of printed numbers, 1-17 (default 12)", cmd_digits},
-    {"save", "FILE", "write a script that rebuilds this session", cmd_save},
-    {"load", "FILE", "replace this session with the one FILE builds", cmd_load},
-    {"help", "[COMMAND]", "list the commands, or explain one", cmd_help},
-    {"quit", "", "leave backprop (Ctrl-D does too)", cmd_quit},
+    {"grad",   "[NAME...]", "gradients of the target with respect to NAMEs (default: its leaves)",
+     cmd_grad                                                                                                      },
+    {"graph",  "",          "every node in topological order: id, op, inputs, value, gradient",          cmd_graph },
+    {"target", "[NAME]",    "show or choose the node gradients are taken of (default: newest derived)",
+     cmd_target_set                                                                                                },
+    {"trace",  "",          "narrate the backward pass step by step, as the book's figures do",          cmd_trace },
+    {"seed",   "[VALUE]",   "show or set the gradient fed into the target (the book's dout; default 1)",
+     cmd_seed                                                                                                      },
+    {"vars",   "",          "names with value, kind (leaf/derived) and definition",                      cmd_vars  },
+    {"check",  "[NAME...]", "compare gradients with central differences (flag rel. error > 1e-6)",
+     cmd_check                                                                                                     },
+    {"clear",  "",          "forget every name and node",                                                cmd_clear },
+    {"del",    "NAME",      "forget NAME (refused while other names use it)",                            cmd_del   },
+    {"digits", "[N]",       "significant digits of printed numbers, 1-17 (default 12)",                  cmd_digits},
+    {"save",   "FILE",      "write a script that rebuilds this session",                                 cmd_save  },
+    {"load",   "FILE",      "replace this session with the one FILE builds",                             cmd_load  },
+    {"help",   "[COMMAND]", "list the commands, or explain one",                                         cmd_help  },
+    {"quit",   "",          "leave backprop (Ctrl-D does too)",                                          cmd_quit  },
 };
 
 enum { COMMAND_COUNT = sizeof commands / sizeof commands[0] };
@@ -421,7 +438,8 @@ static bool cmd_help(Command *c) {
         size_t wlen = (size_t)(t.start + t.length - word);
         if (t.type == TOK_ERROR && t.start[0] == ':') {
             const char *e = word;
-            while (e < c->text + c->end && *e != ' ' && *e != '\t') e++;
+            while (e < c->text + c->end && *e != ' ' && *e != '\t')
+                e++;
             wlen = (size_t)(e - word);
         }
         only = find_command(word, wlen);
@@ -445,16 +463,17 @@ static bool cmd_help(Command *c) {
         fprintf(s->out, "%s\n", ci->help);
     }
     if (!only && !s->json)
-        fprintf(s->out, "Statements: NAME = EXPR defines a node, EXPR prints a value; ';' separates "
-                        "them.\nOperators: + - * / ** (or ^), unary -. Functions: exp log sqrt sin "
-                        "cos tanh sigmoid relu.\nCommands may be shortened: :g is :grad.\n");
+        fprintf(s->out,
+                "Statements: NAME = EXPR defines a node, EXPR prints a value; ';' separates "
+                "them.\nOperators: + - * / ** (or ^), unary -. Functions: exp log sqrt sin "
+                "cos tanh sigmoid relu.\nCommands may be shortened: :g is :grad.\n");
     return true;
 }
 
 const char *const *session_command_names(void) {
-    static const char *const names[] = {":grad",   ":graph", ":target", ":trace", ":seed",
-                                        ":vars",   ":check", ":clear",  ":del",   ":digits",
-                                        ":save",   ":load",  ":help",   ":quit",  NULL};
+    static const char *const names[] = {":grad", ":graph", ":target", ":trace", ":seed",
+                                        ":vars", ":check", ":clear",  ":del",   ":digits",
+                                        ":save", ":load",  ":help",   ":quit",  NULL};
     _Static_assert(sizeof names / sizeof names[0] == COMMAND_COUNT + 1,
                    "names must list every command of the table");
     return names;
@@ -462,10 +481,11 @@ const char *const *session_command_names(void) {
 
 bool session_command(Session *s, const char *file, int line, const char *text, size_t len,
                      size_t offset, size_t end) {
-    Command c = {.s = s, .file = file, .line = line, .text = text, .len = len, .offset = offset,
-                 .end = end};
+    Command c = {
+        .s = s, .file = file, .line = line, .text = text, .len = len, .offset = offset, .end = end};
     size_t word = offset + 1, word_end = word;
-    while (word_end < end && text[word_end] != ' ' && text[word_end] != '\t') word_end++;
+    while (word_end < end && text[word_end] != ' ' && text[word_end] != '\t')
+        word_end++;
     lexer_init(&c.lexer, text, word_end, line);
     lexer_seek(&c.lexer, offset);
     c.pos = (SourcePos){line, c.lexer.col, (int)offset, (int)(word_end - offset)};

@@ -67,12 +67,14 @@ bool cmd_graph(Command *c) {
     Session *s = c->s;
     Graph *g = &s->graph;
     NodeId target = session_target(s);
-    if (target != NODE_NONE && !graph_backward(g, target, s->seed)) return cmd_error(c, "out of memory");
+    if (target != NODE_NONE && !graph_backward(g, target, s->seed))
+        return cmd_error(c, "out of memory");
     int32_t len;
     const NodeId *order = graph_order(g, &len);
     if (!order) return cmd_error(c, "out of memory");
     char num[FMT_NUMBER_SIZE], grad_head[64], text[64];
-    if (target != NODE_NONE) snprintf(grad_head, sizeof grad_head, "∂%s/∂·", graph_name_of(g, target));
+    if (target != NODE_NONE)
+        snprintf(grad_head, sizeof grad_head, "∂%s/∂·", graph_name_of(g, target));
     if (!s->json) {
         fprintf(s->out, "id      op       inputs          value         ");
         fprintf(s->out, "%s\n", target != NODE_NONE ? grad_head : "");
@@ -84,7 +86,8 @@ bool cmd_graph(Command *c) {
         const char *name = graph_name_of(g, id);
         if (s->json) {
             int inputs[BP_MAX_INPUTS];
-            for (int k = 0; k < info->arity; k++) inputs[k] = n->in[k];
+            for (int k = 0; k < info->arity; k++)
+                inputs[k] = n->in[k];
             json_begin(s->out, "node");
             json_int(s->out, "id", id);
             json_str(s->out, "op", info->name);
@@ -100,7 +103,8 @@ bool cmd_graph(Command *c) {
         write_padded(s->out, *info->symbol ? info->symbol : info->name, 9);
         text[0] = '\0';
         for (int k = 0; k < info->arity; k++)
-            snprintf(text + strlen(text), sizeof text - strlen(text), "%s#%d", k ? " " : "", n->in[k]);
+            snprintf(text + strlen(text), sizeof text - strlen(text), "%s#%d", k ? " " : "",
+                     n->in[k]);
         write_padded(s->out, text, 16);
         write_padded(s->out, session_num(s, graph_scalar(g, id), num), 14);
         if (target != NODE_NONE) write_padded(s->out, session_num(s, graph_grad(g, id), num), 14);
@@ -153,14 +157,16 @@ bool cmd_trace(Command *c) {
         double upstream = graph_grad(g, id);
         /* Local derivatives: the same backward kernel fed an upstream of 1. */
         double x[BP_MAX_INPUTS], local[BP_MAX_INPUTS] = {0}, flows[BP_MAX_INPUTS];
-        for (int k = 0; k < info->arity; k++) x[k] = graph_scalar(g, n->in[k]);
+        for (int k = 0; k < info->arity; k++)
+            x[k] = graph_scalar(g, n->in[k]);
         info->backward(x, graph_scalar(g, id), 1.0, local);
         graph_backward_node(g, id, flows);
         cmd_label(g, id, &from);
         if (!s->json) {
             describe_step(g, id, &label, &text);
             fprintf(s->out, "step %d: %s\n", step, text.data);
-            fprintf(s->out, "    upstream ∂%s/∂%s = %s\n", tname, from.data, session_num(s, upstream, n1));
+            fprintf(s->out, "    upstream ∂%s/∂%s = %s\n", tname, from.data,
+                    session_num(s, upstream, n1));
         }
         for (int k = 0; k < info->arity; k++) {
             NodeId in = n->in[k];
@@ -180,13 +186,15 @@ bool cmd_trace(Command *c) {
                 json_end(s->out);
                 continue;
             }
-            fprintf(s->out, "    to %s: local ∂%s/∂%s = %s, so %s × %s = %s flows back\n", label.data,
-                    from.data, label.data, session_num(s, local[k], n1), session_num(s, upstream, n2),
-                    session_num(s, local[k], n3), session_num(s, flows[k], n4));
+            fprintf(s->out, "    to %s: local ∂%s/∂%s = %s, so %s × %s = %s flows back\n",
+                    label.data, from.data, label.data, session_num(s, local[k], n1),
+                    session_num(s, upstream, n2), session_num(s, local[k], n3),
+                    session_num(s, flows[k], n4));
             if (received[in] > 1)
-                fprintf(s->out, "    %s is used more than once: its gradients add up, %s + %s = %s\n",
-                        label.data, session_num(s, total - flows[k], n1), session_num(s, flows[k], n2),
-                        session_num(s, total, n3));
+                fprintf(s->out,
+                        "    %s is used more than once: its gradients add up, %s + %s = %s\n",
+                        label.data, session_num(s, total - flows[k], n1),
+                        session_num(s, flows[k], n2), session_num(s, total, n3));
         }
     }
     if (!s->json) {
@@ -222,7 +230,8 @@ bool cmd_check(Command *c) {
     while ((r = cmd_next_name(c, &id, &t)) == ARG_NAME) {
         if (!graph_is_leaf(g, id)) {
             free(wrt);
-            return cmd_error_at(c, &t, "'%.*s' is computed from other names; :check perturbs leaves",
+            return cmd_error_at(c, &t,
+                                "'%.*s' is computed from other names; :check perturbs leaves",
                                 t.length, t.start);
         }
         if (n < g->name_count) wrt[n++] = id;
@@ -233,7 +242,8 @@ bool cmd_check(Command *c) {
     }
     if (n == 0)
         for (int32_t k = 0; k < g->name_count; k++)
-            if (g->names[k].node != NODE_NONE && graph_is_leaf(g, g->names[k].node)) wrt[n++] = g->names[k].node;
+            if (g->names[k].node != NODE_NONE && graph_is_leaf(g, g->names[k].node))
+                wrt[n++] = g->names[k].node;
     if (!graph_backward(g, target, s->seed)) {
         free(wrt);
         return cmd_error(c, "out of memory");
@@ -243,9 +253,12 @@ bool cmd_check(Command *c) {
         free(wrt);
         return cmd_error(c, "out of memory");
     }
-    for (int32_t i = 0; i < n; i++) analytic[i] = graph_grad(g, wrt[i]);
+    for (int32_t i = 0; i < n; i++)
+        analytic[i] = graph_grad(g, wrt[i]);
     const char *tname = graph_name_of(g, target);
-    if (!s->json) fprintf(s->out, "%-24s %-16s %-16s %s\n", "gradient", "backprop", "numerical", "rel. error");
+    if (!s->json)
+        fprintf(s->out, "%-24s %-16s %-16s %s\n", "gradient", "backprop", "numerical",
+                "rel. error");
     int bad = 0;
     char n1[FMT_NUMBER_SIZE], n2[FMT_NUMBER_SIZE], label[128];
     for (int32_t i = 0; i < n; i++) {
@@ -258,7 +271,8 @@ bool cmd_check(Command *c) {
         /* The seed scales the backward pass; scale the estimate to match. */
         numeric *= s->seed;
         double scale = fmax(fabs(analytic[i]), fabs(numeric));
-        double rel = scale < 1e-10 ? fabs(analytic[i] - numeric) : fabs(analytic[i] - numeric) / scale;
+        double rel =
+            scale < 1e-10 ? fabs(analytic[i] - numeric) : fabs(analytic[i] - numeric) / scale;
         bool ok = rel <= 1e-6 || (isnan(rel) && isnan(analytic[i]) && isnan(numeric));
         bad += !ok;
         if (s->json) {
@@ -279,7 +293,8 @@ bool cmd_check(Command *c) {
         fprintf(s->out, "%-10.2g %s\n", rel, ok ? "ok" : "MISMATCH (> 1e-6)");
     }
     if (!s->json && bad)
-        fprintf(s->out, "%d gradient%s disagree%s: a kink (relu at 0) or a non-smooth point can do this\n",
+        fprintf(s->out,
+                "%d gradient%s disagree%s: a kink (relu at 0) or a non-smooth point can do this\n",
                 bad, bad == 1 ? "" : "s", bad == 1 ? "s" : "");
     free(wrt);
     free(analytic);

@@ -45,8 +45,11 @@ static void advance(Lexer *lx, int n) {
  * and stores the code point, or returns 0 if the bytes are not valid UTF-8. */
 static int decode_utf8(const char *p, const char *end, uint32_t *cp) {
     uint8_t b = (uint8_t)p[0];
-    int len = b < 0x80 ? 1 : (b & 0xE0) == 0xC0 ? 2 : (b & 0xF0) == 0xE0 ? 3
-              : (b & 0xF8) == 0xF0 ? 4 : 0;
+    int len = b < 0x80             ? 1
+              : (b & 0xE0) == 0xC0 ? 2
+              : (b & 0xF0) == 0xE0 ? 3
+              : (b & 0xF8) == 0xF0 ? 4
+                                   : 0;
     if (len == 0 || end - p < len) return 0;
     uint32_t c = len == 1 ? b : len == 2 ? b & 0x1Fu : len == 3 ? b & 0x0Fu : b & 0x07u;
     for (int i = 1; i < len; i++) {
@@ -63,18 +66,17 @@ static int decode_utf8(const char *p, const char *end, uint32_t *cp) {
  * Without Unicode tables we exclude the blocks of spaces, punctuation and
  * symbols instead, so `사과`, `α` and `größe` work and `∂` or `→` do not. */
 static bool is_name_codepoint(uint32_t c) {
-    if (c < 0xC0) return c == 0xAA || c == 0xB5 || c == 0xBA;  /* ª µ º */
-    if (c == 0xD7 || c == 0xF7) return false;                   /* × ÷ */
-    if (c >= 0x2000 && c <= 0x2BFF) return false; /* punctuation, arrows, math, boxes */
-    if (c >= 0x3000 && c <= 0x303F) return false; /* CJK spaces and punctuation */
-    if (c >= 0xFE30 && c <= 0xFE4F) return false; /* CJK compatibility forms */
-    if (c >= 0xFF00 && c <= 0xFF0F) return false; /* fullwidth punctuation */
+    if (c < 0xC0) return c == 0xAA || c == 0xB5 || c == 0xBA; /* ª µ º */
+    if (c == 0xD7 || c == 0xF7) return false;                 /* × ÷ */
+    if (c >= 0x2000 && c <= 0x2BFF) return false;             /* punctuation, arrows, math, boxes */
+    if (c >= 0x3000 && c <= 0x303F) return false;             /* CJK spaces and punctuation */
+    if (c >= 0xFE30 && c <= 0xFE4F) return false;             /* CJK compatibility forms */
+    if (c >= 0xFF00 && c <= 0xFF0F) return false;             /* fullwidth punctuation */
     return true;
 }
 
 static bool is_ascii_name_char(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
-           (c >= '0' && c <= '9');
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (c >= '0' && c <= '9');
 }
 
 static bool is_digit(char c) {
@@ -99,7 +101,10 @@ static Token error_token(const Lexer *lx, const char *start, int col, const char
 }
 
 static void skip_digits(Lexer *lx) {
-    while (is_digit(peek(lx))) advance(lx, 1);
+    while (lx->current < lx->end && is_digit(*lx->current)) {
+        lx->current++;
+        lx->col++;
+    }
 }
 
 /* number := digits ['.' digits] [('e'|'E') ['+'|'-'] digits] | '.' digits ... */
@@ -121,16 +126,24 @@ static Token number(Lexer *lx, const char *start, int col) {
         }
     }
     if (name_char_length(lx) > 0) {
-        while (name_char_length(lx) > 0) advance(lx, name_char_length(lx));
-        return error_token(lx, start, col,
-                           "a number runs into a name; write 2*x for a product");
+        while (name_char_length(lx) > 0)
+            advance(lx, name_char_length(lx));
+        return error_token(lx, start, col, "a number runs into a name; write 2*x for a product");
     }
     return make_token(lx, TOK_NUMBER, start, col);
 }
 
 static Token name(Lexer *lx, const char *start, int col) {
-    int n;
-    while ((n = name_char_length(lx)) > 0) advance(lx, n);
+    for (;;) {
+        /* ASCII first: one byte, one column. */
+        while (lx->current < lx->end && is_ascii_name_char(*lx->current)) {
+            lx->current++;
+            lx->col++;
+        }
+        int n = name_char_length(lx);
+        if (n == 0) break;
+        advance(lx, n);
+    }
     return make_token(lx, TOK_NAME, start, col);
 }
 
@@ -138,7 +151,12 @@ static Token name(Lexer *lx, const char *start, int col) {
 static const struct {
     const char *text;
     TokenType type;
-} unicode_ops[] = {{"×", TOK_STAR}, {"÷", TOK_SLASH}, {"−", TOK_MINUS}, {"·", TOK_STAR}};
+} unicode_ops[] = {
+    {"×",  TOK_STAR },
+    {"÷",  TOK_SLASH},
+    {"−", TOK_MINUS},
+    {"·",  TOK_STAR }
+};
 
 Token lexer_next(Lexer *lx) {
     while (!at_end(lx) && (peek(lx) == ' ' || peek(lx) == '\t' || peek(lx) == '\r'))
@@ -151,8 +169,8 @@ Token lexer_next(Lexer *lx) {
     }
     char c = peek(lx);
     if (is_digit(c) || (c == '.' && is_digit(peek_next(lx)))) return number(lx, start, col);
-    if (name_char_length(lx) > 0) return name(lx, start, col);
-    for (size_t i = 0; i < sizeof unicode_ops / sizeof unicode_ops[0]; i++) {
+    if (is_ascii_name_char(c) || name_char_length(lx) > 0) return name(lx, start, col);
+    for (size_t i = 0; (uint8_t)c >= 0x80 && i < sizeof unicode_ops / sizeof unicode_ops[0]; i++) {
         size_t n = strlen(unicode_ops[i].text);
         if ((size_t)(lx->end - start) >= n && memcmp(start, unicode_ops[i].text, n) == 0) {
             advance(lx, (int)n);
@@ -190,10 +208,10 @@ Token lexer_next(Lexer *lx) {
 
 const char *token_type_name(TokenType type) {
     static const char *const names[] = {
-        [TOK_NUMBER] = "a number", [TOK_NAME] = "a name",   [TOK_PLUS] = "'+'",
-        [TOK_MINUS] = "'-'",       [TOK_STAR] = "'*'",      [TOK_SLASH] = "'/'",
-        [TOK_POW] = "'**'",        [TOK_LPAREN] = "'('",    [TOK_RPAREN] = "')'",
-        [TOK_COMMA] = "','",       [TOK_EQUAL] = "'='",     [TOK_SEMI] = "';'",
+        [TOK_NUMBER] = "a number", [TOK_NAME] = "a name",    [TOK_PLUS] = "'+'",
+        [TOK_MINUS] = "'-'",       [TOK_STAR] = "'*'",       [TOK_SLASH] = "'/'",
+        [TOK_POW] = "'**'",        [TOK_LPAREN] = "'('",     [TOK_RPAREN] = "')'",
+        [TOK_COMMA] = "','",       [TOK_EQUAL] = "'='",      [TOK_SEMI] = "';'",
         [TOK_EOF] = "end of line", [TOK_ERROR] = "an error",
     };
     return names[type];

@@ -20,24 +20,24 @@ typedef enum {
     TOK_NUMBER, /* 100, 1.1, 2e-3, .5 */
     TOK_NAME,   /* apple, x_1, 사과, α */
     TOK_PLUS,
-    TOK_MINUS,  /* - or − */
-    TOK_STAR,   /* * or × */
-    TOK_SLASH,  /* / or ÷ */
-    TOK_POW,    /* ** or ^ */
+    TOK_MINUS, /* - or − */
+    TOK_STAR,  /* * or × */
+    TOK_SLASH, /* / or ÷ */
+    TOK_POW,   /* ** or ^ */
     TOK_LPAREN,
     TOK_RPAREN,
     TOK_COMMA,
     TOK_EQUAL,
-    TOK_SEMI,   /* ; separates statements on a line */
-    TOK_EOF,    /* end of line, or a # comment */
+    TOK_SEMI, /* ; separates statements on a line */
+    TOK_EOF,  /* end of line, or a # comment */
     TOK_ERROR,
 } TokenType;
 
 typedef struct {
     TokenType type;
-    const char *start; /* into the source text */
-    int length;        /* in bytes */
-    int line, col;     /* 1-based; col in code points */
+    const char *start;   /* into the source text */
+    int length;          /* in bytes */
+    int line, col;       /* 1-based; col in code points */
     const char *message; /* TOK_ERROR only: static text */
 } Token;
 

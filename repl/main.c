@@ -57,8 +57,10 @@ int main(int argc, char **argv) {
             printf("backprop %s\n", BP_VERSION);
             return 0;
         }
-        if (strcmp(argv[i], "--json") == 0) s.json = true;
-        else if (strcmp(argv[i], "-i") == 0) interactive = true;
+        if (strcmp(argv[i], "--json") == 0)
+            s.json = true;
+        else if (strcmp(argv[i], "-i") == 0)
+            interactive = true;
         else if (strcmp(argv[i], "-e") == 0) {
             if (++i >= argc) {
                 fprintf(stderr, "backprop: -e needs statements after it\n%s", usage);
@@ -82,8 +84,10 @@ int main(int argc, char **argv) {
         }
     }
     if (ok && !s.quit && (interactive || !ran_something)) {
-        if (isatty(STDIN_FILENO)) ok = lineedit_repl(&s);
-        else ok = run_stdin(&s);
+        if (isatty(STDIN_FILENO))
+            ok = lineedit_repl(&s);
+        else
+            ok = run_stdin(&s);
     }
     fflush(stdout);
     session_free(&s);

@@ -19,8 +19,10 @@ static void key(FILE *f, const char *k) {
 
 void json_str(FILE *f, const char *k, const char *value) {
     key(f, k);
-    if (value) json_write_string(f, value, strlen(value));
-    else fputs("null", f);
+    if (value)
+        json_write_string(f, value, strlen(value));
+    else
+        fputs("null", f);
 }
 
 void json_num(FILE *f, const char *k, double value) {
@@ -28,8 +30,10 @@ void json_num(FILE *f, const char *k, double value) {
     key(f, k);
     fmt_number(buf, sizeof buf, value, FMT_ROUND_TRIP);
     bool finite = strcmp(buf, "nan") != 0 && strcmp(buf, "inf") != 0 && strcmp(buf, "-inf") != 0;
-    if (finite) fputs(buf, f);
-    else fprintf(f, "\"%s\"", buf);
+    if (finite)
+        fputs(buf, f);
+    else
+        fprintf(f, "\"%s\"", buf);
 }
 
 void json_int(FILE *f, const char *k, long value) {
@@ -45,7 +49,8 @@ void json_bool(FILE *f, const char *k, bool value) {
 void json_int_array(FILE *f, const char *k, const int *values, int n) {
     key(f, k);
     fputc('[', f);
-    for (int i = 0; i < n; i++) fprintf(f, "%s%d", i ? "," : "", values[i]);
+    for (int i = 0; i < n; i++)
+        fprintf(f, "%s%d", i ? "," : "", values[i]);
     fputc(']', f);
 }
 
@@ -57,11 +62,16 @@ void json_write_string(FILE *f, const char *s, size_t len) {
     fputc('"', f);
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
-        else if (c == '\n') fputs("\\n", f);
-        else if (c == '\t') fputs("\\t", f);
-        else if (c < 0x20 || c == 0x7f) fprintf(f, "\\u%04x", c);
-        else fputc(c, f);
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c == '\n')
+            fputs("\\n", f);
+        else if (c == '\t')
+            fputs("\\t", f);
+        else if (c < 0x20 || c == 0x7f)
+            fprintf(f, "\\u%04x", c);
+        else
+            fputc(c, f);
     }
     fputc('"', f);
 }
@@ -69,10 +79,15 @@ void json_write_string(FILE *f, const char *s, size_t len) {
 /* Decodes one UTF-8 code point; invalid bytes count as one column each. */
 static uint32_t next_codepoint(const char *s, size_t len, size_t *i) {
     unsigned char b = (unsigned char)s[*i];
-    int n = b < 0x80 ? 1 : (b & 0xE0) == 0xC0 ? 2 : (b & 0xF0) == 0xE0 ? 3 : (b & 0xF8) == 0xF0 ? 4 : 1;
+    int n = b < 0x80             ? 1
+            : (b & 0xE0) == 0xC0 ? 2
+            : (b & 0xF0) == 0xE0 ? 3
+            : (b & 0xF8) == 0xF0 ? 4
+                                 : 1;
     if (*i + (size_t)n > len) n = 1;
     uint32_t c = n == 1 ? b : n == 2 ? b & 0x1Fu : n == 3 ? b & 0x0Fu : b & 0x07u;
-    for (int k = 1; k < n; k++) c = (c << 6) | ((unsigned char)s[*i + (size_t)k] & 0x3Fu);
+    for (int k = 1; k < n; k++)
+        c = (c << 6) | ((unsigned char)s[*i + (size_t)k] & 0x3Fu);
     *i += (size_t)n;
     return c;
 }
@@ -90,26 +105,31 @@ static int codepoint_width(uint32_t c) {
 
 int display_width(const char *text, size_t len) {
     int width = 0;
-    for (size_t i = 0; i < len;) width += codepoint_width(next_codepoint(text, len, &i));
+    for (size_t i = 0; i < len;)
+        width += codepoint_width(next_codepoint(text, len, &i));
     return width;
 }
 
 void write_padded(FILE *f, const char *s, int width) {
     fputs(s, f);
-    for (int w = display_width(s, strlen(s)); w < width; w++) fputc(' ', f);
+    for (int w = display_width(s, strlen(s)); w < width; w++)
+        fputc(' ', f);
 }
 
 void write_caret(FILE *f, const char *text, size_t len, int offset, int length) {
-    while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r')) len--;
+    while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
+        len--;
     if ((size_t)offset > len) offset = (int)len;
     if ((size_t)(offset + length) > len) length = (int)len - offset;
     fprintf(f, "    %.*s\n    ", (int)len, text);
     for (size_t i = 0; i < (size_t)offset;) {
         size_t start = i;
         uint32_t c = next_codepoint(text, len, &i);
-        if (c == '\t') fputc('\t', f);
+        if (c == '\t')
+            fputc('\t', f);
         else
-            for (int w = display_width(text + start, i - start); w > 0; w--) fputc(' ', f);
+            for (int w = display_width(text + start, i - start); w > 0; w--)
+                fputc(' ', f);
     }
     fputc('^', f);
     for (int w = display_width(text + offset, (size_t)(length > 0 ? length : 0)); w > 1; w--)

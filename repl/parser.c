@@ -1,7 +1,8 @@
 /* parser.c - Pratt parser driven by a rule table, emitting graph nodes. */
 #include "parser.h"
 
-#include <errno.h>
+#include <ctype.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <math.h>
 #include <stdio.h>
@@ -41,8 +42,10 @@ static void advance(Parser *p) {
 /* Reports that the current token is not what was expected: the lexer's own
  * message if the token is malformed, else `what`. */
 static void unexpected(Parser *p, const char *what) {
-    if (check(p, TOK_ERROR)) error_at(p, &p->current, "%s", p->current.message);
-    else error_at(p, &p->current, "%s", what);
+    if (check(p, TOK_ERROR))
+        error_at(p, &p->current, "%s", p->current.message);
+    else
+        error_at(p, &p->current, "%s", what);
 }
 
 static bool check(const Parser *p, TokenType type) {
@@ -110,6 +113,46 @@ static NodeId expression(Parser *p) {
     return parse_precedence(p, PREC_TERM);
 }
 
+/* Clinger's fast path: a decimal with at most 15 significant digits and a
+ * small power of ten is an exact double times an exact power of ten, so one
+ * correctly rounded multiply or divide gives exactly strtod's result. Returns
+ * false for anything else, which strtod then handles. */
+static bool fast_decimal(const char *s, int len, double *out) {
+    static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                   1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                   1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    uint64_t mantissa = 0;
+    int digits = 0, exp10 = 0, i = 0;
+    bool point = false;
+    for (; i < len && (isdigit((unsigned char)s[i]) || s[i] == '.'); i++) {
+        if (s[i] == '.') {
+            point = true;
+            continue;
+        }
+        if (mantissa == 0 && s[i] == '0') {
+            if (point) exp10--;
+            continue;
+        }
+        if (++digits > 15) return false;
+        mantissa = mantissa * 10 + (uint64_t)(s[i] - '0');
+        if (point) exp10--;
+    }
+    if (i < len) { /* exponent part: the lexer guarantees its form */
+        int sign = 1, e = 0;
+        i++;
+        if (s[i] == '+' || s[i] == '-') sign = s[i++] == '-' ? -1 : 1;
+        for (; i < len; i++) {
+            if (e > 1000) return false;
+            e = e * 10 + (s[i] - '0');
+        }
+        exp10 += sign * e;
+    }
+    if (exp10 < -22 || exp10 > 22) return mantissa == 0 ? (*out = 0, true) : false;
+    double m = (double)mantissa;
+    *out = exp10 >= 0 ? m * pow10[exp10] : m / pow10[-exp10];
+    return true;
+}
+
 /* number := NUMBER */
 static NodeId number(Parser *p) {
     char text[64];
@@ -118,10 +161,12 @@ static NodeId number(Parser *p) {
         error_at(p, t, "number has too many digits");
         return NODE_NONE;
     }
-    memcpy(text, t->start, (size_t)t->length);
-    text[t->length] = '\0';
-    errno = 0;
-    double v = strtod(text, NULL);
+    double v;
+    if (!fast_decimal(t->start, t->length, &v)) {
+        memcpy(text, t->start, (size_t)t->length);
+        text[t->length] = '\0';
+        v = strtod(text, NULL);
+    }
     if (isinf(v)) {
         error_at(p, t, "number too large (the largest is about 1.8e308)");
         return NODE_NONE;
@@ -164,8 +209,10 @@ static NodeId unary(Parser *p) {
 static NodeId binary(Parser *p, NodeId left) {
     TokenType type = p->previous.type;
     NodeId right = parse_precedence(p, (Precedence)(get_rule(type)->prec + 1));
-    Op op = type == TOK_PLUS ? OP_ADD : type == TOK_MINUS ? OP_SUB : type == TOK_STAR ? OP_MUL
-                                                                                      : OP_DIV;
+    Op op = type == TOK_PLUS    ? OP_ADD
+            : type == TOK_MINUS ? OP_SUB
+            : type == TOK_STAR  ? OP_MUL
+                                : OP_DIV;
     return emit(p, op, left, right);
 }
 
@@ -182,8 +229,8 @@ static NodeId call(Parser *p, const Token *name) {
         char known[256], hint[128];
         op_function_list(known, sizeof known);
         suggest_hint(p->graph, name->start, name->length, true, hint, sizeof hint);
-        error_at(p, name, "unknown function '%.*s'%s (known: %s)", name->length, name->start,
-                 hint, known);
+        error_at(p, name, "unknown function '%.*s'%s (known: %s)", name->length, name->start, hint,
+                 known);
         return NODE_NONE;
     }
     Token open = p->previous;
@@ -214,13 +261,12 @@ static NodeId call(Parser *p, const Token *name) {
 static NodeId variable(Parser *p) {
     Token name = p->previous;
     if (match(p, TOK_LPAREN)) return call(p, &name);
-    if (op_find_function(name.start, name.length) != OP_COUNT) {
+    NodeId id = graph_lookup(p->graph, name.start, name.length);
+    /* Function names cannot be defined, so only an unknown name can be one. */
+    if (id == NODE_NONE && op_find_function(name.start, name.length) != OP_COUNT) {
         error_at(p, &name, "'%.*s' is a function: call it as %.*s(x)", name.length, name.start,
                  name.length, name.start);
-        return NODE_NONE;
-    }
-    NodeId id = graph_lookup(p->graph, name.start, name.length);
-    if (id == NODE_NONE) {
+    } else if (id == NODE_NONE) {
         char hint[128];
         suggest_hint(p->graph, name.start, name.length, false, hint, sizeof hint);
         error_at(p, &name, "undefined name '%.*s'%s", name.length, name.start, hint);
@@ -229,20 +275,20 @@ static NodeId variable(Parser *p) {
 }
 
 static const ParseRule rules[] = {
-    [TOK_NUMBER] = {number, NULL, PREC_NONE},
-    [TOK_NAME] = {variable, NULL, PREC_NONE},
-    [TOK_PLUS] = {unary, binary, PREC_TERM},
-    [TOK_MINUS] = {unary, binary, PREC_TERM},
-    [TOK_STAR] = {NULL, binary, PREC_FACTOR},
-    [TOK_SLASH] = {NULL, binary, PREC_FACTOR},
-    [TOK_POW] = {NULL, power, PREC_POWER},
-    [TOK_LPAREN] = {grouping, NULL, PREC_NONE},
-    [TOK_RPAREN] = {NULL, NULL, PREC_NONE},
-    [TOK_COMMA] = {NULL, NULL, PREC_NONE},
-    [TOK_EQUAL] = {NULL, NULL, PREC_NONE},
-    [TOK_SEMI] = {NULL, NULL, PREC_NONE},
-    [TOK_EOF] = {NULL, NULL, PREC_NONE},
-    [TOK_ERROR] = {NULL, NULL, PREC_NONE},
+    [TOK_NUMBER] = {number,   NULL,   PREC_NONE  },
+      [TOK_NAME] = {variable, NULL,   PREC_NONE  },
+    [TOK_PLUS] = {unary,    binary, PREC_TERM  },
+      [TOK_MINUS] = {unary,    binary, PREC_TERM  },
+    [TOK_STAR] = {NULL,     binary, PREC_FACTOR},
+      [TOK_SLASH] = {NULL,     binary, PREC_FACTOR},
+    [TOK_POW] = {NULL,     power,  PREC_POWER },
+      [TOK_LPAREN] = {grouping, NULL,   PREC_NONE  },
+    [TOK_RPAREN] = {NULL,     NULL,   PREC_NONE  },
+      [TOK_COMMA] = {NULL,     NULL,   PREC_NONE  },
+    [TOK_EQUAL] = {NULL,     NULL,   PREC_NONE  },
+      [TOK_SEMI] = {NULL,     NULL,   PREC_NONE  },
+    [TOK_EOF] = {NULL,     NULL,   PREC_NONE  },
+      [TOK_ERROR] = {NULL,     NULL,   PREC_NONE  },
 };
 
 _Static_assert(sizeof rules / sizeof rules[0] == TOK_ERROR + 1,
@@ -302,14 +348,15 @@ bool parser_statement(Parser *p, Statement *st) {
         /* Two tokens of lookahead tell `x = ...` from `x + ...`. */
         Lexer saved = p->lexer;
         Token next = lexer_next(&p->lexer);
-        p->lexer = saved;
+        if (next.type != TOK_EQUAL) p->lexer = saved;
         if (next.type == TOK_EQUAL) {
             Token name = p->current;
-            advance(p);
+            p->current = next; /* already lexed: step onto the '=' */
             advance(p);
             if (op_find_function(name.start, name.length) != OP_COUNT)
-                error_at(p, &name, "'%.*s' is a function name and cannot be assigned",
-                         name.length, name.start);
+                error_at(p, &name, "'%.*s' is a function name and cannot be assigned", name.length,
+                         name.start);
+            graph_prefetch_name(p->graph, name.start, name.length);
             st->name = name.start;
             st->name_len = name.length;
             st->name_pos = pos_of(p, &name);

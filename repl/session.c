@@ -63,7 +63,7 @@ void session_error(Session *s, const char *file, const char *text, size_t len, S
         json_end(s->out);
         return;
     }
-    fflush(s->out); /* keep stdout and stderr in order on a shared terminal */
+    fflush(s->out);      /* keep stdout and stderr in order on a shared terminal */
     if (pos.line == 0) { /* about a whole file, not a place in it */
         fprintf(s->err, "%s: error: %s\n", file, message);
     } else {
@@ -92,9 +92,27 @@ static void print_value(Session *s, const char *name, int name_len, double v) {
         json_num(s->out, "value", v);
         json_end(s->out);
     } else if (name) {
-        fprintf(s->out, "%.*s = %s\n", name_len, name, session_num(s, v, num));
+        /* fwrite, not fprintf: a script prints one of these per line. */
+        fwrite(name, 1, (size_t)name_len, s->out);
+        fputs(" = ", s->out);
+        fputs(session_num(s, v, num), s->out);
+        fputc('\n', s->out);
     } else {
         fprintf(s->out, "%s\n", session_num(s, v, num));
+    }
+}
+
+/* A dependent that a definition changed: "  → price = 935". */
+static void print_update(Session *s, NodeId id, double v) {
+    char num[FMT_NUMBER_SIZE];
+    const char *name = graph_name_of(&s->graph, id);
+    if (s->json) {
+        json_begin(s->out, "update");
+        json_str(s->out, "name", name);
+        json_num(s->out, "value", v);
+        json_end(s->out);
+    } else {
+        fprintf(s->out, "  → %s = %s\n", name, session_num(s, v, num));
     }
 }
 
@@ -108,6 +126,9 @@ static bool execute(Session *s, const char *file, const char *text, size_t len,
         graph_rollback(g, st->mark);
         return true;
     }
+    /* Like a spreadsheet, changing an input shows what it did to the output. */
+    NodeId target = session_target(s);
+    double before = target != NODE_NONE ? graph_scalar(g, target) : 0;
     GraphError err;
     NodeId id = graph_define(g, st->name, st->name_len, st->root, st->mark, &err);
     if (id == NODE_NONE) {
@@ -115,12 +136,18 @@ static bool execute(Session *s, const char *file, const char *text, size_t len,
         return false;
     }
     print_value(s, st->name, st->name_len, graph_scalar(g, id));
+    if (target != NODE_NONE && target != id && graph_is_live(g, target) &&
+        session_target(s) == target) {
+        double after = graph_scalar(g, target);
+        if (memcmp(&before, &after, sizeof after) != 0) print_update(s, target, after);
+    }
     return true;
 }
 
 /* Skips spaces; true if a command (':') starts at *offset. */
 static bool command_starts(const char *text, size_t len, size_t *offset) {
-    while (*offset < len && (text[*offset] == ' ' || text[*offset] == '\t')) (*offset)++;
+    while (*offset < len && (text[*offset] == ' ' || text[*offset] == '\t'))
+        (*offset)++;
     return *offset < len && text[*offset] == ':';
 }
 
@@ -151,60 +178,32 @@ bool session_run_line(Session *s, const char *file, int line, const char *text, 
     return true;
 }
 
-/* Reads the whole file into a NUL-terminated buffer the caller frees. */
-static char *read_file(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    char *data = NULL;
-    size_t cap = 0, used = 0;
-    for (;;) {
-        if (used + 4096 + 1 > cap) {
-            cap = cap ? cap * 2 : 65536;
-            char *grown = realloc(data, cap);
-            if (!grown) {
-                free(data);
-                fclose(f);
-                errno = ENOMEM;
-                return NULL;
-            }
-            data = grown;
-        }
-        size_t n = fread(data + used, 1, cap - used - 1, f);
-        used += n;
-        if (n == 0) break;
-    }
-    bool failed = ferror(f);
-    fclose(f);
-    if (failed) {
-        free(data);
-        errno = EIO;
-        return NULL;
-    }
-    data[used] = '\0';
-    *len = used;
-    return data;
-}
-
 bool session_run_file(Session *s, const char *path, bool stop_at_error) {
-    size_t len;
-    char *data = read_file(path, &len);
-    if (!data) {
+    FILE *f = fopen(path, "r");
+    if (!f) {
         char message[512];
         snprintf(message, sizeof message, "cannot read '%s': %s", path, strerror(errno));
         session_error(s, path, "", 0, (SourcePos){0, 0, 0, 1}, message);
         return false;
     }
+    /* Line by line, so a million-line script never sits in memory whole. */
+    char *text = NULL;
+    size_t cap = 0;
+    ssize_t len;
     bool ok = true;
-    int line = 1;
-    for (size_t start = 0; start < len && !s->quit; line++) {
-        const char *nl = memchr(data + start, '\n', len - start);
-        size_t end = nl ? (size_t)(nl - data) : len;
-        if (!session_run_line(s, path, line, data + start, end - start)) {
+    for (int line = 1; !s->quit && (len = getline(&text, &cap, f)) >= 0; line++) {
+        if (!session_run_line(s, path, line, text, (size_t)len)) {
             ok = false;
             if (stop_at_error) break;
         }
-        start = end + 1;
     }
-    free(data);
+    if (ok && ferror(f)) {
+        char message[512];
+        snprintf(message, sizeof message, "error reading '%s': %s", path, strerror(errno));
+        session_error(s, path, "", 0, (SourcePos){0, 0, 0, 1}, message);
+        ok = false;
+    }
+    free(text);
+    fclose(f);
     return ok;
 }

@@ -21,12 +21,12 @@
 
 typedef struct Session {
     Graph graph;
-    NodeId target; /* chosen with :target; NODE_NONE means the newest derived name */
-    double seed;   /* the upstream gradient fed into the target (the book's dout) */
-    int digits;    /* significant digits of printed numbers */
-    bool json;     /* one JSON object per output line instead of text */
-    FILE *out;     /* results */
-    FILE *err;     /* error reports (JSON mode writes them to out) */
+    NodeId target;  /* chosen with :target; NODE_NONE means the newest derived name */
+    double seed;    /* the upstream gradient fed into the target (the book's dout) */
+    int digits;     /* significant digits of printed numbers */
+    bool json;      /* one JSON object per output line instead of text */
+    FILE *out;      /* results */
+    FILE *err;      /* error reports (JSON mode writes them to out) */
     int load_depth; /* :load nesting, so a file that loads itself stops */
     bool quit;      /* :quit was run */
     int failures;   /* statements that failed so far */

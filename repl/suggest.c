@@ -12,7 +12,8 @@ int suggest_distance(const char *a, int alen, const char *b, int blen, int limit
     /* Optimal string alignment distance over three rolling rows. */
     int rows[3][MAX_SUGGEST_LEN + 1];
     int *prev2 = rows[0], *prev = rows[1], *cur = rows[2];
-    for (int j = 0; j <= blen; j++) prev[j] = j;
+    for (int j = 0; j <= blen; j++)
+        prev[j] = j;
     for (int i = 1; i <= alen; i++) {
         cur[0] = i;
         for (int j = 1; j <= blen; j++) {
@@ -54,10 +55,13 @@ void suggest_hint(const Graph *g, const char *name, int len, bool functions, cha
         for (int32_t k = 0; k < g->name_count; k++) {
             if (g->names[k].node == NODE_NONE) continue;
             const char *candidate = g->strings + g->names[k].str;
-            int d = suggest_distance(name, len, candidate, (int)g->names[k].len, best - 1 < limit ? best - 1 : limit);
+            int d = suggest_distance(name, len, candidate, (int)g->names[k].len,
+                                     best - 1 < limit ? best - 1 : limit);
             if (d < best) best = d, best_name = candidate;
         }
     }
-    if (best_name) snprintf(hint, size, "; did you mean '%s'?", best_name);
-    else if (size > 0) hint[0] = '\0';
+    if (best_name)
+        snprintf(hint, size, "; did you mean '%s'?", best_name);
+    else if (size > 0)
+        hint[0] = '\0';
 }
