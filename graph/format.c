@@ -9,6 +9,7 @@
  */
 #include "format.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -115,7 +116,9 @@ char *fmt_number(char *buf, size_t size, double v, int digits) {
         else if (!fast_g(buf, size, v, digits))
             snprintf(buf, size, "%.*g", digits, v);
     } else {
-        for (int d = 15; d <= FMT_MAX_DIGITS; d++) {
+        /* 15 digits always suffice below 17 when fewer would: except for
+         * subnormals, whose precision is lower, so search those from 1. */
+        for (int d = fabs(v) < DBL_MIN ? 1 : 15; d <= FMT_MAX_DIGITS; d++) {
             snprintf(buf, size, "%.*g", d, v);
             if (strtod(buf, NULL) == v) break;
         }

@@ -14,6 +14,21 @@
 void graph_init(Graph *g) {
     memset(g, 0, sizeof *g);
     g->grad_target = NODE_NONE;
+    g->newest_derived = NODE_NONE;
+}
+
+/* Finds the newest derived name again after the cached one stopped being
+ * one (turned into a leaf or deleted): rare, so a scan is fine. */
+static void find_newest_derived(Graph *g) {
+    uint32_t best = 0;
+    g->newest_derived = NODE_NONE;
+    for (int32_t k = 0; k < g->name_count; k++) {
+        NodeId id = g->names[k].node;
+        if (id != NODE_NONE && !graph_is_leaf(g, id) && g->names[k].seq >= best) {
+            best = g->names[k].seq;
+            g->newest_derived = id;
+        }
+    }
 }
 
 void graph_free(Graph *g) {
@@ -406,6 +421,9 @@ NodeId graph_define(Graph *g, const char *name, int len, NodeId root, GraphMark 
      * target stays the output the user built, not the part they adjusted. */
     if (id != NODE_NONE && !(was_derived && !graph_is_leaf(g, id)))
         g->names[g->nodes[id].name].seq = ++g->seq;
+    if (id != NODE_NONE && !graph_is_leaf(g, id) && !was_derived) g->newest_derived = id;
+    else if (id != NODE_NONE && id == g->newest_derived && graph_is_leaf(g, id))
+        find_newest_derived(g);
     return id;
 }
 
@@ -471,6 +489,7 @@ bool graph_delete(Graph *g, const char *name, int len, GraphError *err) {
     g->nodes[id].flags |= NODE_DEAD;
     g->nodes[id].name = -1;
     g->names[k].node = NODE_NONE;
+    if (id == g->newest_derived) find_newest_derived(g);
     graph_changed(g, true);
     return true;
 }

@@ -73,6 +73,7 @@ typedef struct {
     uint64_t *name_slots; /* open-addressing hash: see make_slot in graph.c */
     uint32_t slot_cap;    /* a power of two */
     uint32_t seq;
+    NodeId newest_derived; /* the derived name with the highest seq, or NODE_NONE */
 
     /* Cached topological order of the live nodes and each node's position
      * in it, so a change recomputes only what lies downstream. */
@@ -168,6 +169,12 @@ void graph_prefetch_name(const Graph *g, const char *name, int len);
 
 /* The node bound to `name` (len bytes), or NODE_NONE. */
 NodeId graph_lookup(const Graph *g, const char *name, int len);
+/* The derived named node defined most recently (redefining a derived name
+ * does not count as new), or NODE_NONE: the default target. O(1). */
+static inline NodeId graph_newest_derived(const Graph *g) {
+    return g->newest_derived;
+}
+
 /* The node's name, or NULL if it has none. */
 const char *graph_name_of(const Graph *g, NodeId id);
 /* A leaf is a named input; derived nodes compute from other nodes. */
@@ -179,6 +186,10 @@ static inline bool graph_is_leaf(const Graph *g, NodeId id) {
  * syntax: named inputs by name, unnamed ones spelled out, constants at full
  * precision (`apple_price * tax`). A leaf's definition is its value. */
 void graph_expr_text(const Graph *g, NodeId id, StrBuf *out);
+
+/* Appends source text that evaluates to exactly v: the shortest round-trip
+ * decimal, or an expression for nan and ±inf (`1e308 * 10`). */
+void graph_number_text(double v, StrBuf *out);
 
 /* Lists, in definition order, the named nodes that use `id` directly (through
  * unnamed nodes only). Returns the count; ids receives at most max. */

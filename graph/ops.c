@@ -174,7 +174,7 @@ const OpInfo *op_info(Op op) {
 Op op_find_function(const char *name, int len) {
     for (int op = 0; op < OP_COUNT; op++) {
         const OpInfo *info = &op_table[op];
-        if (info->syntax == SYN_CALL && info->spelling[0] == name[0] &&
+        if (info->syntax == SYN_CALL && len > 0 && info->spelling[0] == name[0] &&
             (int)strlen(info->spelling) == len && memcmp(info->spelling, name, (size_t)len) == 0)
             return (Op)op;
     }

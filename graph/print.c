@@ -5,6 +5,7 @@
  * and constants are written at full round-trip precision. The walk uses an
  * explicit stack: `a+a+a+...` from one long line is a deep left spine.
  */
+#include <math.h>
 #include <stdlib.h>
 
 #include "format.h"
@@ -14,7 +15,7 @@
 static Precedence operand_prec(const Graph *g, NodeId id) {
     const Node *n = &g->nodes[id];
     if (n->name >= 0) return PREC_PRIMARY;
-    if (n->op == OP_CONST && graph_scalar(g, id) < 0) return PREC_UNARY; /* -3 */
+    if (n->op == OP_CONST && signbit(graph_scalar(g, id))) return PREC_UNARY; /* -3, -0 */
     return op_info(n->op)->prec;
 }
 
@@ -24,9 +25,10 @@ static bool needs_parens(const Graph *g, const Node *parent, int i, NodeId child
     switch (op_info(parent->op)->syntax) {
     case SYN_INFIX:
         /* Left-associative ops keep a right operand of equal precedence in
-         * parentheses (a - (b - c)); `**` is right-associative, so it is the
-         * other way round. */
-        if (parent->op == OP_POW) return i == 0 ? c <= p : c < p;
+         * parentheses (a - (b - c)). `**` is right-associative and reads its
+         * right operand as a unary expression (2**-x), while its left one
+         * binds tighter than unary minus: (-2)**x. */
+        if (parent->op == OP_POW) return i == 0 ? c <= p : c < PREC_UNARY;
         return i == 0 ? c < p : c <= p;
     case SYN_PREFIX: return c <= p; /* -(-x), not --x */
     default: return false;
@@ -47,8 +49,16 @@ static void write_atom(const Graph *g, NodeId id, bool top, StrBuf *out) {
         sb_puts(out, name);
         return;
     }
+    graph_number_text(graph_scalar(g, id), out);
+}
+
+void graph_number_text(double v, StrBuf *out) {
+    if (!isfinite(v)) { /* the language has no literal for these: compute them */
+        sb_puts(out, isnan(v) ? "0 / 0" : v > 0 ? "1e308 * 10" : "-1e308 * 10");
+        return;
+    }
     char num[FMT_NUMBER_SIZE];
-    sb_puts(out, fmt_number(num, sizeof num, graph_scalar(g, id), FMT_ROUND_TRIP));
+    sb_puts(out, fmt_number(num, sizeof num, v, FMT_ROUND_TRIP));
 }
 
 void graph_expr_text(const Graph *g, NodeId id, StrBuf *out) {
@@ -64,7 +74,9 @@ void graph_expr_text(const Graph *g, NodeId id, StrBuf *out) {
         const Node *n = &g->nodes[f->id];
         const OpInfo *info = op_info(n->op);
         if ((!f->top && n->name >= 0) || info->arity == 0) {
+            if (f->parens) sb_puts(out, "(");
             write_atom(g, f->id, f->top, out);
+            if (f->parens) sb_puts(out, ")");
             sp--;
             continue;
         }

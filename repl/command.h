@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "lexer.h"
 #include "session.h"
@@ -38,9 +39,18 @@ bool cmd_no_more_args(Command *c);
 /* The node gradients are taken of, or an error saying how to get one. */
 bool cmd_target(Command *c, NodeId *target);
 
+/* Writes the leaves `target` depends on into out (room for every name), in
+ * definition order. Returns how many, or -1 if memory ran out. */
+int32_t cmd_target_leaves(Graph *g, NodeId target, NodeId *out);
+
 /* A display label for any node: its name, else its expression if short,
  * else #id. Writes into sb (cleared first). */
 void cmd_label(const Graph *g, NodeId id, StrBuf *sb);
+
+/* Writes a script that replays to this session: the same names in the same
+ * order, values, definitions, default target and settings. Defined in
+ * save.c. Returns false if memory ran out. */
+bool session_write_script(Session *s, FILE *f);
 
 bool cmd_vars(Command *c);
 bool cmd_graph(Command *c);

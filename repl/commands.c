@@ -86,6 +86,23 @@ void cmd_label(const Graph *g, NodeId id, StrBuf *sb) {
     }
 }
 
+int32_t cmd_target_leaves(Graph *g, NodeId target, NodeId *out) {
+    int32_t len, n = 0;
+    const NodeId *order = graph_ancestors(g, target, &len);
+    uint8_t *used = calloc((size_t)g->count + 1, 1);
+    if (!order || !used) {
+        free(used);
+        return -1;
+    }
+    for (int32_t i = 0; i < len; i++) used[order[i]] = 1;
+    for (int32_t k = 0; k < g->name_count; k++) {
+        NodeId node = g->names[k].node;
+        if (node != NODE_NONE && used[node] && graph_is_leaf(g, node)) out[n++] = node;
+    }
+    free(used);
+    return n;
+}
+
 /* Anything left in the arguments is an error. */
 bool cmd_no_more_args(Command *c) {
     Token t = lexer_next(&c->lexer);
@@ -114,9 +131,10 @@ static void print_grad(Session *s, const char *of, const char *wrt, double v) {
         json_str(s->out, "of", of);
         json_str(s->out, "wrt", wrt);
         json_num(s->out, "value", v);
+        if (s->seed != 1) json_num(s->out, "seed", s->seed);
         json_end(s->out);
     } else {
-        fprintf(s->out, "∂%s/∂%s = %s\n", of, wrt, session_num(s, v, num));
+        fprintf(s->out, "∂%s/∂%s = %s\n", s->seed == 1 ? of : "L", wrt, session_num(s, v, num));
     }
 }
 
@@ -137,23 +155,9 @@ static bool cmd_grad(Command *c) {
         free(wrt);
         return r == ARG_ERROR ? false : cmd_error(c, "out of memory");
     }
-    if (n == 0) {
-        /* Leaves the target depends on, in definition order. */
-        int32_t len;
-        const NodeId *order = graph_ancestors(g, target, &len);
-        uint8_t *used = calloc((size_t)g->count + 1, 1);
-        if (!order || !used) {
-            free(used);
-            free(wrt);
-            return cmd_error(c, "out of memory");
-        }
-        for (int32_t i = 0; i < len; i++)
-            used[order[i]] = 1;
-        for (int32_t k = 0; k < g->name_count; k++) {
-            NodeId node = g->names[k].node;
-            if (node != NODE_NONE && used[node] && graph_is_leaf(g, node)) wrt[n++] = node;
-        }
-        free(used);
+    if (n == 0 && (n = cmd_target_leaves(g, target, wrt)) < 0) {
+        free(wrt);
+        return cmd_error(c, "out of memory");
     }
     for (int32_t i = 0; i < n; i++)
         print_grad(c->s, graph_name_of(g, target), graph_name_of(g, wrt[i]), graph_grad(g, wrt[i]));
@@ -276,34 +280,6 @@ static bool cmd_clear(Command *c) {
     return true;
 }
 
-/* Writes the session as a script that rebuilds it: definitions with their
- * inputs first, then the settings. */
-static bool write_script(Session *s, FILE *f) {
-    Graph *g = &s->graph;
-    int32_t len;
-    const NodeId *order = graph_order(g, &len);
-    if (!order) return false;
-    fprintf(f, "# backprop session: replay with `backprop FILE` or `:load FILE`\n");
-    StrBuf sb;
-    sb_init(&sb);
-    for (int32_t i = 0; i < len; i++) {
-        const char *name = graph_name_of(g, order[i]);
-        if (!name) continue;
-        sb_clear(&sb);
-        graph_expr_text(g, order[i], &sb);
-        fprintf(f, "%s = %s\n", name, sb.data);
-    }
-    bool ok = !sb.failed;
-    sb_free(&sb);
-    char num[FMT_NUMBER_SIZE];
-    if (s->target != NODE_NONE && graph_is_live(g, s->target) && graph_name_of(g, s->target))
-        fprintf(f, ":target %s\n", graph_name_of(g, s->target));
-    if (s->seed != 1)
-        fprintf(f, ":seed %s\n", fmt_number(num, sizeof num, s->seed, FMT_ROUND_TRIP));
-    if (s->digits != FMT_DEFAULT_DIGITS) fprintf(f, ":digits %d\n", s->digits);
-    return ok;
-}
-
 /* :save FILE  write a script that :load replays to this same session */
 static bool cmd_save(Command *c) {
     const char *arg;
@@ -322,7 +298,7 @@ static bool cmd_save(Command *c) {
     snprintf(tmp, len + 16, "%s.tmp.XXXXXX", path);
     int fd = mkstemp(tmp);
     FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
-    bool ok = f && write_script(c->s, f);
+    bool ok = f && session_write_script(c->s, f);
     int saved_errno = errno;
     if (f && fclose(f) != 0)
         ok = false, saved_errno = errno;

@@ -74,7 +74,7 @@ bool cmd_graph(Command *c) {
     if (!order) return cmd_error(c, "out of memory");
     char num[FMT_NUMBER_SIZE], grad_head[64], text[64];
     if (target != NODE_NONE)
-        snprintf(grad_head, sizeof grad_head, "∂%s/∂·", graph_name_of(g, target));
+        snprintf(grad_head, sizeof grad_head, "∂%s/∂·", session_grad_of(s, target));
     if (!s->json) {
         fprintf(s->out, "id      op       inputs          value         ");
         fprintf(s->out, "%s\n", target != NODE_NONE ? grad_head : "");
@@ -143,10 +143,11 @@ bool cmd_trace(Command *c) {
     sb_init(&label);
     sb_init(&text);
     sb_init(&from);
-    const char *tname = graph_name_of(g, target);
+    const char *tname = session_grad_of(s, target);
     if (!s->json)
         fprintf(s->out, "backward pass of %s, seeded with ∂%s/∂%s = %s (the upstream gradient)\n",
-                tname, tname, tname, session_num(s, s->seed, n1));
+                graph_name_of(g, target), tname, graph_name_of(g, target),
+                session_num(s, s->seed, n1));
     int step = 0;
     for (int32_t p = len - 1; p >= 0; p--) {
         NodeId id = order[p];
@@ -240,11 +241,8 @@ bool cmd_check(Command *c) {
         free(wrt);
         return false;
     }
-    if (n == 0)
-        for (int32_t k = 0; k < g->name_count; k++)
-            if (g->names[k].node != NODE_NONE && graph_is_leaf(g, g->names[k].node))
-                wrt[n++] = g->names[k].node;
-    if (!graph_backward(g, target, s->seed)) {
+    if ((n == 0 && (n = cmd_target_leaves(g, target, wrt)) < 0) ||
+        !graph_backward(g, target, s->seed)) {
         free(wrt);
         return cmd_error(c, "out of memory");
     }
@@ -286,7 +284,8 @@ bool cmd_check(Command *c) {
             json_end(s->out);
             continue;
         }
-        snprintf(label, sizeof label, "∂%s/∂%s", tname, graph_name_of(g, wrt[i]));
+        snprintf(label, sizeof label, "∂%s/∂%s", session_grad_of(s, target),
+                 graph_name_of(g, wrt[i]));
         write_padded(s->out, label, 25);
         write_padded(s->out, session_num(s, analytic[i], n1), 17);
         write_padded(s->out, session_num(s, numeric, n2), 17);

@@ -85,7 +85,7 @@ static const ParseRule *get_rule(TokenType type);
 /* Parses anything that binds at least as tightly as `prec`. */
 static NodeId parse_precedence(Parser *p, Precedence prec) {
     if (++p->depth > PARSER_MAX_DEPTH) {
-        error_at(p, &p->current, "expression nested too deeply (more than %d levels)",
+        error_at(p, &p->current, "expression nested too deeply (the limit is %d levels)",
                  PARSER_MAX_DEPTH);
         p->depth--;
         return NODE_NONE;

@@ -39,16 +39,11 @@ NodeId session_target(const Session *s) {
     const Graph *g = &s->graph;
     if (s->target != NODE_NONE && graph_is_live(g, s->target) && graph_name_of(g, s->target))
         return s->target;
-    NodeId best = NODE_NONE;
-    uint32_t best_seq = 0;
-    for (int32_t k = 0; k < g->name_count; k++) {
-        const Name *nm = &g->names[k];
-        if (nm->node != NODE_NONE && !graph_is_leaf(g, nm->node) && nm->seq >= best_seq) {
-            best = nm->node;
-            best_seq = nm->seq;
-        }
-    }
-    return best;
+    return graph_newest_derived(g);
+}
+
+const char *session_grad_of(const Session *s, NodeId target) {
+    return s->seed == 1 ? graph_name_of(&s->graph, target) : "L";
 }
 
 void session_error(Session *s, const char *file, const char *text, size_t len, SourcePos pos,

@@ -53,6 +53,11 @@ bool session_run_file(Session *s, const char *path, bool stop_at_error);
  * defined derived name; NODE_NONE if there is none. */
 NodeId session_target(const Session *s);
 
+/* What gradients are "of" in labels: the target's name, or "L" when a seed
+ * other than 1 is set, because then they are ∂L/∂x for some larger L whose
+ * gradient at the target is the seed (the book's upstream ∂L/∂z). */
+const char *session_grad_of(const Session *s, NodeId target);
+
 /* Reports an error at pos in the given source line. */
 void session_error(Session *s, const char *file, const char *text, size_t len, SourcePos pos,
                    const char *message);
