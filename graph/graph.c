@@ -358,9 +358,9 @@ static NodeId define_leaf(Graph *g, int32_t k, NodeId existing, double value, Gr
     return id;
 }
 
-static NodeId define(Graph *g, const char *name, int len, NodeId root, GraphMark m,
+/* graph_define's work; k is the name's index, or -1 if it is new. */
+static NodeId define(Graph *g, int32_t k, const char *name, int len, NodeId root, GraphMark m,
                      GraphError *err) {
-    int32_t k = find_name(g, name, len);
     NodeId existing = k < 0 ? NODE_NONE : g->names[k].node;
     if (k < 0 && (k = add_name(g, name, len)) < 0) {
         graph_rollback(g, m);
@@ -414,14 +414,16 @@ NodeId graph_define(Graph *g, const char *name, int len, NodeId root, GraphMark 
                     GraphError *err) {
     err->status = GRAPH_OK;
     err->message[0] = '\0';
-    NodeId before = graph_lookup(g, name, len);
+    int32_t k = find_name(g, name, len);
+    NodeId before = k < 0 ? NODE_NONE : g->names[k].node;
     bool was_derived = before != NODE_NONE && !graph_is_leaf(g, before);
-    NodeId id = define(g, name, len, root, m, err);
+    NodeId id = define(g, k, name, len, root, m, err);
     /* Redefining a derived name keeps its place in the order: the default
      * target stays the output the user built, not the part they adjusted. */
     if (id != NODE_NONE && !(was_derived && !graph_is_leaf(g, id)))
         g->names[g->nodes[id].name].seq = ++g->seq;
-    if (id != NODE_NONE && !graph_is_leaf(g, id) && !was_derived) g->newest_derived = id;
+    if (id != NODE_NONE && !graph_is_leaf(g, id) && !was_derived)
+        g->newest_derived = id;
     else if (id != NODE_NONE && id == g->newest_derived && graph_is_leaf(g, id))
         find_newest_derived(g);
     return id;

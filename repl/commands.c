@@ -94,7 +94,8 @@ int32_t cmd_target_leaves(Graph *g, NodeId target, NodeId *out) {
         free(used);
         return -1;
     }
-    for (int32_t i = 0; i < len; i++) used[order[i]] = 1;
+    for (int32_t i = 0; i < len; i++)
+        used[order[i]] = 1;
     for (int32_t k = 0; k < g->name_count; k++) {
         NodeId node = g->names[k].node;
         if (node != NODE_NONE && used[node] && graph_is_leaf(g, node)) out[n++] = node;

@@ -75,8 +75,9 @@ static bool is_name_codepoint(uint32_t c) {
     return true;
 }
 
+/* ASCII letters, digits and '_'; branch-light, since names are most of a script. */
 static bool is_ascii_name_char(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (c >= '0' && c <= '9');
+    return (unsigned)((c | 0x20) - 'a') < 26 || (unsigned)(c - '0') < 10 || c == '_';
 }
 
 static bool is_digit(char c) {

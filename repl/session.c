@@ -87,11 +87,19 @@ static void print_value(Session *s, const char *name, int name_len, double v) {
         json_num(s->out, "value", v);
         json_end(s->out);
     } else if (name) {
-        /* fwrite, not fprintf: a script prints one of these per line. */
-        fwrite(name, 1, (size_t)name_len, s->out);
-        fputs(" = ", s->out);
-        fputs(session_num(s, v, num), s->out);
-        fputc('\n', s->out);
+        /* One fwrite, not fprintf: a script prints one of these per line. */
+        char line[256];
+        session_num(s, v, num);
+        size_t n = strlen(num);
+        if ((size_t)name_len + n + 4 <= sizeof line) {
+            memcpy(line, name, (size_t)name_len);
+            memcpy(line + name_len, " = ", 3);
+            memcpy(line + name_len + 3, num, n);
+            line[(size_t)name_len + 3 + n] = '\n';
+            fwrite(line, 1, (size_t)name_len + n + 4, s->out);
+        } else {
+            fprintf(s->out, "%.*s = %s\n", name_len, name, num);
+        }
     } else {
         fprintf(s->out, "%s\n", session_num(s, v, num));
     }
