@@ -101,7 +101,6 @@ const NodeId *graph_order(Graph *g, int32_t *len) {
 bool graph_propagate(Graph *g, NodeId id) {
     if (!ensure_topo(g)) return false;
     graph_compute(g, id);
-    graph_changed(g, false);
     g->nodes[id].flags |= NODE_DIRTY;
     int32_t start = g->topo_pos[id];
     for (int32_t p = start + 1; p < g->topo_len; p++) {
@@ -139,7 +138,6 @@ const NodeId *graph_ancestors(Graph *g, NodeId target, int32_t *len) {
     free(state);
     free(next);
     free(stack);
-    g->grad_order_len = *len;
     return ok ? order : NULL;
 }
 
@@ -151,8 +149,6 @@ bool graph_backward_begin(Graph *g, NodeId target, double seed, const NodeId **o
      * depend on read as 0 rather than as a previous pass's leftovers. */
     memset(g->grads, 0, (size_t)g->vcount * sizeof *g->grads);
     g->grads[g->nodes[target].off] = seed;
-    g->grad_target = target;
-    g->grads_valid = true;
     return true;
 }
 

@@ -13,7 +13,6 @@
 
 void graph_init(Graph *g) {
     memset(g, 0, sizeof *g);
-    g->grad_target = NODE_NONE;
     g->newest_derived = NODE_NONE;
 }
 
@@ -64,11 +63,6 @@ static bool grow32(void **items, int32_t *cap, size_t item_size, int64_t need) {
     if (!graph_grow(items, &c, item_size, need)) return false;
     *cap = c > INT32_MAX ? INT32_MAX : (int32_t)c;
     return true;
-}
-
-void graph_changed(Graph *g, bool structure) {
-    if (structure) g->topo_valid = false;
-    g->grads_valid = false;
 }
 
 /* --- nodes ---------------------------------------------------------------- */
@@ -320,7 +314,7 @@ static bool redefine(Graph *g, NodeId id, Op op, const NodeId *inputs) {
     n->op = (uint8_t)op;
     for (int i = 0; i < BP_MAX_INPUTS; i++)
         n->in[i] = i < op_info(op)->arity ? inputs[i] : NODE_NONE;
-    graph_changed(g, true);
+    g->topo_valid = false;
     return true;
 }
 
@@ -350,7 +344,6 @@ static NodeId define_leaf(Graph *g, int32_t k, NodeId existing, double value, Gr
     g->nodes[id].name = k;
     g->names[k].node = id;
     g->values[g->nodes[id].off] = value;
-    graph_changed(g, false);
     if (existing != NODE_NONE && !graph_propagate(g, id)) {
         set_error(err, GRAPH_NO_MEMORY, "out of memory");
         return NODE_NONE;
@@ -384,7 +377,6 @@ static NodeId define(Graph *g, int32_t k, const char *name, int len, NodeId root
         }
         g->nodes[id].name = k;
         g->names[k].node = id;
-        graph_changed(g, false);
         return id;
     }
 
@@ -492,6 +484,6 @@ bool graph_delete(Graph *g, const char *name, int len, GraphError *err) {
     g->nodes[id].name = -1;
     g->names[k].node = NODE_NONE;
     if (id == g->newest_derived) find_newest_derived(g);
-    graph_changed(g, true);
+    g->topo_valid = false;
     return true;
 }

@@ -82,11 +82,7 @@ typedef struct {
     int32_t topo_len, topo_covers; /* topo_covers: nodes [0, covers) are in it */
     bool topo_valid;
 
-    /* The last backward pass: gradients are valid for grad_order's nodes. */
-    NodeId grad_target;
-    NodeId *grad_order; /* the target's ancestors, inputs before users */
-    int32_t grad_order_len;
-    bool grads_valid;
+    NodeId *grad_order; /* scratch: the ancestors of the last target */
 
     int64_t recomputed; /* how many nodes change propagation recomputed: for tests */
 } Graph;

@@ -8,10 +8,6 @@
  * `need`, doubling. Returns false, leaving *items as it was, on failure. */
 bool graph_grow(void **items, int64_t *cap, size_t item_size, int64_t need);
 
-/* Invalidates cached gradients, and the topological order too when the
- * graph's structure (not just a value) changed. */
-void graph_changed(Graph *g, bool structure);
-
 /* Recomputes node id's value from its inputs (no-op for leaves, constants). */
 void graph_compute(Graph *g, NodeId id);
 

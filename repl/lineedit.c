@@ -10,6 +10,15 @@
 
 enum { HISTORY_SIZE = 1000 };
 
+/* Set by Ctrl-C. A signal handler can only talk to the loop through a
+ * global; it is the one place that needs to. */
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int sig) {
+    (void)sig;
+    interrupted = 1;
+}
+
 /* readline's completion callbacks take no user data, so the session being
  * completed against has to be reachable from here. Set only while
  * lineedit_repl runs. */
@@ -92,10 +101,22 @@ bool lineedit_repl(Session *s) {
     rl_attempted_completion_function = complete;
     rl_completer_word_break_characters = " \t\n()+-*/^=,;";
     fprintf(s->out, "backprop %s: type an expression, or :help. Ctrl-D quits.\n", BP_VERSION);
+    /* No SA_RESTART: the interrupted read returns, so readline gives up the line. */
+    struct sigaction sa = {.sa_handler = on_interrupt};
+    sigemptyset(&sa.sa_mask);
+    struct sigaction old;
+    sigaction(SIGINT, &sa, &old);
     bool ok = true;
     for (int line = 1; !s->quit; line++) {
         fflush(s->out);
+        interrupted = 0;
         char *text = readline("bp> ");
+        if (interrupted) { /* Ctrl-C drops the line being typed, as in a shell */
+            free(text);
+            fputc('\n', s->out);
+            line--;
+            continue;
+        }
         if (!text) {
             fputc('\n', s->out); /* Ctrl-D: end the prompt's line */
             break;
@@ -107,6 +128,7 @@ bool lineedit_repl(Session *s) {
         if (!session_run_line(s, "<stdin>", line, text, strlen(text))) ok = false;
         free(text);
     }
+    sigaction(SIGINT, &old, NULL);
     free(history);
     completing = NULL;
     return ok;
