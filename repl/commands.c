@@ -468,6 +468,17 @@ bool session_command(Session *s, const char *file, int line, const char *text, s
     c.pos = (SourcePos){line, c.lexer.col, (int)offset, (int)(word_end - offset)};
     const CommandInfo *ci = find_command(text + word, word_end - word);
     if (!ci) {
+        const CommandInfo *close = NULL;
+        int best = 3;
+        for (int i = 0; i < COMMAND_COUNT; i++) {
+            const char *name = commands[i].name;
+            int d =
+                suggest_distance(text + word, (int)(word_end - word), name, (int)strlen(name), 2);
+            if (d < best) best = d, close = &commands[i];
+        }
+        if (close)
+            return cmd_error(&c, "unknown command ':%.*s'; did you mean ':%s'?",
+                             (int)(word_end - word), text + word, close->name);
         return cmd_error(&c, "unknown command ':%.*s' (try :help)", (int)(word_end - word),
                          text + word);
     }
