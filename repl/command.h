@@ -39,9 +39,11 @@ bool cmd_no_more_args(Command *c);
 /* The node gradients are taken of, or an error saying how to get one. */
 bool cmd_target(Command *c, NodeId *target);
 
-/* Writes the leaves `target` depends on into out (room for every name), in
- * definition order. Returns how many, or -1 if memory ran out. */
-int32_t cmd_target_leaves(Graph *g, NodeId target, NodeId *out);
+/* The names given as arguments, or by default
+ * the leaves `target` depends on, in definition order. Returns a malloc'd
+ * array with *n entries, or NULL after reporting an error. If leaves_only
+ * is not NULL, a derived name is an error whose message ends with it. */
+NodeId *cmd_wrt_names(Command *c, NodeId target, const char *leaves_only, int32_t *n);
 
 /* A display label for any node: its name, else its expression if short,
  * else #id. Writes into sb (cleared first). */

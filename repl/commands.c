@@ -86,7 +86,9 @@ void cmd_label(const Graph *g, NodeId id, StrBuf *sb) {
     }
 }
 
-int32_t cmd_target_leaves(Graph *g, NodeId target, NodeId *out) {
+/* Writes the leaves `target` depends on into out, in definition order.
+ * Returns how many, or -1 if memory ran out. */
+static int32_t target_leaves(Graph *g, NodeId target, NodeId *out) {
     int32_t len, n = 0;
     const NodeId *order = graph_ancestors(g, target, &len);
     uint8_t *used = calloc((size_t)g->count + 1, 1);
@@ -102,6 +104,35 @@ int32_t cmd_target_leaves(Graph *g, NodeId target, NodeId *out) {
     }
     free(used);
     return n;
+}
+
+NodeId *cmd_wrt_names(Command *c, NodeId target, const char *leaves_only, int32_t *n) {
+    Graph *g = &c->s->graph;
+    NodeId *wrt = malloc(((size_t)g->name_count + 1) * sizeof *wrt);
+    if (!wrt) {
+        cmd_error(c, "out of memory");
+        return NULL;
+    }
+    *n = 0;
+    NodeId id;
+    Token t;
+    ArgResult r;
+    while ((r = cmd_next_name(c, &id, &t)) == ARG_NAME) {
+        if (leaves_only && !graph_is_leaf(g, id)) {
+            cmd_error_at(c, &t, "'%.*s' is computed from other names; %s", t.length, t.start,
+                         leaves_only);
+            r = ARG_ERROR;
+            break;
+        }
+        if (*n < g->name_count) wrt[(*n)++] = id;
+    }
+    if (r != ARG_ERROR && *n == 0 && (*n = target_leaves(g, target, wrt)) < 0)
+        r = ARG_ERROR, cmd_error(c, "out of memory");
+    if (r == ARG_ERROR) {
+        free(wrt);
+        return NULL;
+    }
+    return wrt;
 }
 
 /* Anything left in the arguments is an error. */
@@ -144,19 +175,10 @@ static bool cmd_grad(Command *c) {
     Graph *g = &c->s->graph;
     NodeId target;
     if (!cmd_target(c, &target)) return false;
-    NodeId *wrt = malloc(((size_t)g->name_count + 1) * sizeof *wrt);
-    if (!wrt) return cmd_error(c, "out of memory");
-    int32_t n = 0;
-    NodeId id;
-    Token t;
-    ArgResult r;
-    while ((r = cmd_next_name(c, &id, &t)) == ARG_NAME && n < g->name_count)
-        wrt[n++] = id;
-    if (r == ARG_ERROR || !graph_backward(g, target, c->s->seed)) {
-        free(wrt);
-        return r == ARG_ERROR ? false : cmd_error(c, "out of memory");
-    }
-    if (n == 0 && (n = cmd_target_leaves(g, target, wrt)) < 0) {
+    int32_t n;
+    NodeId *wrt = cmd_wrt_names(c, target, NULL, &n);
+    if (!wrt) return false;
+    if (!graph_backward(g, target, c->s->seed)) {
         free(wrt);
         return cmd_error(c, "out of memory");
     }

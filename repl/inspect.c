@@ -222,27 +222,10 @@ bool cmd_check(Command *c) {
     Graph *g = &s->graph;
     NodeId target;
     if (!cmd_target(c, &target)) return false;
-    NodeId *wrt = malloc(((size_t)g->name_count + 1) * sizeof *wrt);
-    if (!wrt) return cmd_error(c, "out of memory");
-    int32_t n = 0;
-    NodeId id;
-    Token t;
-    ArgResult r;
-    while ((r = cmd_next_name(c, &id, &t)) == ARG_NAME) {
-        if (!graph_is_leaf(g, id)) {
-            free(wrt);
-            return cmd_error_at(c, &t,
-                                "'%.*s' is computed from other names; :check perturbs leaves",
-                                t.length, t.start);
-        }
-        if (n < g->name_count) wrt[n++] = id;
-    }
-    if (r == ARG_ERROR) {
-        free(wrt);
-        return false;
-    }
-    if ((n == 0 && (n = cmd_target_leaves(g, target, wrt)) < 0) ||
-        !graph_backward(g, target, s->seed)) {
+    int32_t n;
+    NodeId *wrt = cmd_wrt_names(c, target, ":check perturbs leaves", &n);
+    if (!wrt) return false;
+    if (!graph_backward(g, target, s->seed)) {
         free(wrt);
         return cmd_error(c, "out of memory");
     }
