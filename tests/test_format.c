@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
 #include "graph/format.h"
 #include "repl/output.h"
 #include "repl/suggest.h"
@@ -568,10 +569,4 @@ static Suite *format_suite(void) {
     return s;
 }
 
-int main(void) {
-    SRunner *sr = srunner_create(format_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+CHECK_MAIN(format_suite)

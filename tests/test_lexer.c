@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
 #include "repl/lexer.h"
 
 static const char *type_tag(TokenType t) {
@@ -276,10 +277,4 @@ static Suite *lexer_suite(void) {
     return s;
 }
 
-int main(void) {
-    SRunner *sr = srunner_create(lexer_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+CHECK_MAIN(lexer_suite)

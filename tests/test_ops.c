@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
 #include "graph/ops.h"
 
 /* --- numeric helpers ------------------------------------------------------ */
@@ -438,10 +439,4 @@ static Suite *ops_suite(void) {
     return s;
 }
 
-int main(void) {
-    SRunner *sr = srunner_create(ops_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+CHECK_MAIN(ops_suite)

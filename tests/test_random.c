@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
 #include "graph/graph.h"
 #include "repl/parser.h"
 
@@ -505,10 +506,4 @@ static Suite *random_suite(void) {
     return s;
 }
 
-int main(void) {
-    SRunner *sr = srunner_create(random_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+CHECK_MAIN(random_suite)

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check_main.h"
 #include "repl/session.h"
 
 /* --- harness ------------------------------------------------------------------ */
@@ -760,52 +761,28 @@ START_TEST(test_save_load_round_trip) {
 }
 END_TEST
 
-START_TEST(test_save_load_settings) {
-    Harness a;
-    h_init(&a);
-    h_run(&a, "x = 2; y = x * x; z = y + 1\n:target y\n:seed -0.25\n:digits 5");
-    check_round_trip(&a, ":target\n:seed\n:digits\n:grad\n1/3");
-    h_free(&a);
-}
-END_TEST
+/* Smaller round trips, each about one thing :save must keep. */
+static const struct {
+    const char *why, *setup, *probe;
+} round_trips[] = {
+    {"settings",       "x = 2; y = x * x; z = y + 1\n:target y\n:seed -0.25\n:digits 5",
+     ":target\n:seed\n:digits\n:grad\n1/3"                                                               },
+ /* Redefining an early name in terms of a later one (x = y * 3): :vars
+  * lists names in order of first definition, so the loaded session must. */
+    {"name order",     "x = 1; y = 2; z = x + y\nx = y * 3",                             ":vars"         },
+ /* ... and x, a leaf turned derived, is the newest: the default target. */
+    {"default target", "x = 1; y = 2; z = x + y\nx = y * 3",                             ":target\n:grad"},
+ /* A negative constant as the base of a power: (-2)**x is 4 for x = 2. */
+    {"negative base",  "x = 2; z = (-2)**x; w = (-0.5)**2 * x",                          ":vars\n:grad"  },
+ /* A leaf may hold inf or nan: saving must not make an unloadable file. */
+    {"infinite leaf",  "big = 1e308 * 10; x = 1; y = x * 2",                             ":vars\n:grad"  },
+};
 
-/* Redefining an early name in terms of a later one (x = y * 3): :vars lists
- * names in order of first definition, so the loaded session must too. */
-START_TEST(test_save_load_keeps_name_order) {
+START_TEST(test_save_load_cases) {
     Harness a;
     h_init(&a);
-    h_run(&a, "x = 1; y = 2; z = x + y\nx = y * 3");
-    check_round_trip(&a, ":vars");
-    h_free(&a);
-}
-END_TEST
-
-/* ... and x, a leaf turned derived, is the newest: the default target. */
-START_TEST(test_save_load_keeps_default_target) {
-    Harness a;
-    h_init(&a);
-    h_run(&a, "x = 1; y = 2; z = x + y\nx = y * 3");
-    check_round_trip(&a, ":target\n:grad");
-    h_free(&a);
-}
-END_TEST
-
-/* A negative constant as the base of a power: (-2)**x is 4 for x = 2. */
-START_TEST(test_save_load_negative_base) {
-    Harness a;
-    h_init(&a);
-    h_run(&a, "x = 2; z = (-2)**x; w = (-0.5)**2 * x");
-    check_round_trip(&a, ":vars\n:grad");
-    h_free(&a);
-}
-END_TEST
-
-/* A leaf may hold inf or nan (1/0): saving must not make an unloadable file. */
-START_TEST(test_save_load_infinite_leaf) {
-    Harness a;
-    h_init(&a);
-    h_run(&a, "big = 1e308 * 10; x = 1; y = x * 2");
-    check_round_trip(&a, ":vars\n:grad");
+    ck_assert_msg(h_run(&a, round_trips[_i].setup), "%s: setup failed", round_trips[_i].why);
+    check_round_trip(&a, round_trips[_i].probe);
     h_free(&a);
 }
 END_TEST
@@ -945,11 +922,7 @@ static Suite *session_suite(void) {
     tc = tcase_create("save_load");
     tcase_add_unchecked_fixture(tc, make_tmpdir, remove_tmpdir);
     tcase_add_test(tc, test_save_load_round_trip);
-    tcase_add_test(tc, test_save_load_settings);
-    tcase_add_test(tc, test_save_load_keeps_name_order);
-    tcase_add_test(tc, test_save_load_keeps_default_target);
-    tcase_add_test(tc, test_save_load_negative_base);
-    tcase_add_test(tc, test_save_load_infinite_leaf);
+    tcase_add_loop_test(tc, test_save_load_cases, 0, sizeof round_trips / sizeof round_trips[0]);
     tcase_add_test(tc, test_save_output);
     tcase_add_test(tc, test_load_replaces);
     tcase_add_loop_test(tc, test_load_failure_leaves_session, 0,
@@ -959,10 +932,4 @@ static Suite *session_suite(void) {
     return s;
 }
 
-int main(void) {
-    SRunner *sr = srunner_create(session_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+CHECK_MAIN(session_suite)
