@@ -126,7 +126,12 @@ bool graph_set_leaf(Graph *g, NodeId leaf, double value) {
 }
 
 const NodeId *graph_ancestors(Graph *g, NodeId target, int32_t *len) {
+    if (g->ancestors_of == target && g->ancestors_edits == g->edits && g->grad_order) {
+        *len = g->ancestors_len;
+        return g->grad_order;
+    }
     *len = 0;
+    g->ancestors_of = NODE_NONE;
     NodeId *order = realloc(g->grad_order, ((size_t)g->count + 1) * sizeof *order);
     if (!order) return NULL;
     g->grad_order = order;
@@ -138,6 +143,11 @@ const NodeId *graph_ancestors(Graph *g, NodeId target, int32_t *len) {
     free(state);
     free(next);
     free(stack);
+    if (ok) {
+        g->ancestors_of = target;
+        g->ancestors_len = *len;
+        g->ancestors_edits = g->edits;
+    }
     return ok ? order : NULL;
 }
 

@@ -13,6 +13,7 @@
 
 void graph_init(Graph *g) {
     memset(g, 0, sizeof *g);
+    g->ancestors_of = NODE_NONE;
     g->newest_derived = NODE_NONE;
 }
 
@@ -85,6 +86,7 @@ static NodeId add_node(Graph *g, Op op, const NodeId *inputs) {
         g->vcap = (uint32_t)(cap < cap2 ? cap : cap2);
     }
     NodeId id = g->count++;
+    g->edits++;
     Node *n = &g->nodes[id];
     n->op = (uint8_t)op;
     n->flags = 0;
@@ -122,6 +124,7 @@ GraphMark graph_mark(const Graph *g) {
 void graph_rollback(Graph *g, GraphMark m) {
     assert(m.count <= g->count && "graph_rollback: mark is newer than the graph");
     g->count = m.count;
+    g->edits++;
     g->vcount = m.vcount;
     if (g->topo_covers > m.count) g->topo_valid = false;
 }
@@ -315,6 +318,7 @@ static bool redefine(Graph *g, NodeId id, Op op, const NodeId *inputs) {
     for (int i = 0; i < BP_MAX_INPUTS; i++)
         n->in[i] = i < op_info(op)->arity ? inputs[i] : NODE_NONE;
     g->topo_valid = false;
+    g->edits++;
     return true;
 }
 
@@ -485,5 +489,6 @@ bool graph_delete(Graph *g, const char *name, int len, GraphError *err) {
     g->names[k].node = NODE_NONE;
     if (id == g->newest_derived) find_newest_derived(g);
     g->topo_valid = false;
+    g->edits++;
     return true;
 }

@@ -82,7 +82,12 @@ typedef struct {
     int32_t topo_len, topo_covers; /* topo_covers: nodes [0, covers) are in it */
     bool topo_valid;
 
-    NodeId *grad_order; /* scratch: the ancestors of the last target */
+    /* graph_ancestors' last answer, reused while no node was added, removed
+     * or relinked (`edits` counts those changes). */
+    NodeId *grad_order;
+    NodeId ancestors_of;
+    int32_t ancestors_len;
+    uint32_t ancestors_edits, edits;
 
     int64_t recomputed; /* how many nodes change propagation recomputed: for tests */
 } Graph;
