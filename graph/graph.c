@@ -11,7 +11,7 @@
 
 #include "internal.h"
 
-void graph_init(Graph *g) {
+void graph_init_empty(Graph *g) {
     memset(g, 0, sizeof *g);
     g->ancestors_of = NODE_NONE;
     g->newest_derived = NODE_NONE;
@@ -42,7 +42,7 @@ void graph_free(Graph *g) {
     free(g->topo);
     free(g->topo_pos);
     free(g->grad_order);
-    graph_init(g);
+    graph_init_empty(g);
 }
 
 bool graph_grow(void **items, int64_t *cap, size_t item_size, int64_t need) {

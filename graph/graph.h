@@ -3,7 +3,7 @@
  * Worked example (the book's figure 5-2 / 5-5):
  *
  *     Graph g;
- *     graph_init(&g);
+ *     graph_init_empty(&g);
  *     GraphMark m = graph_mark(&g);               // statement: apple = 100
  *     NodeId c = graph_add_const(&g, 100);
  *     graph_define(&g, "apple", 5, c, m, &err);   // no names used: a leaf
@@ -113,8 +113,10 @@ typedef struct {
     char message[512];
 } GraphError;
 
-/* An empty graph. Owns nothing until nodes are added; free with graph_free. */
-void graph_init(Graph *g);
+/* An empty graph. Owns nothing until nodes are added; free with graph_free.
+ * (Not `graph_init`: libgvc exports a function of that name, and linking
+ * both would silently call the wrong one.) */
+void graph_init_empty(Graph *g);
 /* Releases everything the graph owns and leaves it empty (initialised). */
 void graph_free(Graph *g);
 

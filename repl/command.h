@@ -55,6 +55,9 @@ void cmd_label(const Graph *g, NodeId id, StrBuf *sb);
 bool session_write_script(Session *s, FILE *f);
 
 bool cmd_vars(Command *c);
+bool cmd_render(Command *c);
+bool cmd_mermaid(Command *c);
+bool cmd_watch(Command *c);
 bool cmd_graph(Command *c);
 bool cmd_trace(Command *c);
 bool cmd_check(Command *c);

@@ -363,12 +363,15 @@ static bool cmd_load(Command *c) {
     fresh.digits = c->s->digits;
     fresh.load_depth = c->s->load_depth + 1;
     bool ok = session_run_file(&fresh, path, true);
-    if (ok) {
-        session_free(c->s);
-        fresh.load_depth = c->s->load_depth;
-        fresh.failures = c->s->failures;
-        fresh.quit = false;
-        *c->s = fresh;
+    if (ok) { /* take the new graph and settings; keep Graphviz and :watch */
+        graph_free(&c->s->graph);
+        c->s->graph = fresh.graph;
+        graph_init_empty(&fresh.graph);
+        c->s->target = fresh.target;
+        c->s->seed = fresh.seed;
+        c->s->digits = fresh.digits;
+        c->s->changed = true;
+        session_free(&fresh);
     } else {
         c->s->failures += fresh.failures;
         session_free(&fresh);
@@ -396,26 +399,29 @@ static bool cmd_quit(Command *c) {
 }
 
 /* In order of precedence for prefixes, as GHCi does: `:g` is :grad. */
+// clang-format off
 static const CommandInfo commands[] = {
-    {"grad",   "[NAME...]", "gradients of the target with respect to NAMEs (default: its leaves)",
-     cmd_grad                                                                                                      },
-    {"graph",  "",          "every node in topological order: id, op, inputs, value, gradient",          cmd_graph },
-    {"target", "[NAME]",    "show or choose the node gradients are taken of (default: newest derived)",
-     cmd_target_set                                                                                                },
-    {"trace",  "",          "narrate the backward pass step by step, as the book's figures do",          cmd_trace },
-    {"seed",   "[VALUE]",   "show or set the gradient fed into the target (the book's dout; default 1)",
-     cmd_seed                                                                                                      },
-    {"vars",   "",          "names with value, kind (leaf/derived) and definition",                      cmd_vars  },
-    {"check",  "[NAME...]", "compare gradients with central differences (flag rel. error > 1e-6)",
-     cmd_check                                                                                                     },
-    {"clear",  "",          "forget every name and node",                                                cmd_clear },
-    {"del",    "NAME",      "forget NAME (refused while other names use it)",                            cmd_del   },
-    {"digits", "[N]",       "significant digits of printed numbers, 1-17 (default 12)",                  cmd_digits},
-    {"save",   "FILE",      "write a script that rebuilds this session",                                 cmd_save  },
-    {"load",   "FILE",      "replace this session with the one FILE builds",                             cmd_load  },
-    {"help",   "[COMMAND]", "list the commands, or explain one",                                         cmd_help  },
-    {"quit",   "",          "leave backprop (Ctrl-D does too)",                                          cmd_quit  },
+    {"grad",    "[NAME...]",  "gradients of the target with respect to NAMEs (default: its leaves)", cmd_grad},
+    {"graph",   "",           "every node in topological order: id, op, inputs, value, gradient", cmd_graph},
+    {"target",  "[NAME]",     "show or choose the node gradients are taken of (default: newest derived)", cmd_target_set},
+    {"trace",   "",           "narrate the backward pass step by step, as the book's figures do", cmd_trace},
+    {"seed",    "[VALUE]",    "show or set the gradient fed into the target (the book's dout; default 1)", cmd_seed},
+    {"vars",    "",           "names with value, kind (leaf/derived) and definition", cmd_vars},
+    {"check",   "[NAME...]",  "compare gradients with central differences (flag rel. error > 1e-6)", cmd_check},
+    {"render",  "[FILE] [OPTIONS]", "draw the graph as the book does (.svg .png .pdf .dot; .mmd .md: "
+                                    "Mermaid). Options: --forward --expand --steps --of NAME --all "
+                                    "--no-names --force", cmd_render},
+    {"mermaid", "[FILE]",     "the graph as a Mermaid flowchart, for Markdown notes", cmd_mermaid},
+    {"watch",   "[FILE|off]", "redraw FILE after every change", cmd_watch},
+    {"clear",   "",           "forget every name and node", cmd_clear},
+    {"del",     "NAME",       "forget NAME (refused while other names use it)", cmd_del},
+    {"digits",  "[N]",        "significant digits of printed numbers, 1-17 (default 12)", cmd_digits},
+    {"save",    "FILE",       "write a script that rebuilds this session", cmd_save},
+    {"load",    "FILE",       "replace this session with the one FILE builds", cmd_load},
+    {"help",    "[COMMAND]",  "list the commands, or explain one", cmd_help},
+    {"quit",    "",           "leave backprop (Ctrl-D does too)", cmd_quit},
 };
+// clang-format on
 
 enum { COMMAND_COUNT = sizeof commands / sizeof commands[0] };
 
@@ -469,13 +475,8 @@ static bool cmd_help(Command *c) {
     return true;
 }
 
-const char *const *session_command_names(void) {
-    static const char *const names[] = {":grad", ":graph", ":target", ":trace", ":seed",
-                                        ":vars", ":check", ":clear",  ":del",   ":digits",
-                                        ":save", ":load",  ":help",   ":quit",  NULL};
-    _Static_assert(sizeof names / sizeof names[0] == COMMAND_COUNT + 1,
-                   "names must list every command of the table");
-    return names;
+const char *session_command_name(int i) {
+    return i >= 0 && i < COMMAND_COUNT ? commands[i].name : NULL;
 }
 
 bool session_command(Session *s, const char *file, int line, const char *text, size_t len,

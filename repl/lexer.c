@@ -152,12 +152,7 @@ static Token name(Lexer *lx, const char *start, int col) {
 static const struct {
     const char *text;
     TokenType type;
-} unicode_ops[] = {
-    {"×",  TOK_STAR },
-    {"÷",  TOK_SLASH},
-    {"−", TOK_MINUS},
-    {"·",  TOK_STAR }
-};
+} unicode_ops[] = {{"×", TOK_STAR}, {"÷", TOK_SLASH}, {"−", TOK_MINUS}, {"·", TOK_STAR}};
 
 Token lexer_next(Lexer *lx) {
     while (!at_end(lx) && (peek(lx) == ' ' || peek(lx) == '\t' || peek(lx) == '\r'))

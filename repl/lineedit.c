@@ -62,10 +62,13 @@ static char *complete_word(const char *text, int state) {
     if (state == 0) index = 0, phase = 0;
     size_t len = strlen(text);
     if (text[0] == ':') {
-        const char *const *names = session_command_names();
-        while (names[index]) {
-            const char *name = names[index++];
-            if (strncmp(name, text, len) == 0) return strdup(name);
+        for (const char *name; (name = session_command_name(index)) != NULL;) {
+            index++;
+            if (strncmp(name, text + 1, len - 1) == 0) {
+                char *match = malloc(strlen(name) + 2);
+                if (match) sprintf(match, ":%s", name);
+                return match;
+            }
         }
         return NULL;
     }

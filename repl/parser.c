@@ -275,20 +275,13 @@ static NodeId variable(Parser *p) {
 }
 
 static const ParseRule rules[] = {
-    [TOK_NUMBER] = {number,   NULL,   PREC_NONE  },
-      [TOK_NAME] = {variable, NULL,   PREC_NONE  },
-    [TOK_PLUS] = {unary,    binary, PREC_TERM  },
-      [TOK_MINUS] = {unary,    binary, PREC_TERM  },
-    [TOK_STAR] = {NULL,     binary, PREC_FACTOR},
-      [TOK_SLASH] = {NULL,     binary, PREC_FACTOR},
-    [TOK_POW] = {NULL,     power,  PREC_POWER },
-      [TOK_LPAREN] = {grouping, NULL,   PREC_NONE  },
-    [TOK_RPAREN] = {NULL,     NULL,   PREC_NONE  },
-      [TOK_COMMA] = {NULL,     NULL,   PREC_NONE  },
-    [TOK_EQUAL] = {NULL,     NULL,   PREC_NONE  },
-      [TOK_SEMI] = {NULL,     NULL,   PREC_NONE  },
-    [TOK_EOF] = {NULL,     NULL,   PREC_NONE  },
-      [TOK_ERROR] = {NULL,     NULL,   PREC_NONE  },
+    [TOK_NUMBER] = {number, NULL, PREC_NONE}, [TOK_NAME] = {variable, NULL, PREC_NONE},
+    [TOK_PLUS] = {unary, binary, PREC_TERM},  [TOK_MINUS] = {unary, binary, PREC_TERM},
+    [TOK_STAR] = {NULL, binary, PREC_FACTOR}, [TOK_SLASH] = {NULL, binary, PREC_FACTOR},
+    [TOK_POW] = {NULL, power, PREC_POWER},    [TOK_LPAREN] = {grouping, NULL, PREC_NONE},
+    [TOK_RPAREN] = {NULL, NULL, PREC_NONE},   [TOK_COMMA] = {NULL, NULL, PREC_NONE},
+    [TOK_EQUAL] = {NULL, NULL, PREC_NONE},    [TOK_SEMI] = {NULL, NULL, PREC_NONE},
+    [TOK_EOF] = {NULL, NULL, PREC_NONE},      [TOK_ERROR] = {NULL, NULL, PREC_NONE},
 };
 
 _Static_assert(sizeof rules / sizeof rules[0] == TOK_ERROR + 1,

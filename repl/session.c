@@ -9,7 +9,7 @@
 #include "output.h"
 
 void session_init(Session *s, FILE *out, FILE *err) {
-    graph_init(&s->graph);
+    graph_init_empty(&s->graph);
     s->target = NODE_NONE;
     s->seed = 1;
     s->digits = FMT_DEFAULT_DIGITS;
@@ -19,10 +19,16 @@ void session_init(Session *s, FILE *out, FILE *err) {
     s->load_depth = 0;
     s->quit = false;
     s->failures = 0;
+    s->renderer.gvc = NULL;
+    s->watch = NULL;
+    s->changed = false;
 }
 
 void session_free(Session *s) {
     graph_free(&s->graph);
+    renderer_free(&s->renderer);
+    free(s->watch);
+    s->watch = NULL;
 }
 
 void session_clear(Session *s) {
@@ -139,6 +145,7 @@ static bool execute(Session *s, const char *file, const char *text, size_t len,
         return false;
     }
     print_value(s, st->name, st->name_len, graph_scalar(g, id));
+    s->changed = true;
     if (target != NODE_NONE && target != id && graph_is_live(g, target) &&
         session_target(s) == target) {
         double after = graph_scalar(g, target);
@@ -154,7 +161,8 @@ static bool command_starts(const char *text, size_t len, size_t *offset) {
     return *offset < len && text[*offset] == ':';
 }
 
-bool session_run_line(Session *s, const char *file, int line, const char *text, size_t len) {
+/* The statements and commands of one line, up to the first failure. */
+static bool run_statements(Session *s, const char *file, int line, const char *text, size_t len) {
     const char *newline = memchr(text, '\n', len);
     if (newline) len = (size_t)(newline - text);
     size_t offset = 0;
@@ -179,6 +187,13 @@ bool session_run_line(Session *s, const char *file, int line, const char *text, 
         offset = parser_offset(&p);
     }
     return true;
+}
+
+bool session_run_line(Session *s, const char *file, int line, const char *text, size_t len) {
+    s->changed = false;
+    bool ok = run_statements(s, file, line, text, len);
+    if (s->changed && s->watch) session_watch_update(s);
+    return ok;
 }
 
 bool session_run_file(Session *s, const char *path, bool stop_at_error) {

@@ -17,6 +17,7 @@
 #include <stdio.h>
 
 #include "../graph/graph.h"
+#include "../render/render.h"
 #include "parser.h"
 
 typedef struct Session {
@@ -30,11 +31,14 @@ typedef struct Session {
     int load_depth; /* :load nesting, so a file that loads itself stops */
     bool quit;      /* :quit was run */
     int failures;   /* statements that failed so far */
+    Renderer renderer;  /* Graphviz, opened by the first render */
+    char *watch;        /* re-rendered after every change (:watch), or NULL */
+    bool changed;       /* the current line changed the graph or its gradients */
 } Session;
 
 /* A session with an empty graph writing to out/err (not owned). */
 void session_init(Session *s, FILE *out, FILE *err);
-/* Frees the graph; the streams are left open. */
+/* Frees the graph and Graphviz; the streams are left open. */
 void session_free(Session *s);
 /* Forgets every name and node; keeps settings that are about display. */
 void session_clear(Session *s);
@@ -70,7 +74,16 @@ const char *session_num(const Session *s, double v, char *buf);
 bool session_command(Session *s, const char *file, int line, const char *text, size_t len,
                      size_t offset, size_t end);
 
-/* Names of the commands, NULL-terminated, for completion. */
-const char *const *session_command_names(void);
+/* Re-renders the :watch file; problems are reported, not returned.
+ * Defined in draw.c. */
+void session_watch_update(Session *s);
+
+/* Draws the session's graph into path with default options (what
+ * `backprop FILE --render out.svg` does). Reports errors; defined in draw.c. */
+bool session_render_path(Session *s, const char *path);
+
+/* The name of command i (without ':'), or NULL past the last: for
+ * completion. */
+const char *session_command_name(int i);
 
 #endif

@@ -364,7 +364,7 @@ static void define(Graph *g, const char *name, double v) {
 
 START_TEST(test_suggest_hint) {
     Graph g;
-    graph_init(&g);
+    graph_init_empty(&g);
     define(&g, "apple", 100);
     define(&g, "tax", 1.1);
     define(&g, "apple_price", 200);

@@ -171,7 +171,7 @@ static const Example examples[] = {
 START_TEST(book_examples) {
     const Example *e = &examples[_i];
     Graph g;
-    graph_init(&g);
+    graph_init_empty(&g);
     run(&g, e->src);
     NodeId target = node(&g, e->target);
     ck_assert_msg(close_to(graph_scalar(&g, target), e->value, 1e-12), "%s = %.17g, expected %g",
@@ -195,7 +195,7 @@ END_TEST
  * pass starts from zero instead of adding to the first. */
 START_TEST(backward_seed_scales_and_passes_do_not_accumulate) {
     Graph g;
-    graph_init(&g);
+    graph_init_empty(&g);
     NodeId price = run(&g, "apple = 100; apple_num = 2; tax = 1.1; "
                            "apple_price = apple * apple_num; price = apple_price * tax");
     ck_assert(graph_backward(&g, price, 2.5));
@@ -217,7 +217,7 @@ END_TEST
 /* The numerical gradient leaves every value exactly as it found it. */
 START_TEST(numeric_grad_restores_values) {
     Graph g;
-    graph_init(&g);
+    graph_init_empty(&g);
     run(&g, "a = 0.3; b = 1.7; c = a * b + sin(a); d = exp(c) / b; e = b * 3");
     int32_t n = graph_count(&g);
     double *before = malloc((size_t)n * sizeof *before);
@@ -257,7 +257,7 @@ static const struct {
 /* A value used more than once receives the sum of its gradients. */
 START_TEST(fan_out_gradients_add_up) {
     Graph g;
-    graph_init(&g);
+    graph_init_empty(&g);
     run(&g, fan_outs[_i].src);
     NodeId y = node(&g, fan_outs[_i].target);
     ck_assert_double_eq_tol(graph_scalar(&g, y), fan_outs[_i].value, 1e-12);
@@ -272,7 +272,7 @@ END_TEST
 /* `x * x` is one node with the same input twice; both flows are reported. */
 START_TEST(square_node_has_one_input_twice) {
     Graph g;
-    graph_init(&g);
+    graph_init_empty(&g);
     NodeId y = run(&g, "x = 3; y = x * x");
     NodeId x = node(&g, "x");
     ck_assert_int_eq(graph_node(&g, y)->op, OP_MUL);
@@ -296,7 +296,7 @@ END_TEST
 
 START_TEST(changing_a_leaf_updates_every_dependent) {
     Graph g;
-    graph_init(&g);
+    graph_init_empty(&g);
     run(&g, "a = 2; b = a * 3; c = b + 1; d = c * c; e = d - b; other = 7; f = other + 1");
     set(&g, "a", 5);
     ck_assert_double_eq(value(&g, "b"), 15);
@@ -319,7 +319,7 @@ END_TEST
  * nodes of that chain, once each. */
 START_TEST(changing_a_leaf_recomputes_only_its_dependents) {
     Graph g;
-    graph_init(&g);
+    graph_init_empty(&g);
     run(&g, "a = 1; a1 = a * 2; a2 = a1 + 1; a3 = a2 * a2; "
             "b = 1; b1 = b + 1; b2 = b1 * 3; "
             "p = 2; q = p * 2; r = p + 1; s = q * r"); /* a diamond: q and r join in s */
@@ -356,7 +356,7 @@ END_TEST
 /* Redefining an intermediate name re-links everything that used it. */
 START_TEST(redefining_an_intermediate_relinks_dependents) {
     Graph g;
-    graph_init(&g);
+    graph_init_empty(&g);
     run(&g, "apple = 100; apple_price = apple * 2; tax = 1.1; price = apple_price * tax");
     NodeId apple_price = node(&g, "apple_price"), price = node(&g, "price");
     ck_assert_double_eq_tol(value(&g, "price"), 220, 1e-9);
@@ -381,7 +381,7 @@ END_TEST
 
 START_TEST(leaf_becomes_derived) {
     Graph g;
-    graph_init(&g);
+    graph_init_empty(&g);
     run(&g, "b = 5; c = b * 10; a = 2");
     NodeId b = node(&g, "b");
     run(&g, "b = a + 1");
@@ -400,7 +400,7 @@ END_TEST
 
 START_TEST(derived_becomes_leaf) {
     Graph g;
-    graph_init(&g);
+    graph_init_empty(&g);
     run(&g, "a = 2; b = (a + 1) * 2; c = b + 1");
     NodeId b = node(&g, "b");
     run(&g, "b = 7");
@@ -427,7 +427,7 @@ END_TEST
 /* `a = b` makes a an alias: it follows b from then on. */
 START_TEST(redefining_as_an_alias) {
     Graph g;
-    graph_init(&g);
+    graph_init_empty(&g);
     run(&g, "a = 2; b = 3; c = a * 10");
     run(&g, "a = b");
     ck_assert_double_eq(value(&g, "c"), 30);
@@ -496,7 +496,7 @@ static const struct {
  * path of names, and the graph is exactly as it was. */
 START_TEST(cycles_are_refused) {
     Graph g;
-    graph_init(&g);
+    graph_init_empty(&g);
     run(&g, cycles[_i].setup);
     Snapshot before = snapshot(&g);
     GraphError err;
@@ -513,7 +513,7 @@ END_TEST
 /* After a refused cycle the graph still works as before. */
 START_TEST(graph_works_after_a_refused_cycle) {
     Graph g;
-    graph_init(&g);
+    graph_init_empty(&g);
     run(&g, "apple = 100; apple_price = apple * 2; price = apple_price * 1.1");
     GraphError err;
     ck_assert_int_eq(try_define(&g, "apple = price * 1", &err), NODE_NONE);
@@ -532,7 +532,7 @@ END_TEST
 
 START_TEST(rollback_removes_the_statement) {
     Graph g;
-    graph_init(&g);
+    graph_init_empty(&g);
     run(&g, "a = 2; b = a * 3");
     int32_t count = graph_count(&g), names = g.name_count;
     uint32_t vcount = g.vcount;
@@ -564,7 +564,7 @@ END_TEST
 /* A statement that fails to parse leaves nothing behind. */
 START_TEST(failed_parse_leaves_graph_unchanged) {
     Graph g;
-    graph_init(&g);
+    graph_init_empty(&g);
     run(&g, "a = 2; b = a * 3");
     Snapshot before = snapshot(&g);
     static const char *const bad[] = {"c = a * (b + ", "c = a + nope", "c = exp(a, b)",
@@ -590,7 +590,7 @@ static bool delete_name(Graph *g, const char *name, GraphError *err) {
 
 START_TEST(delete_is_refused_while_used) {
     Graph g;
-    graph_init(&g);
+    graph_init_empty(&g);
     run(&g, "a = 1; b = a * 2; c = a + b; d = c * 3; e = 4");
     GraphError err;
     ck_assert(!delete_name(&g, "a", &err));
@@ -626,7 +626,7 @@ END_TEST
 
 START_TEST(delete_lists_at_most_eight_users) {
     Graph g;
-    graph_init(&g);
+    graph_init_empty(&g);
     run(&g, "a = 1; u0 = a; u1 = a + 1; u2 = a * 2; u3 = -a; u4 = exp(a); u5 = a ** 2; "
             "u6 = 1 / a; u7 = a - 1; u8 = sin(a); u9 = (a + 1) * 2");
     GraphError err;
@@ -708,7 +708,7 @@ static const struct {
 START_TEST(expression_text_round_trips) {
     const char *in = texts[_i].in;
     Graph g;
-    graph_init(&g);
+    graph_init_empty(&g);
     run(&g, "a = 1.5; b = -2; c = 0.75; x = 3; y = 0.5");
     NodeId first = parse_expr(&g, in);
     StrBuf t1, t2;
@@ -734,7 +734,7 @@ END_TEST
  * is its value, written so it reads back as the identical double. */
 START_TEST(definition_text) {
     Graph g;
-    graph_init(&g);
+    graph_init_empty(&g);
     run(&g, "apple = 100; apple_num = 2; tax = 1.1; apple_price = apple * apple_num; "
             "price = apple_price * tax; alias = price; third = 1 / 3; tiny = -1e-300");
     char buf[128];
@@ -756,7 +756,7 @@ END_TEST
 START_TEST(non_finite_leaf_text_parses_back) {
     static const char *const leaves[] = {"big", "minus_big", "undefined"};
     Graph g;
-    graph_init(&g);
+    graph_init_empty(&g);
     run(&g, "big = 1e308 * 10; minus_big = -(1e308 * 10); undefined = 0 / 0");
     for (size_t i = 0; i < sizeof leaves / sizeof leaves[0]; i++) {
         char text[128], src[160];
@@ -783,7 +783,7 @@ END_TEST
 START_TEST(many_names) {
     enum { N = 5000 };
     Graph g;
-    graph_init(&g);
+    graph_init_empty(&g);
     GraphError err;
     char name[32];
     for (int i = 0; i < N; i++) {
@@ -815,7 +815,7 @@ enum { CHAIN = 1000000 };
 /* y = x + x + ... + x, a million adds deep, built with the graph API. */
 START_TEST(million_node_add_chain) {
     Graph g;
-    graph_init(&g);
+    graph_init_empty(&g);
     GraphError err;
     GraphMark m = graph_mark(&g);
     NodeId x = graph_define(&g, "x", 1, graph_add_const(&g, 1), m, &err);
@@ -867,7 +867,7 @@ END_TEST
  * million parentheses, differentiated, and redefined in one step. */
 START_TEST(million_node_neg_chain) {
     Graph g;
-    graph_init(&g);
+    graph_init_empty(&g);
     GraphError err;
     NodeId x = run(&g, "x = 1.5");
     GraphMark m = graph_mark(&g);

@@ -38,7 +38,7 @@ static NodeId define_leaf(const char *name, double value) {
 }
 
 static void setup(void) {
-    graph_init(&g);
+    graph_init_empty(&g);
     define_leaf("x", 3);
     define_leaf("y", 4);
     define_leaf("a", 10);

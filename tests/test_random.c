@@ -301,7 +301,7 @@ START_TEST(random_expressions_match_numerical_gradients) {
         sb_printf(&src, "f = %s", expr.data);
 
         Graph g;
-        graph_init(&g);
+        graph_init_empty(&g);
         char why[512];
         ck_assert_msg(run(&g, src.data, why, sizeof why), "\"%s\": %s", src.data, why);
         NodeId f = lookup(&g, "f");
@@ -367,7 +367,7 @@ static void fresh(const double *values, const char *gexpr, const char *fexpr, do
     leaf_source(values, &src);
     sb_printf(&src, "g = %s; f = %s", gexpr, fexpr);
     Graph g;
-    graph_init(&g);
+    graph_init_empty(&g);
     char why[512];
     ck_assert_msg(run(&g, src.data, why, sizeof why), "\"%s\": %s", src.data, why);
     NodeId f = lookup(&g, "f");
@@ -422,7 +422,7 @@ START_TEST(redefinitions_and_leaf_changes_match_fresh_graphs) {
     for (int i = 0; i < LEAF_COUNT; i++)
         values[i] = rng_value(&rng);
     Graph live;
-    graph_init(&live);
+    graph_init_empty(&live);
     StrBuf gexpr, fexpr, src;
     sb_init(&gexpr);
     sb_init(&fexpr);

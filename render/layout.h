@@ -1,0 +1,42 @@
+/* layout.h - geometry shared by the Graphviz writer and label placement
+ * (private to render/). Coordinates are Graphviz points, y pointing up. */
+#ifndef BP_LAYOUT_H
+#define BP_LAYOUT_H
+
+#include "view.h"
+
+typedef struct {
+    double x, y;
+} Point;
+
+/* Where dot put everything, and where the labels go: shared by every
+ * --steps frame, so the frames line up. */
+typedef struct {
+    Point *pos;                          /* per view node: its centre */
+    double *width;                       /* per view node: its width in points (text or circle) */
+    Point **curve;                       /* per edge: dot's Bézier control points, tail to head */
+    int *points;                         /* per edge: how many */
+    Point *tip;                          /* per edge: where the forward arrowhead points */
+    Point *value_at, *grad_at, *name_at; /* per edge: label centres */
+} Layout;
+
+enum { ARROW_LENGTH = 7 };      /* points, for arrowsize 0.7 */
+extern const double LINE_GAP;   /* each arrow's distance from dot's curve */
+extern const double VALUE_SIZE; /* font sizes, in points */
+extern const double NAME_SIZE;
+extern const double NODE_SIZE;
+
+Point point_add(Point a, Point b, double k);
+/* The unit vector left of the way from `from` to `to` (up for →). */
+Point unit_normal(Point from, Point to);
+/* The curve moved d points to its left (right for d < 0). */
+void offset_curve(const Point *in, int n, double d, Point *out);
+/* Rough width of text at a font size: enough to keep labels off lines. */
+double text_width(const char *s, double size);
+
+/* Chooses where each link's value, gradient and name go: beside the link,
+ * value (and name) on the left of travel, gradient on the right, clear of
+ * every line, node and other label where any spot along the link allows. */
+void place_labels(const View *v, Layout *l);
+
+#endif

@@ -1,0 +1,74 @@
+/* mermaid.c - a View as a Mermaid flowchart, in the style of the
+ * write-ups' own diagrams: forward links labelled with values first, then
+ * the backward links, coloured red by one linkStyle line. */
+#include <stdio.h>
+#include <string.h>
+
+#include "render.h"
+
+/* Mermaid text in double quotes: '"' has to be written as an entity. */
+static void quoted(StrBuf *out, const char *s) {
+    sb_puts(out, "\"");
+    for (; *s; s++) {
+        if (*s == '"')
+            sb_puts(out, "#quot;");
+        else
+            sb_append(out, s, 1);
+    }
+    sb_puts(out, "\"");
+}
+
+static void node(StrBuf *out, const View *v, int i, bool names) {
+    const ViewNode *n = &v->nodes[i];
+    sb_printf(out, "    n%d", i);
+    if (n->kind == VIEW_OP) {
+        sb_puts(out, "((");
+        quoted(out, n->label);
+        sb_puts(out, "))\n");
+        return;
+    }
+    const char *text = n->label;
+    if (n->kind == VIEW_SINK) { /* the output: named after what arrives */
+        text = "output";
+        for (int e = 0; e < v->edge_count; e++)
+            if (v->edges[e].to == i && names && *v->edges[e].name) text = v->edges[e].name;
+    }
+    sb_puts(out, "[");
+    quoted(out, text);
+    sb_puts(out, "]\n");
+}
+
+static void link(StrBuf *out, int from, int to, const char *text, const char *name) {
+    sb_printf(out, "    n%d -->|", from);
+    if (name && *name) {
+        char both[3 * VIEW_TEXT];
+        snprintf(both, sizeof both, "%s = %s", name, text);
+        quoted(out, both);
+    } else {
+        quoted(out, text);
+    }
+    sb_printf(out, "| n%d\n", to);
+}
+
+void render_mermaid(const View *v, bool names, StrBuf *out) {
+    sb_puts(out, "flowchart LR\n");
+    for (int i = 0; i < v->node_count; i++)
+        node(out, v, i, names);
+    for (int i = 0; i < v->edge_count; i++) {
+        const ViewEdge *e = &v->edges[i];
+        bool to_sink = v->nodes[e->to].kind == VIEW_SINK;
+        link(out, e->from, e->to, e->value, names && !to_sink ? e->name : NULL);
+    }
+    int red = 0;
+    for (int i = 0; i < v->edge_count; i++) {
+        const ViewEdge *e = &v->edges[i];
+        if (!*e->grad) continue;
+        link(out, e->to, e->from, e->grad, NULL);
+        red++;
+    }
+    if (red == 0) return;
+    sb_puts(out, "    linkStyle ");
+    for (int k = 0; k < red; k++)
+        sb_printf(out, "%s%d", k ? "," : "", v->edge_count + k);
+    sb_puts(out, " stroke:red,stroke-width:2px,color:red;\n");
+}

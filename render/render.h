@@ -1,0 +1,73 @@
+/* render.h - the book's figures from the live graph, through Graphviz.
+ *
+ *     Renderer r;
+ *     renderer_init(&r, err, sizeof err);         // one GVC context per session
+ *     RenderOptions o = render_defaults(target, seed, digits);
+ *     render_file(&r, &graph, &o, "apple.svg", &result, err, sizeof err);
+ *     renderer_free(&r);
+ *
+ * How a figure is made (Graphviz 2.42's edge labels could not do this):
+ *   1. dot lays out the View left to right, each link labelled with its
+ *      value and gradient so dot leaves room for both;
+ *   2. the link splines and node positions are read back;
+ *   3. a second graph pins every node, draws each link as two splines a few
+ *      points either side of dot's — black forward, red backward — with the
+ *      value above and the gradient below, pushed out along the normal far
+ *      enough to clear the lines, and Graphviz draws it with `nop2`.
+ * Files are written to a temporary name and renamed, so a failed render
+ * never leaves a partial file.
+ */
+#ifndef BP_RENDER_H
+#define BP_RENDER_H
+
+#include <stdbool.h>
+
+#include "../graph/graph.h"
+#include "../graph/strbuf.h"
+#include "view.h"
+
+enum { RENDER_MAX_OPS = 150 }; /* above this, layout takes seconds: refuse unless forced */
+
+typedef struct {
+    ViewOptions view;
+    bool steps; /* one file per backward step: out-01.svg, out-02.svg, ... */
+    bool force; /* draw even above RENDER_MAX_OPS circles */
+} RenderOptions;
+
+typedef struct {
+    void *gvc; /* GVC_t *: Graphviz's context, kept for the whole session */
+} Renderer;
+
+typedef struct {
+    int files;      /* how many files were written */
+    int ops;        /* circles drawn */
+    int links;      /* links drawn */
+    double seconds; /* layout and drawing time */
+} RenderResult;
+
+/* Opens Graphviz. Fails (with advice) if its plugins are not configured. */
+bool renderer_init(Renderer *r, char *error, int error_size);
+void renderer_free(Renderer *r);
+
+/* Options drawing what feeds `target`, gradients seeded with `seed`. */
+RenderOptions render_defaults(NodeId target, double seed, int digits);
+
+/* The output format a file name asks for ("svg", "png", "pdf", "dot",
+ * "mermaid"), or NULL if its extension is not one of those. */
+const char *render_format_for(const char *path);
+
+/* Draws g into `path` (format from its extension; Mermaid for .mmd/.md).
+ * With o->steps writes path-01.ext ... one per backward step. Never leaves
+ * a partial file; on failure error names the path and the reason. */
+bool render_file(Renderer *r, Graph *g, const RenderOptions *o, const char *path,
+                 RenderResult *result, char *error, int error_size);
+
+/* The figure's DOT (the positioned picture that `neato -n2` redraws), or
+ * with format "mermaid" the Mermaid flowchart, appended to out. */
+bool render_text(Renderer *r, Graph *g, const RenderOptions *o, const char *format, StrBuf *out,
+                 RenderResult *result, char *error, int error_size);
+
+/* Mermaid `flowchart LR` for a view (render/mermaid.c). */
+void render_mermaid(const View *v, bool names, StrBuf *out);
+
+#endif

@@ -1,0 +1,72 @@
+/* view.h - what a figure shows, decided once for every output format.
+ *
+ * A View is the book's picture of a computational graph as plain data:
+ * circles (ops), text labels (leaves and constants) and links between them,
+ * each link carrying its forward value and the gradient flowing back along
+ * it. The Graphviz and Mermaid writers only draw a View; everything about
+ * which nodes appear, --expand and --steps is decided here.
+ *
+ *     price = apple * 2 * tax     draws as
+ *
+ *     apple ──100──▶ (×) ──200──▶ (×) ──220──▶
+ *       2   ──2────▶  ↑   tax ─1.1─▶ ↑
+ *     with red arrows back: 2.2 to apple, 1.1 to the first ×, 200 to tax, and
+ *     the seed 1 coming in from the right.
+ */
+#ifndef BP_VIEW_H
+#define BP_VIEW_H
+
+#include <stdbool.h>
+
+#include "../graph/graph.h"
+
+enum { VIEW_TEXT = 64 }; /* longest label kept; longer ones end in "…" */
+
+typedef enum {
+    VIEW_OP,    /* a circle holding the op's symbol */
+    VIEW_LEAF,  /* a name as plain text */
+    VIEW_CONST, /* a number as plain text, once per use */
+    VIEW_SINK,  /* where the output's final arrow points */
+} ViewNodeKind;
+
+typedef struct {
+    ViewNodeKind kind;
+    char label[VIEW_TEXT];
+    int step; /* VIEW_OP: its place in the backward pass, 1 = first */
+} ViewNode;
+
+typedef struct {
+    int from, to;          /* view node indices; forward direction */
+    char value[VIEW_TEXT]; /* forward value on the black arrow */
+    char grad[VIEW_TEXT];  /* gradient on the red arrow ("" = none) */
+    char name[VIEW_TEXT];  /* a named intermediate's name ("" = none) */
+    int step;              /* the backward step that sends this gradient */
+} ViewEdge;
+
+typedef struct {
+    ViewNode *nodes;
+    int node_count;
+    ViewEdge *edges;
+    int edge_count;
+    int op_count; /* circles: what layout time grows with */
+    int steps;    /* backward steps, for --steps frames */
+} View;
+
+typedef struct {
+    NodeId target;     /* gradients are of this node (NODE_NONE: none) */
+    NodeId of;         /* draw what feeds this node (NODE_NONE: the target) */
+    bool all;          /* draw every live node */
+    bool forward_only; /* no red arrows */
+    bool expand;       /* sigmoid and tanh as their primitive ops */
+    bool names;        /* named intermediates' names on their arrows */
+    double seed;       /* upstream gradient at the target */
+    int digits;        /* significant digits of numbers */
+} ViewOptions;
+
+/* Builds the view of g. Runs a backward pass (gradients in g change).
+ * Returns false if memory ran out or there is nothing to draw (message in
+ * error). Free with view_free. */
+bool view_build(View *v, Graph *g, const ViewOptions *o, char *error, int error_size);
+void view_free(View *v);
+
+#endif

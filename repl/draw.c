@@ -1,0 +1,233 @@
+/* draw.c - the commands that draw the graph: :render, :mermaid, :watch. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "command.h"
+#include "output.h"
+
+/* The next whitespace-separated word of the arguments, as a token (so
+ * errors can point at it); type TOK_EOF when none is left. */
+static Token next_word(Command *c, size_t *at) {
+    while (*at < c->end && (c->text[*at] == ' ' || c->text[*at] == '\t'))
+        (*at)++;
+    size_t start = *at;
+    while (*at < c->end && c->text[*at] != ' ' && c->text[*at] != '\t')
+        (*at)++;
+    int col = 1;
+    for (size_t i = 0; i < start; i++)
+        col += ((unsigned char)c->text[i] & 0xC0) != 0x80;
+    return (Token){
+        start == *at ? TOK_EOF : TOK_NAME, c->text + start, (int)(*at - start), c->line, col, NULL};
+}
+
+static bool word_is(const Token *t, const char *s) {
+    return (size_t)t->length == strlen(s) && memcmp(t->start, s, (size_t)t->length) == 0;
+}
+
+/* Opens Graphviz the first time a session draws. */
+static bool ensure_renderer(Session *s, char *error, int size) {
+    return s->renderer.gvc || renderer_init(&s->renderer, error, size);
+}
+
+/* Parses `[FILE] [--forward] [--expand] [--steps] [--of NAME | --all]
+ * [--no-names] [--force]` into o and *path (malloc'd, NULL if none). */
+static bool parse_render_args(Command *c, RenderOptions *o, char **path) {
+    Session *s = c->s;
+    *o = render_defaults(session_target(s), s->seed, s->digits);
+    *path = NULL;
+    size_t at = c->offset;
+    for (Token t = next_word(c, &at); t.type != TOK_EOF; t = next_word(c, &at)) {
+        if (word_is(&t, "--forward"))
+            o->view.forward_only = true;
+        else if (word_is(&t, "--expand"))
+            o->view.expand = true;
+        else if (word_is(&t, "--steps"))
+            o->steps = true;
+        else if (word_is(&t, "--all"))
+            o->view.all = true;
+        else if (word_is(&t, "--no-names"))
+            o->view.names = false;
+        else if (word_is(&t, "--force"))
+            o->force = true;
+        else if (word_is(&t, "--of")) {
+            Token name = next_word(c, &at);
+            NodeId id =
+                name.type == TOK_EOF ? NODE_NONE : graph_lookup(&s->graph, name.start, name.length);
+            if (name.type == TOK_EOF) return cmd_error_at(c, &t, "--of needs a name");
+            if (id == NODE_NONE)
+                return cmd_error_at(c, &name, "undefined name '%.*s'", name.length, name.start);
+            o->view.of = id;
+        } else if (t.length > 1 && t.start[0] == '-' && t.start[1] == '-') {
+            return cmd_error_at(c, &t,
+                                "unknown option '%.*s' (options: --forward --expand --steps "
+                                "--of NAME --all --no-names --force)",
+                                t.length, t.start);
+        } else if (*path) {
+            free(*path);
+            return cmd_error_at(c, &t, "one file at a time ('%.*s' is a second)", t.length,
+                                t.start);
+        } else if (!(*path = strndup(t.start, (size_t)t.length))) {
+            return cmd_error(c, "out of memory");
+        } else if (!render_format_for(*path)) {
+            free(*path);
+            return cmd_error_at(c, &t,
+                                "cannot tell the format of '%.*s': use .svg, .png, .pdf, "
+                                ".dot, .mmd or .md",
+                                t.length, t.start);
+        }
+    }
+    if (o->view.all && o->view.of != NODE_NONE) {
+        free(*path);
+        return cmd_error(c, "--of and --all cannot be combined");
+    }
+    return true;
+}
+
+static void report(Session *s, const char *path, const RenderResult *r) {
+    if (s->json) {
+        json_begin(s->out, "rendered");
+        json_str(s->out, "file", path);
+        json_int(s->out, "files", r->files);
+        json_int(s->out, "ops", r->ops);
+        json_int(s->out, "links", r->links);
+        json_num(s->out, "seconds", r->seconds);
+        json_end(s->out);
+    } else if (r->files > 1) {
+        fprintf(s->out, "rendered %d frames of %s (%d ops, %d links)\n", r->files, path, r->ops,
+                r->links);
+    } else {
+        fprintf(s->out, "rendered %s (%d ops, %d links)\n", path, r->ops, r->links);
+    }
+}
+
+/* :render [FILE] [options]  draw the graph as the book does */
+bool cmd_render(Command *c) {
+    Session *s = c->s;
+    RenderOptions o;
+    char *path, error[1024];
+    if (!parse_render_args(c, &o, &path)) return false;
+    RenderResult result;
+    bool ok = ensure_renderer(s, error, sizeof error);
+    if (ok && path) {
+        ok = render_file(&s->renderer, &s->graph, &o, path, &result, error, sizeof error);
+        if (ok) report(s, path, &result);
+    } else if (ok) {
+        StrBuf dot;
+        sb_init(&dot);
+        ok = render_text(&s->renderer, &s->graph, &o, "dot", &dot, &result, error, sizeof error);
+        if (ok && s->json) {
+            json_begin(s->out, "dot");
+            json_str(s->out, "dot", dot.data);
+            json_end(s->out);
+        } else if (ok) {
+            fprintf(s->out,
+                    "%d ops, %d links; give a file (.svg .png .pdf .dot .mmd) to draw it:\n%s",
+                    result.ops, result.links, dot.data);
+        }
+        sb_free(&dot);
+    }
+    free(path);
+    return ok || cmd_error(c, "%s", error);
+}
+
+/* :mermaid [FILE]  a Mermaid flowchart to paste into Markdown notes */
+bool cmd_mermaid(Command *c) {
+    Session *s = c->s;
+    RenderOptions o;
+    char *path, error[1024];
+    if (!parse_render_args(c, &o, &path)) return false;
+    RenderResult result;
+    bool ok;
+    if (path) {
+        const char *format = render_format_for(path);
+        if (strcmp(format, "mermaid") != 0) {
+            cmd_error(c, ":mermaid writes .mmd or .md files, not '%s'", path);
+            free(path);
+            return false;
+        }
+        ok = render_file(&s->renderer, &s->graph, &o, path, &result, error, sizeof error);
+        if (ok) report(s, path, &result);
+    } else {
+        StrBuf text;
+        sb_init(&text);
+        ok = render_text(&s->renderer, &s->graph, &o, "mermaid", &text, &result, error,
+                         sizeof error);
+        if (ok && s->json) {
+            json_begin(s->out, "mermaid");
+            json_str(s->out, "mermaid", text.data);
+            json_end(s->out);
+        } else if (ok) {
+            fputs(text.data, s->out);
+        }
+        sb_free(&text);
+    }
+    free(path);
+    return ok || cmd_error(c, "%s", error);
+}
+
+/* :watch FILE | off  re-render FILE after every change */
+bool cmd_watch(Command *c) {
+    Session *s = c->s;
+    size_t at = c->offset;
+    Token t = next_word(c, &at);
+    if (t.type == TOK_EOF) {
+        if (s->json) {
+            json_begin(s->out, "watch");
+            json_str(s->out, "file", s->watch);
+            json_end(s->out);
+        } else {
+            fprintf(s->out, "watch: %s\n", s->watch ? s->watch : "off");
+        }
+        return true;
+    }
+    if (word_is(&t, "off")) {
+        free(s->watch);
+        s->watch = NULL;
+        fprintf(s->out, s->json ? "{\"kind\":\"watch\",\"file\":null}\n" : "watch: off\n");
+        return true;
+    }
+    char *path = strndup(t.start, (size_t)t.length);
+    if (!path) return cmd_error(c, "out of memory");
+    if (!render_format_for(path)) {
+        free(path);
+        return cmd_error_at(c, &t,
+                            "cannot tell the format of '%.*s': use .svg, .png, .pdf, .dot, "
+                            ".mmd or .md",
+                            t.length, t.start);
+    }
+    free(s->watch);
+    s->watch = path;
+    s->changed = true; /* draw it now */
+    if (s->json) {
+        json_begin(s->out, "watch");
+        json_str(s->out, "file", path);
+        json_end(s->out);
+    } else {
+        fprintf(s->out, "watch: %s (redrawn after every change)\n", path);
+    }
+    return true;
+}
+
+/* Draws path with the default options, reporting any error as being about
+ * the file as a whole. */
+bool session_render_path(Session *s, const char *path) {
+    char error[1024];
+    RenderOptions o = render_defaults(session_target(s), s->seed, s->digits);
+    RenderResult result;
+    bool ok = ensure_renderer(s, error, sizeof error) &&
+              render_file(&s->renderer, &s->graph, &o, path, &result, error, sizeof error);
+    if (ok)
+        report(s, path, &result);
+    else
+        session_error(s, path, "", 0, (SourcePos){0, 0, 0, 1}, error);
+    return ok;
+}
+
+void session_watch_update(Session *s) {
+    char error[1024];
+    RenderOptions o = render_defaults(session_target(s), s->seed, s->digits);
+    RenderResult result;
+    if (!ensure_renderer(s, error, sizeof error) ||
+        !render_file(&s->renderer, &s->graph, &o, s->watch, &result, error, sizeof error))
+        session_error(s, s->watch, "", 0, (SourcePos){0, 0, 0, 1}, error);
+}
