@@ -208,22 +208,8 @@ bool cmd_watch(Command *c) {
     return true;
 }
 
-/* Draws path with the default options, reporting any error as being about
- * the file as a whole. */
-bool session_render_path(Session *s, const char *path) {
-    char error[1024];
-    RenderOptions o = render_defaults(session_target(s), s->seed, s->digits);
-    RenderResult result;
-    bool ok = ensure_renderer(s, error, sizeof error) &&
-              render_file(&s->renderer, &s->graph, &o, path, &result, error, sizeof error);
-    if (ok)
-        report(s, path, &result);
-    else
-        session_error(s, path, "", 0, (SourcePos){0, 0, 0, 1}, error);
-    return ok;
-}
-
 void session_watch_update(Session *s) {
+    if (session_target(s) == NODE_NONE) return; /* nothing to draw yet */
     char error[1024];
     RenderOptions o = render_defaults(session_target(s), s->seed, s->digits);
     RenderResult result;

@@ -10,7 +10,7 @@
 #include "session.h"
 
 static const char usage[] =
-    "usage: backprop [--json] [-e STATEMENTS]... [FILE]... [-i]\n"
+    "usage: backprop [--json] [-e STATEMENTS]... [FILE]... [--render 'OUT [OPTIONS]'] [-i]\n"
     "\n"
     "An interactive computational graph: type expressions, get values, gradients\n"
     "and their backward pass explained.\n"
@@ -18,6 +18,10 @@ static const char usage[] =
     "  FILE            run a script (stops at its first error, exit status 1)\n"
     "  -e STATEMENTS   run statements given on the command line\n"
     "  -i              stay interactive after the files and -e statements\n"
+    "  --render 'OUT [OPTIONS]'\n"
+    "                  draw the graph so far into OUT (.svg .png .pdf .dot .mmd .md),\n"
+    "                  as :render does; OPTIONS: --forward --expand --steps --of NAME\n"
+    "                  --all --no-names --force\n"
     "  --json          print one JSON object per line instead of text\n"
     "  --help          show this help\n"
     "  --version       show the version\n"
@@ -33,6 +37,17 @@ static bool run_stdin(Session *s) {
     bool ok = true;
     for (int n = 1; !s->quit && (len = getline(&line, &cap, stdin)) >= 0; n++)
         if (!session_run_line(s, "<stdin>", n, line, (size_t)len)) ok = false;
+    free(line);
+    return ok;
+}
+
+/* --render 'OUT OPTIONS' runs `:render OUT OPTIONS`. */
+static bool render_argument(Session *s, const char *args) {
+    size_t n = strlen(args) + 9;
+    char *line = malloc(n);
+    if (!line) return false;
+    snprintf(line, n, ":render %s", args);
+    bool ok = session_run_line(s, "<command line>", 1, line, strlen(line));
     free(line);
     return ok;
 }
@@ -61,9 +76,9 @@ int main(int argc, char **argv) {
             s.json = true;
         else if (strcmp(argv[i], "-i") == 0)
             interactive = true;
-        else if (strcmp(argv[i], "-e") == 0) {
+        else if (strcmp(argv[i], "-e") == 0 || strcmp(argv[i], "--render") == 0) {
             if (++i >= argc) {
-                fprintf(stderr, "backprop: -e needs statements after it\n%s", usage);
+                fprintf(stderr, "backprop: %s needs an argument\n%s", argv[i - 1], usage);
                 return 2;
             }
         } else if (argv[i][0] == '-') {
@@ -78,6 +93,9 @@ int main(int argc, char **argv) {
             ok = session_run_line(&s, "<command line>", 1, argv[i + 1], strlen(argv[i + 1]));
             ran_something = true;
             i++;
+        } else if (strcmp(argv[i], "--render") == 0) {
+            ok = render_argument(&s, argv[++i]);
+            ran_something = true;
         } else if (argv[i][0] != '-') {
             ok = session_run_file(&s, argv[i], true);
             ran_something = true;

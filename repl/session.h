@@ -78,10 +78,6 @@ bool session_command(Session *s, const char *file, int line, const char *text, s
  * Defined in draw.c. */
 void session_watch_update(Session *s);
 
-/* Draws the session's graph into path with default options (what
- * `backprop FILE --render out.svg` does). Reports errors; defined in draw.c. */
-bool session_render_path(Session *s, const char *path);
-
 /* The name of command i (without ':'), or NULL past the last: for
  * completion. */
 const char *session_command_name(int i);
