@@ -85,10 +85,22 @@ static Agnode_t *make_node(Agraph_t *g, const char *prefix, int i) {
     return agnode(g, name, 1);
 }
 
+static int codepoints(const char *s) {
+    int n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
 /* Circles are sized to their text so "sigmoid" fits as well as "×". */
 static double circle_width(const char *label) {
-    size_t n = strlen(label);
-    return n <= 3 ? 0.45 : 0.2 + 0.075 * (double)n;
+    int n = codepoints(label);
+    return n <= 1 ? 0.45 : n <= 3 ? 0.5 : 0.2 + 0.08 * n;
+}
+
+static const char *circle_font_size(const char *label) {
+    int n = codepoints(label);
+    return n <= 1 ? "16" : n <= 3 ? "12" : "11";
 }
 
 static void style_node(Agnode_t *n, const ViewNode *vn) {
@@ -98,7 +110,7 @@ static void style_node(Agnode_t *n, const ViewNode *vn) {
         set(n, "shape", "circle");
         set(n, "fixedsize", "true");
         setf(n, "width", "%.2f", circle_width(vn->label), 0);
-        set(n, "fontsize", strlen(vn->label) <= 3 ? "16" : "11");
+        set(n, "fontsize", circle_font_size(vn->label));
         set(n, "label", vn->label);
         break;
     case VIEW_LEAF:

@@ -410,7 +410,7 @@ static const CommandInfo commands[] = {
     {"check",   "[NAME...]",  "compare gradients with central differences (flag rel. error > 1e-6)", cmd_check},
     {"render",  "[FILE] [OPTIONS]", "draw the graph as the book does (.svg .png .pdf .dot; .mmd .md: "
                                     "Mermaid). Options: --forward --expand --steps --of NAME --all "
-                                    "--no-names --force", cmd_render},
+                                    "--no-names --digits N --force", cmd_render},
     {"mermaid", "[FILE]",     "the graph as a Mermaid flowchart, for Markdown notes", cmd_mermaid},
     {"watch",   "[FILE|off]", "redraw FILE after every change", cmd_watch},
     {"clear",   "",           "forget every name and node", cmd_clear},

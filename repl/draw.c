@@ -30,7 +30,8 @@ static bool ensure_renderer(Session *s, char *error, int size) {
 }
 
 /* Parses `[FILE] [--forward] [--expand] [--steps] [--of NAME | --all]
- * [--no-names] [--force]` into o and *path (malloc'd, NULL if none). */
+ * [--no-names] [--digits N] [--force]` into o and *path (malloc'd, NULL if
+ * none). */
 static bool parse_render_args(Command *c, RenderOptions *o, char **path) {
     Session *s = c->s;
     *o = render_defaults(session_target(s), s->seed, s->digits);
@@ -49,7 +50,15 @@ static bool parse_render_args(Command *c, RenderOptions *o, char **path) {
             o->view.names = false;
         else if (word_is(&t, "--force"))
             o->force = true;
-        else if (word_is(&t, "--of")) {
+        else if (word_is(&t, "--digits")) {
+            Token n = next_word(c, &at);
+            char *end = NULL;
+            long d = n.type == TOK_EOF ? 0 : strtol(n.start, &end, 10);
+            if (n.type == TOK_EOF || end != n.start + n.length || d < 1 || d > 17)
+                return cmd_error_at(c, n.type == TOK_EOF ? &t : &n,
+                                    "--digits needs a whole number from 1 to 17");
+            o->view.digits = (int)d;
+        } else if (word_is(&t, "--of")) {
             Token name = next_word(c, &at);
             NodeId id =
                 name.type == TOK_EOF ? NODE_NONE : graph_lookup(&s->graph, name.start, name.length);
@@ -60,7 +69,7 @@ static bool parse_render_args(Command *c, RenderOptions *o, char **path) {
         } else if (t.length > 1 && t.start[0] == '-' && t.start[1] == '-') {
             return cmd_error_at(c, &t,
                                 "unknown option '%.*s' (options: --forward --expand --steps "
-                                "--of NAME --all --no-names --force)",
+                                "--of NAME --all --no-names --digits N --force)",
                                 t.length, t.start);
         } else if (*path) {
             free(*path);

@@ -21,7 +21,7 @@ static const char usage[] =
     "  --render 'OUT [OPTIONS]'\n"
     "                  draw the graph so far into OUT (.svg .png .pdf .dot .mmd .md),\n"
     "                  as :render does; OPTIONS: --forward --expand --steps --of NAME\n"
-    "                  --all --no-names --force\n"
+    "                  --all --no-names --digits N --force\n"
     "  --json          print one JSON object per line instead of text\n"
     "  --help          show this help\n"
     "  --version       show the version\n"

@@ -63,8 +63,11 @@ expect("--json values and errors on stdout" 1
 expect("--version" 0 "backprop " "" empty.txt --version)
 expect("--help" 0 "usage: backprop" "" empty.txt --help)
 expect("unknown option" 2 "" "unknown option '--frobnicate'" empty.txt --frobnicate)
-expect("-e without statements" 2 "" "-e needs statements" empty.txt -e)
+expect("-e without statements" 2 "" "-e needs an argument" empty.txt -e)
 expect("missing file" 1 "" "cannot read" empty.txt "${WORK}/no-such-file.bp")
+expect("--render draws after the script" 0 "rendered" "" empty.txt "${WORK}/ok.bp" --render "${WORK}/ok.svg")
+expect("--render with options" 0 "rendered" "" empty.txt "${WORK}/ok.bp" --render "${WORK}/ok.mmd --forward")
+expect("--render of an unknown format" 1 "" "cannot tell the format" empty.txt "${WORK}/ok.bp" --render "${WORK}/ok.xyz")
 expect("-i after a file reads stdin" 0 "x = 1" "" quit.txt -i "${WORK}/ok.bp")
 
 if(failures GREATER 0)
