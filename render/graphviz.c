@@ -29,6 +29,8 @@ static int collect_message(char *text) {
 /* "why: what Graphviz said" without its trailing newline. */
 static void fail(char *error, int size, const char *why) {
     size_t n = strlen(graphviz_message);
+    char *list = strstr(graphviz_message, " Use one of:"); /* a list of nothing: drop it */
+    if (list) *list = '\0', n = strlen(graphviz_message);
     while (n > 0 && (graphviz_message[n - 1] == '\n' || graphviz_message[n - 1] == ' '))
         graphviz_message[--n] = '\0';
     if (n > 0)
@@ -414,6 +416,53 @@ static bool build_view(Graph *g, const RenderOptions *o, View *v, char *error, i
     return true;
 }
 
+/* Writes data to path through a temporary file renamed over it. */
+static bool write_atomically(const char *path, const char *data, size_t len, char *error,
+                             int size) {
+    size_t n = strlen(path) + 16;
+    char *tmp = malloc(n);
+    FILE *f = NULL;
+    int fd = -1;
+    if (tmp) {
+        snprintf(tmp, n, "%s.tmp.XXXXXX", path);
+        fd = mkstemp(tmp);
+    }
+    if (fd >= 0) f = fdopen(fd, "w");
+    bool ok = f && fwrite(data, 1, len, f) == len;
+    if (f && fclose(f) != 0)
+        ok = false;
+    else if (!f && fd >= 0)
+        close(fd);
+    if (ok && rename(tmp, path) != 0) ok = false;
+    if (!ok) {
+        snprintf(error, (size_t)size, "cannot write '%s': %s", path, strerror(errno));
+        if (fd >= 0) unlink(tmp);
+    }
+    free(tmp);
+    return ok;
+}
+
+/* The Mermaid flowchart into path (fenced for Markdown when it ends in
+ * .md), or appended to out when path is NULL. */
+static bool emit_mermaid(const View *v, bool names, const char *path, StrBuf *out, char *error,
+                         int size) {
+    StrBuf text;
+    sb_init(&text);
+    bool fenced = path && strlen(path) > 3 && strcmp(path + strlen(path) - 3, ".md") == 0;
+    if (fenced) sb_puts(&text, "```mermaid\n");
+    render_mermaid(v, names, &text);
+    if (fenced) sb_puts(&text, "```\n");
+    bool ok = !text.failed;
+    if (!ok)
+        snprintf(error, (size_t)size, "out of memory");
+    else if (path)
+        ok = write_atomically(path, text.data, text.len, error, size);
+    else
+        sb_append(out, text.data, text.len);
+    sb_free(&text);
+    return ok;
+}
+
 static bool render(Renderer *r, Graph *g, const RenderOptions *o, const char *format,
                    const char *path, StrBuf *out, RenderResult *result, char *error, int size) {
     struct timespec start;
@@ -425,38 +474,8 @@ static bool render(Renderer *r, Graph *g, const RenderOptions *o, const char *fo
     result->links = v.edge_count;
     bool ok = true;
     if (strcmp(format, "mermaid") == 0) {
-        StrBuf text;
-        sb_init(&text);
-        bool fenced = path && strlen(path) > 3 && strcmp(path + strlen(path) - 3, ".md") == 0;
-        if (fenced) sb_puts(&text, "```mermaid\n");
-        render_mermaid(&v, o->view.names, &text);
-        if (fenced) sb_puts(&text, "```\n");
-        if (!path) {
-            sb_append(out, text.data, text.len);
-        } else {
-            size_t n = strlen(path) + 16;
-            char *tmp = malloc(n);
-            FILE *f = NULL;
-            int fd = -1;
-            if (tmp) {
-                snprintf(tmp, n, "%s.tmp.XXXXXX", path);
-                fd = mkstemp(tmp);
-            }
-            if (fd >= 0) f = fdopen(fd, "w");
-            ok = f && fwrite(text.data, 1, text.len, f) == text.len;
-            if (f && fclose(f) != 0)
-                ok = false;
-            else if (!f && fd >= 0)
-                close(fd);
-            if (ok && rename(tmp, path) != 0) ok = false;
-            if (!ok) {
-                snprintf(error, (size_t)size, "cannot write '%s': %s", path, strerror(errno));
-                if (fd >= 0) unlink(tmp);
-            }
-            free(tmp);
-            result->files = ok;
-        }
-        sb_free(&text);
+        ok = emit_mermaid(&v, o->view.names, path, out, error, size);
+        result->files = ok && path;
         view_free(&v);
         result->seconds = seconds_since(&start);
         return ok;
