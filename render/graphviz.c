@@ -474,7 +474,9 @@ static bool render(Renderer *r, Graph *g, const RenderOptions *o, const char *fo
     result->links = v.edge_count;
     bool ok = true;
     if (strcmp(format, "mermaid") == 0) {
-        ok = emit_mermaid(&v, o->view.names, path, out, error, size);
+        if (o->steps)
+            snprintf(error, (size_t)size, "--steps draws pictures (.svg .png .pdf .dot), not Mermaid");
+        ok = !o->steps && emit_mermaid(&v, o->view.names, path, out, error, size);
         result->files = ok && path;
         view_free(&v);
         result->seconds = seconds_since(&start);

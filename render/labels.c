@@ -87,7 +87,8 @@ static bool boxes_meet(Box a, Box b) {
 static int collisions(Box b, const Box *placed, int nplaced, const Box *nodes, int nnodes,
                       const Point *samples, int nsamples) {
     int hits = 0;
-    Box spaced = {b.x0 - 3, b.y0 - 2, b.x1 + 3, b.y1 + 2}; /* labels keep a little apart */
+    /* Labels keep apart, so each number reads as belonging to its own link. */
+    Box spaced = {b.x0 - 9, b.y0 - 4, b.x1 + 9, b.y1 + 4};
     for (int i = 0; i < nplaced; i++)
         hits += boxes_meet(spaced, placed[i]);
     for (int i = 0; i < nnodes; i++)

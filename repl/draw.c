@@ -190,8 +190,7 @@ bool cmd_watch(Command *c) {
         return true;
     }
     if (word_is(&t, "off")) {
-        free(s->watch);
-        s->watch = NULL;
+        (void)0;
         fprintf(s->out, s->json ? "{\"kind\":\"watch\",\"file\":null}\n" : "watch: off\n");
         return true;
     }
