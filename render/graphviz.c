@@ -402,20 +402,6 @@ static double seconds_since(const struct timespec *start) {
     return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
 }
 
-/* The view, checked against the size limit. */
-static bool build_view(Graph *g, const RenderOptions *o, View *v, char *error, int size) {
-    if (!view_build(v, g, &o->view, error, size)) return false;
-    if (v->op_count > RENDER_MAX_OPS && !o->force) {
-        snprintf(error, (size_t)size,
-                 "%d operations is too many to lay out quickly (the limit is %d): draw part of "
-                 "it with --of NAME, or add --force and wait",
-                 v->op_count, RENDER_MAX_OPS);
-        view_free(v);
-        return false;
-    }
-    return true;
-}
-
 /* Writes data to path through a temporary file renamed over it. */
 static bool write_atomically(const char *path, const char *data, size_t len, char *error,
                              int size) {
@@ -469,13 +455,16 @@ static bool render(Renderer *r, Graph *g, const RenderOptions *o, const char *fo
     clock_gettime(CLOCK_MONOTONIC, &start);
     memset(result, 0, sizeof *result);
     View v;
-    if (!build_view(g, o, &v, error, size)) return false;
+    ViewOptions vo = o->view;
+    vo.max_ops = o->force ? 0 : RENDER_MAX_OPS;
+    if (!view_build(&v, g, &vo, error, size)) return false;
     result->ops = v.op_count;
     result->links = v.edge_count;
     bool ok = true;
     if (strcmp(format, "mermaid") == 0) {
         if (o->steps)
-            snprintf(error, (size_t)size, "--steps draws pictures (.svg .png .pdf .dot), not Mermaid");
+            snprintf(error, (size_t)size,
+                     "--steps draws pictures (.svg .png .pdf .dot), not Mermaid");
         ok = !o->steps && emit_mermaid(&v, o->view.names, path, out, error, size);
         result->files = ok && path;
         view_free(&v);

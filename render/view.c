@@ -82,16 +82,17 @@ static void add_edge(Builder *b, int from, int to, double value, const double *g
 }
 
 /* The book's figure 5-19: sigmoid(x) = 1 / (1 + exp(−x)) as ×(−1), exp, +1
- * and /, each link with its own value and gradient. dy is the gradient at
- * the output (NULL: no gradients). Returns the "/" node and sets *dx to the
- * gradient reaching x. */
-static int expand_sigmoid(Builder *b, int x, double xv, const double *dy, double *dx) {
+ * and /, each link with its own value and gradient. `name` labels the link
+ * from x; dy is the gradient at the output (NULL: no gradients). Returns the "/" node and sets *dx
+ * to the gradient reaching x. */
+static int expand_sigmoid(Builder *b, int x, double xv, const char *name, const double *dy,
+                          double *dx) {
     double a = -xv, e = exp(a), c = 1 + e;
     double gc = dy ? *dy * (-1 / (c * c)) : 0; /* d(1/c)/dc = −1/c² */
     double ga = gc * e, gk = ga * xv;
     *dx = -ga;
     int mul = add_node(b, VIEW_OP, "×");
-    add_edge(b, x, mul, xv, dy ? dx : NULL, NULL);
+    add_edge(b, x, mul, xv, dy ? dx : NULL, name);
     add_edge(b, add_number(b, -1), mul, -1, dy ? &gk : NULL, NULL);
     int ex = add_node(b, VIEW_OP, "exp");
     add_edge(b, mul, ex, a, dy ? &ga : NULL, NULL);
@@ -104,16 +105,17 @@ static int expand_sigmoid(Builder *b, int x, double xv, const double *dy, double
 }
 
 /* tanh(x) = 2·sigmoid(2x) − 1, drawn with the sigmoid expanded. */
-static int expand_tanh(Builder *b, int x, double xv, const double *dy, double *dx) {
+static int expand_tanh(Builder *b, int x, double xv, const char *name, const double *dy,
+                       double *dx) {
     double u = 2 * xv, s = 1 / (1 + exp(-u));
     double gs = dy ? 2 * *dy : 0, gscale = dy ? *dy * s : 0, gone = dy ? -*dy : 0;
     /* Gradients flow backward, so the links into ×2 are filled in last. */
     int twice = add_node(b, VIEW_OP, "×");
     int first = b->v->edge_count;
-    add_edge(b, x, twice, xv, NULL, NULL);
+    add_edge(b, x, twice, xv, NULL, name);
     add_edge(b, add_number(b, 2), twice, 2, NULL, NULL);
     double du;
-    int div = expand_sigmoid(b, twice, u, dy ? &gs : NULL, &du);
+    int div = expand_sigmoid(b, twice, u, NULL, dy ? &gs : NULL, &du);
     int scale = add_node(b, VIEW_OP, "×");
     add_edge(b, div, scale, s, dy ? &gs : NULL, NULL);
     add_edge(b, add_number(b, 2), scale, 2, dy ? &gscale : NULL, NULL);
@@ -165,7 +167,8 @@ bool view_build(View *v, Graph *g, const ViewOptions *o, char *error, int error_
     uint8_t *in_pass = calloc((size_t)count + 1, 1); /* has a gradient */
     int *map = malloc(((size_t)count + 1) * sizeof *map);
     int *users = calloc((size_t)count + 1, sizeof *users);
-    bool ok = flows && in_pass && map && users;
+    uint8_t *absorbed = calloc((size_t)count + 1, 1);
+    bool ok = flows && in_pass && map && users && absorbed;
     NodeId shown = o->of != NODE_NONE ? o->of : o->target;
     if (ok && o->target != NODE_NONE && !o->forward_only) {
         const NodeId *order;
@@ -187,8 +190,23 @@ bool view_build(View *v, Graph *g, const ViewOptions *o, char *error, int error_
                      : "nothing to draw: define a value computed from others");
         ok = false;
     }
-    for (int32_t p = 0; ok && p < len; p++)
+    /* An exponent is written in its power's circle (**2), not drawn; and
+     * the circles are counted before anything is built. */
+    int ops = 0;
+    for (int32_t p = 0; ok && p < len; p++) {
+        const Node *n = graph_node(g, order[p]);
         map[order[p]] = -1;
+        if (is_absorbed_exponent(g, order[p], 1)) absorbed[n->in[1]] = 1;
+        bool expands = o->expand && (n->op == OP_SIGMOID || n->op == OP_TANH);
+        if (op_info((Op)n->op)->arity > 0) ops += !expands ? 1 : n->op == OP_TANH ? 7 : 4;
+    }
+    if (ok && o->max_ops > 0 && ops > o->max_ops) {
+        snprintf(error, (size_t)error_size,
+                 "%d operations is too many to lay out quickly (the limit is %d): draw part of it "
+                 "with --of NAME, or add --force and wait",
+                 ops, o->max_ops);
+        ok = false;
+    }
     for (int32_t p = 0; ok && p < len && !b.failed; p++) {
         NodeId id = order[p];
         const Node *n = graph_node(g, id);
@@ -199,25 +217,20 @@ bool view_build(View *v, Graph *g, const ViewOptions *o, char *error, int error_
             continue;
         }
         if (n->op == OP_CONST) {
-            /* An exponent is written in its power's circle instead. */
-            bool absorbed = false;
-            for (int32_t q = p + 1; q < len && !absorbed; q++)
-                for (int i = 0; i < op_info((Op)graph_node(g, order[q])->op)->arity; i++)
-                    if (graph_node(g, order[q])->in[i] == id &&
-                        is_absorbed_exponent(g, order[q], i))
-                        absorbed = true;
-            if (!absorbed) map[id] = add_number(&b, graph_scalar(g, id));
+            if (!absorbed[id]) map[id] = add_number(&b, graph_scalar(g, id));
             continue;
         }
         const double *flow = flows + (size_t)id * BP_MAX_INPUTS;
         double dy = graph_grad(g, id);
         if (o->expand && (n->op == OP_SIGMOID || n->op == OP_TANH)) {
             double dx;
-            int x = map[n->in[0]];
+            NodeId in = n->in[0];
+            const char *name =
+                o->names && graph_node(g, in)->op != OP_LEAF ? graph_name_of(g, in) : NULL;
             const double *upstream = in_pass[id] ? &dy : NULL;
             map[id] = n->op == OP_SIGMOID
-                          ? expand_sigmoid(&b, x, graph_scalar(g, n->in[0]), upstream, &dx)
-                          : expand_tanh(&b, x, graph_scalar(g, n->in[0]), upstream, &dx);
+                          ? expand_sigmoid(&b, map[in], graph_scalar(g, in), name, upstream, &dx)
+                          : expand_tanh(&b, map[in], graph_scalar(g, in), name, upstream, &dx);
         } else {
             op_label(g, id, o->digits, label);
             map[id] = add_node(&b, VIEW_OP, label);
@@ -252,6 +265,7 @@ bool view_build(View *v, Graph *g, const ViewOptions *o, char *error, int error_
     free(in_pass);
     free(map);
     free(users);
+    free(absorbed);
     if (!ok) view_free(v);
     return ok;
 }

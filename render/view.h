@@ -61,11 +61,13 @@ typedef struct {
     bool names;        /* named intermediates' names on their arrows */
     double seed;       /* upstream gradient at the target */
     int digits;        /* significant digits of numbers */
+    int max_ops;       /* refuse views with more circles than this (0: no limit) */
 } ViewOptions;
 
 /* Builds the view of g. Runs a backward pass (gradients in g change).
- * Returns false if memory ran out or there is nothing to draw (message in
- * error). Free with view_free. */
+ * Returns false if memory ran out, there is nothing to draw, or it would
+ * have more than o->max_ops circles (checked before anything is built, so
+ * refusing a huge graph is quick); error says which. Free with view_free. */
 bool view_build(View *v, Graph *g, const ViewOptions *o, char *error, int error_size);
 void view_free(View *v);
 

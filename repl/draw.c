@@ -54,42 +54,51 @@ static bool parse_render_args(Command *c, RenderOptions *o, char **path) {
             Token n = next_word(c, &at);
             char *end = NULL;
             long d = n.type == TOK_EOF ? 0 : strtol(n.start, &end, 10);
-            if (n.type == TOK_EOF || end != n.start + n.length || d < 1 || d > 17)
-                return cmd_error_at(c, n.type == TOK_EOF ? &t : &n,
-                                    "--digits needs a whole number from 1 to 17");
+            if (n.type == TOK_EOF || end != n.start + n.length || d < 1 || d > 17) {
+                cmd_error_at(c, n.type == TOK_EOF ? &t : &n,
+                             "--digits needs a whole number from 1 to 17");
+                goto fail;
+            }
             o->view.digits = (int)d;
         } else if (word_is(&t, "--of")) {
             Token name = next_word(c, &at);
-            NodeId id =
-                name.type == TOK_EOF ? NODE_NONE : graph_lookup(&s->graph, name.start, name.length);
-            if (name.type == TOK_EOF) return cmd_error_at(c, &t, "--of needs a name");
-            if (id == NODE_NONE)
-                return cmd_error_at(c, &name, "undefined name '%.*s'", name.length, name.start);
-            o->view.of = id;
+            if (name.type == TOK_EOF) {
+                cmd_error_at(c, &t, "--of needs a name");
+                goto fail;
+            }
+            o->view.of = graph_lookup(&s->graph, name.start, name.length);
+            if (o->view.of == NODE_NONE) {
+                cmd_error_at(c, &name, "undefined name '%.*s'", name.length, name.start);
+                goto fail;
+            }
         } else if (t.length > 1 && t.start[0] == '-' && t.start[1] == '-') {
-            return cmd_error_at(c, &t,
-                                "unknown option '%.*s' (options: --forward --expand --steps "
-                                "--of NAME --all --no-names --digits N --force)",
-                                t.length, t.start);
+            cmd_error_at(c, &t,
+                         "unknown option '%.*s' (options: --forward --expand --steps --of NAME "
+                         "--all --no-names --digits N --force)",
+                         t.length, t.start);
+            goto fail;
         } else if (*path) {
-            free(*path);
-            return cmd_error_at(c, &t, "one file at a time ('%.*s' is a second)", t.length,
-                                t.start);
+            cmd_error_at(c, &t, "one file at a time ('%.*s' is a second)", t.length, t.start);
+            goto fail;
         } else if (!(*path = strndup(t.start, (size_t)t.length))) {
-            return cmd_error(c, "out of memory");
+            cmd_error(c, "out of memory");
+            goto fail;
         } else if (!render_format_for(*path)) {
-            free(*path);
-            return cmd_error_at(c, &t,
-                                "cannot tell the format of '%.*s': use .svg, .png, .pdf, "
-                                ".dot, .mmd or .md",
-                                t.length, t.start);
+            cmd_error_at(
+                c, &t, "cannot tell the format of '%.*s': use .svg, .png, .pdf, .dot, .mmd or .md",
+                t.length, t.start);
+            goto fail;
         }
     }
     if (o->view.all && o->view.of != NODE_NONE) {
-        free(*path);
-        return cmd_error(c, "--of and --all cannot be combined");
+        cmd_error(c, "--of and --all cannot be combined");
+        goto fail;
     }
     return true;
+fail:
+    free(*path);
+    *path = NULL;
+    return false;
 }
 
 static void report(Session *s, const char *path, const RenderResult *r) {
@@ -190,7 +199,8 @@ bool cmd_watch(Command *c) {
         return true;
     }
     if (word_is(&t, "off")) {
-        (void)0;
+        free(s->watch);
+        s->watch = NULL;
         fprintf(s->out, s->json ? "{\"kind\":\"watch\",\"file\":null}\n" : "watch: off\n");
         return true;
     }
