@@ -216,7 +216,6 @@ static bool lay_out(Renderer *r, const View *v, Layout *l, char *error, int size
         set(edges[i], "fontname", FONT);
         set(edges[i], "arrowsize", "0.7");
     }
-    graphviz_message[0] = '\0';
     if (ok && gvLayout(r->gvc, g, "dot") != 0) {
         fail(error, size,
              "Graphviz could not lay out the graph (are its plugins configured? "
@@ -344,7 +343,6 @@ static Agraph_t *draw(const View *v, const Layout *l, int frame, bool names) {
  * text to out when path is NULL. */
 static bool emit(Renderer *r, Agraph_t *g, const char *format, const char *path, StrBuf *out,
                  char *error, int size) {
-    graphviz_message[0] = '\0';
     if (gvLayout(r->gvc, g, "nop2") != 0) {
         fail(error, size,
              "Graphviz could not place the picture (run `dot -c` as root if its "
@@ -454,6 +452,7 @@ static bool render(Renderer *r, Graph *g, const RenderOptions *o, const char *fo
     struct timespec start;
     clock_gettime(CLOCK_MONOTONIC, &start);
     memset(result, 0, sizeof *result);
+    graphviz_message[0] = '\0';
     View v;
     ViewOptions vo = o->view;
     vo.max_ops = o->force ? 0 : RENDER_MAX_OPS;
@@ -494,6 +493,9 @@ static bool render(Renderer *r, Graph *g, const RenderOptions *o, const char *fo
     layout_free(&l, v.edge_count);
     view_free(&v);
     result->seconds = seconds_since(&start);
+    if (ok && graphviz_message[0]) { /* drawn, but Graphviz had something to say */
+        fail(result->warning, sizeof result->warning, "Graphviz warned");
+    }
     return ok;
 }
 

@@ -43,6 +43,7 @@ typedef struct {
     int ops;        /* circles drawn */
     int links;      /* links drawn */
     double seconds; /* layout and drawing time */
+    char warning[512]; /* what Graphviz warned about, "" if nothing */
 } RenderResult;
 
 /* Opens Graphviz. Fails (with advice) if its plugins are not configured. */

@@ -102,6 +102,16 @@ fail:
 }
 
 static void report(Session *s, const char *path, const RenderResult *r) {
+    if (r->warning[0]) {
+        if (s->json) {
+            json_begin(s->out, "warning");
+            json_str(s->out, "message", r->warning);
+            json_end(s->out);
+        } else {
+            fflush(s->out);
+            fprintf(s->err, "warning: %s\n", r->warning);
+        }
+    }
     if (s->json) {
         json_begin(s->out, "rendered");
         json_str(s->out, "file", path);
