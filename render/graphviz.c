@@ -339,67 +339,6 @@ static Agraph_t *draw(const View *v, const Layout *l, int frame, bool names) {
     return g;
 }
 
-/* Writes the picture to path (through a temporary file), or appends its
- * text to out when path is NULL. */
-static bool emit(Renderer *r, Agraph_t *g, const char *format, const char *path, StrBuf *out,
-                 char *error, int size) {
-    if (gvLayout(r->gvc, g, "nop2") != 0) {
-        fail(error, size,
-             "Graphviz could not place the picture (run `dot -c` as root if its "
-             "plugins are not configured)");
-        return false;
-    }
-    bool ok;
-    if (!path) {
-        char *data = NULL;
-        unsigned int len = 0;
-        ok = gvRenderData(r->gvc, g, format, &data, &len) == 0;
-        if (ok) sb_append(out, data, len);
-        gvFreeRenderData(data);
-        if (!ok) fail(error, size, "Graphviz could not draw the picture");
-    } else {
-        size_t n = strlen(path) + 16;
-        char *tmp = malloc(n);
-        int fd = -1;
-        if (tmp) {
-            snprintf(tmp, n, "%s.tmp.XXXXXX", path);
-            fd = mkstemp(tmp);
-        }
-        if (fd < 0) {
-            snprintf(error, (size_t)size, "cannot write '%s': %s", path, strerror(errno));
-            ok = false;
-        } else {
-            close(fd);
-            ok = gvRenderFilename(r->gvc, g, format, tmp) == 0;
-            if (!ok) fail(error, size, "Graphviz could not draw the picture");
-            if (ok && rename(tmp, path) != 0) {
-                snprintf(error, (size_t)size, "cannot write '%s': %s", path, strerror(errno));
-                ok = false;
-            }
-            if (!ok) unlink(tmp);
-        }
-        free(tmp);
-    }
-    gvFreeLayout(r->gvc, g);
-    return ok;
-}
-
-/* "out.svg", frame 3 -> "out-03.svg" */
-static char *frame_path(const char *path, int frame) {
-    const char *dot = strrchr(path, '.');
-    size_t stem = dot ? (size_t)(dot - path) : strlen(path);
-    size_t n = strlen(path) + 16;
-    char *p = malloc(n);
-    if (p) snprintf(p, n, "%.*s-%02d%s", (int)stem, path, frame, dot ? dot : "");
-    return p;
-}
-
-static double seconds_since(const struct timespec *start) {
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
-}
-
 /* Writes data to path through a temporary file renamed over it. */
 static bool write_atomically(const char *path, const char *data, size_t len, char *error,
                              int size) {
@@ -424,6 +363,46 @@ static bool write_atomically(const char *path, const char *data, size_t len, cha
     }
     free(tmp);
     return ok;
+}
+
+/* Draws the picture into path (through write_atomically), or appends it to
+ * out when path is NULL. */
+static bool emit(Renderer *r, Agraph_t *g, const char *format, const char *path, StrBuf *out,
+                 char *error, int size) {
+    if (gvLayout(r->gvc, g, "nop2") != 0) {
+        fail(error, size,
+             "Graphviz could not place the picture (run `dot -c` as root if its "
+             "plugins are not configured)");
+        return false;
+    }
+    char *data = NULL;
+    unsigned int len = 0;
+    bool ok = gvRenderData(r->gvc, g, format, &data, &len) == 0;
+    if (!ok)
+        fail(error, size, "Graphviz could not draw the picture");
+    else if (path)
+        ok = write_atomically(path, data, len, error, size);
+    else
+        sb_append(out, data, len);
+    gvFreeRenderData(data);
+    gvFreeLayout(r->gvc, g);
+    return ok;
+}
+
+/* "out.svg", frame 3 -> "out-03.svg" */
+static char *frame_path(const char *path, int frame) {
+    const char *dot = strrchr(path, '.');
+    size_t stem = dot ? (size_t)(dot - path) : strlen(path);
+    size_t n = strlen(path) + 16;
+    char *p = malloc(n);
+    if (p) snprintf(p, n, "%.*s-%02d%s", (int)stem, path, frame, dot ? dot : "");
+    return p;
+}
+
+static double seconds_since(const struct timespec *start) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
 }
 
 /* The Mermaid flowchart into path (fenced for Markdown when it ends in

@@ -22,61 +22,8 @@
 #include <unistd.h>
 
 #include "check_main.h"
+#include "harness.h"
 #include "repl/session.h"
-
-/* --- harness ------------------------------------------------------------------ */
-
-typedef struct {
-    Session s;
-    FILE *out, *err;
-    char *out_buf, *err_buf;
-    size_t out_size, err_size;
-    size_t out_mark, err_mark; /* what earlier runs printed */
-    int line;                  /* number of the last line run */
-    char *out_text, *err_text; /* what the last h_run printed */
-} Harness;
-
-static void h_init(Harness *h) {
-    memset(h, 0, sizeof *h);
-    h->out = open_memstream(&h->out_buf, &h->out_size);
-    h->err = open_memstream(&h->err_buf, &h->err_size);
-    ck_assert(h->out && h->err);
-    session_init(&h->s, h->out, h->err);
-    h->out_text = strdup("");
-    h->err_text = strdup("");
-}
-
-static void h_free(Harness *h) {
-    session_free(&h->s);
-    fclose(h->out);
-    fclose(h->err);
-    free(h->out_buf);
-    free(h->err_buf);
-    free(h->out_text);
-    free(h->err_text);
-}
-
-/* Runs each '\n'-separated line of `lines`; keeps what they printed in
- * out_text / err_text. True if every line succeeded. */
-static bool h_run(Harness *h, const char *lines) {
-    bool ok = true;
-    for (const char *p = lines;;) {
-        const char *nl = strchr(p, '\n');
-        size_t len = nl ? (size_t)(nl - p) : strlen(p);
-        if (!session_run_line(&h->s, "<test>", ++h->line, p, len)) ok = false;
-        if (!nl) break;
-        p = nl + 1;
-    }
-    fflush(h->out);
-    fflush(h->err);
-    free(h->out_text);
-    free(h->err_text);
-    h->out_text = strndup(h->out_buf + h->out_mark, h->out_size - h->out_mark);
-    h->err_text = strndup(h->err_buf + h->err_mark, h->err_size - h->err_mark);
-    h->out_mark = h->out_size;
-    h->err_mark = h->err_size;
-    return ok;
-}
 
 /* Runs lines that must succeed silently on err; returns out (caller frees). */
 static char *h_capture(Harness *h, const char *lines) {
@@ -118,67 +65,80 @@ static const struct {
     const char *out;
     const char *err;
 } transcripts[] = {
-    {"book: buying apples (figure 5-16)",                 false,
+    {"book: buying apples (figure 5-16)", false,
      "apple = 100\napple_num = 2\ntax = 1.1\napple_price = apple * apple_num\n"
-     "price = apple_price * tax\n:grad",                                                                                             "apple = 100\napple_num = 2\ntax = 1.1\napple_price = 200\nprice = 220\n"
-     "∂price/∂apple = 2.2\n∂price/∂apple_num = 110\n∂price/∂tax = 200\n",                                                                                                       ""},
-    {"book: apples and oranges (figure 5-17)",            false,
+     "price = apple_price * tax\n:grad",
+     "apple = 100\napple_num = 2\ntax = 1.1\napple_price = 200\nprice = 220\n"
+     "∂price/∂apple = 2.2\n∂price/∂apple_num = 110\n∂price/∂tax = 200\n",
+     ""},
+    {"book: apples and oranges (figure 5-17)", false,
      "apple = 100; apple_num = 2; orange = 150; orange_num = 3; tax = 1.1\n"
      "apple_price = apple * apple_num; orange_price = orange * orange_num\n"
-     "all_price = apple_price + orange_price; price = all_price * tax\n:grad",                                                       "apple = 100\napple_num = 2\norange = 150\norange_num = 3\ntax = 1.1\n"
+     "all_price = apple_price + orange_price; price = all_price * tax\n:grad",
+     "apple = 100\napple_num = 2\norange = 150\norange_num = 3\ntax = 1.1\n"
      "apple_price = 200\norange_price = 450\nall_price = 650\nprice = 715\n"
      "∂price/∂apple = 2.2\n∂price/∂apple_num = 110\n∂price/∂orange = 3.3\n"
-     "∂price/∂orange_num = 165\n∂price/∂tax = 650\n",                                                                                         ""},
-    {"one line, as in the README",                        false, "apple=100; tax=1.1; price=apple*2*tax; :grad",
-     "apple = 100\ntax = 1.1\nprice = 220\n∂price/∂apple = 2.2\n∂price/∂tax = 200\n",                                                                                                                                       ""},
-    {"an add node passes dout through (figure 5-9)",      false,
-     "x = 10; y = 5; z = x + y\n:seed 1.3\n:grad",                                                                                   "x = 10\ny = 5\nz = 15\nseed = 1.3\n∂L/∂x = 1.3\n∂L/∂y = 1.3\n",                       ""},
-    {"a mul node swaps its inputs (figure 5-12)",         false,
-     "x = 10; y = 5; z = x * y\n:seed 1.3\n:grad",                                                                                   "x = 10\ny = 5\nz = 50\nseed = 1.3\n∂L/∂x = 6.5\n∂L/∂y = 13\n",                        ""},
-    {"bare expressions print their value",                false, "apple = 100\napple * 2\n-apple; 2**-1",
-     "apple = 100\n200\n-100\n0.5\n",                                                                                                                                                                                               ""},
-    {"digits",                                            false, "0.1 + 0.2\n:digits 17\n0.1 + 0.2\n:digits\n:digits 3\n1/3",
-     "0.3\ndigits = 17\n0.30000000000000004\ndigits = 17\ndigits = 3\n0.333\n",                                                                                                                                                     ""},
-    {"book price at 17 digits",                           false, ":digits 17\napple = 100; price = apple * 2 * 1.1",
-     "digits = 17\napple = 100\nprice = 220.00000000000003\n",                                                                                                                                                                      ""},
-    {"seed: show, set to an expression",                  false, ":seed\n:seed -1.3\n:seed 2*3\n:seed",
-     "seed = 1\nseed = -1.3\nseed = 6\nseed = 6\n",                                                                                                                                                                                 ""},
-    {"a comment and an empty line",                       false, "x = 1 # one\n\n# nothing\nx",                                      "x = 1\n1\n",                                                                                  ""},
-    {"nan and inf in text",                               false, "0/0\n1/0\n-1/0",                                                   "nan\ninf\n-inf\n",                                                                            ""},
-    {"unicode operators and names",                       false, "사과 = 100\n사과 × 2 ÷ 4 − 1\nα = 0.5; α·사과",
-     "사과 = 100\n49\nα = 0.5\n50\n",                                                                                                                                                                                            ""},
-    {"functions",                                         false, "x = 0\nexp(x); sigmoid(x); relu(x - 1); tanh(x); sqrt(4); log(1)",
-     "x = 0\n1\n0.5\n0\n0\n2\n0\n",                                                                                                                                                                                                 ""},
-    {"fan-out: y = x*x",                                  false, "x = 3; y = x * x\n:grad",                                          "x = 3\ny = 9\n∂y/∂x = 6\n",                                                               ""},
-    {"a leaf chosen as target",                           false, "k = 2 + 3\nt = 1\n:target t\n:grad",
-     "k = 5\nt = 1\ntarget: t\n∂t/∂t = 1\n",                                                                                                                                                                                    ""},
-    {"changing an input reports the target",              false,
-     "apple = 100; tax = 1.1; price = apple * 2 * tax\napple = 150\ntax = 1.1\nother = 1",                                           "apple = 100\ntax = 1.1\nprice = 220\napple = 150\n  → price = 330\ntax = 1.1\nother = 1\n",
-     ""                                                                                                                                                                                                                               },
+     "∂price/∂orange_num = 165\n∂price/∂tax = 650\n",
+     ""},
+    {"one line, as in the README", false, "apple=100; tax=1.1; price=apple*2*tax; :grad",
+     "apple = 100\ntax = 1.1\nprice = 220\n∂price/∂apple = 2.2\n∂price/∂tax = 200\n", ""},
+    {"an add node passes dout through (figure 5-9)", false,
+     "x = 10; y = 5; z = x + y\n:seed 1.3\n:grad",
+     "x = 10\ny = 5\nz = 15\nseed = 1.3\n∂L/∂x = 1.3\n∂L/∂y = 1.3\n", ""},
+    {"a mul node swaps its inputs (figure 5-12)", false,
+     "x = 10; y = 5; z = x * y\n:seed 1.3\n:grad",
+     "x = 10\ny = 5\nz = 50\nseed = 1.3\n∂L/∂x = 6.5\n∂L/∂y = 13\n", ""},
+    {"bare expressions print their value", false, "apple = 100\napple * 2\n-apple; 2**-1",
+     "apple = 100\n200\n-100\n0.5\n", ""},
+    {"digits", false, "0.1 + 0.2\n:digits 17\n0.1 + 0.2\n:digits\n:digits 3\n1/3",
+     "0.3\ndigits = 17\n0.30000000000000004\ndigits = 17\ndigits = 3\n0.333\n", ""},
+    {"book price at 17 digits", false, ":digits 17\napple = 100; price = apple * 2 * 1.1",
+     "digits = 17\napple = 100\nprice = 220.00000000000003\n", ""},
+    {"seed: show, set to an expression", false, ":seed\n:seed -1.3\n:seed 2*3\n:seed",
+     "seed = 1\nseed = -1.3\nseed = 6\nseed = 6\n", ""},
+    {"a comment and an empty line", false, "x = 1 # one\n\n# nothing\nx", "x = 1\n1\n", ""},
+    {"nan and inf in text", false, "0/0\n1/0\n-1/0", "nan\ninf\n-inf\n", ""},
+    {"unicode operators and names", false, "사과 = 100\n사과 × 2 ÷ 4 − 1\nα = 0.5; α·사과",
+     "사과 = 100\n49\nα = 0.5\n50\n", ""},
+    {"functions", false, "x = 0\nexp(x); sigmoid(x); relu(x - 1); tanh(x); sqrt(4); log(1)",
+     "x = 0\n1\n0.5\n0\n0\n2\n0\n", ""},
+    {"fan-out: y = x*x", false, "x = 3; y = x * x\n:grad", "x = 3\ny = 9\n∂y/∂x = 6\n", ""},
+    {"a leaf chosen as target", false, "k = 2 + 3\nt = 1\n:target t\n:grad",
+     "k = 5\nt = 1\ntarget: t\n∂t/∂t = 1\n", ""},
+    {"changing an input reports the target", false,
+     "apple = 100; tax = 1.1; price = apple * 2 * tax\napple = 150\ntax = 1.1\nother = 1",
+     "apple = 100\ntax = 1.1\nprice = 220\napple = 150\n  → price = 330\ntax = 1.1\nother = 1\n",
+     ""},
 
-    {"json: values",                                      true,  "apple = 110; price = apple * 2\nprice * 1",
+    {"json: values", true, "apple = 110; price = apple * 2\nprice * 1",
      "{\"kind\":\"value\",\"name\":\"apple\",\"value\":110}\n"
      "{\"kind\":\"value\",\"name\":\"price\",\"value\":220}\n"
-     "{\"kind\":\"value\",\"name\":null,\"value\":220}\n",                                                                                                                                                                          ""},
-    {"json: full precision regardless of digits",         true,  "apple = 100; price = apple * 2 * 1.1",
+     "{\"kind\":\"value\",\"name\":null,\"value\":220}\n",
+     ""},
+    {"json: full precision regardless of digits", true, "apple = 100; price = apple * 2 * 1.1",
      "{\"kind\":\"value\",\"name\":\"apple\",\"value\":100}\n"
-     "{\"kind\":\"value\",\"name\":\"price\",\"value\":220.00000000000003}\n",                                                                                                                                                      ""},
-    {"json: gradients",                                   true,  "apple = 100; tax = 1.1; price = apple * 2 * tax\n:grad",
+     "{\"kind\":\"value\",\"name\":\"price\",\"value\":220.00000000000003}\n",
+     ""},
+    {"json: gradients", true, "apple = 100; tax = 1.1; price = apple * 2 * tax\n:grad",
      "{\"kind\":\"value\",\"name\":\"apple\",\"value\":100}\n"
      "{\"kind\":\"value\",\"name\":\"tax\",\"value\":1.1}\n"
      "{\"kind\":\"value\",\"name\":\"price\",\"value\":220.00000000000003}\n"
      "{\"kind\":\"grad\",\"of\":\"price\",\"wrt\":\"apple\",\"value\":2.2}\n"
-     "{\"kind\":\"grad\",\"of\":\"price\",\"wrt\":\"tax\",\"value\":200}\n",                                                                                                                                                        ""},
-    {"json: errors go to out",                            true,  "apple = 100\nprice = aple * 2",
+     "{\"kind\":\"grad\",\"of\":\"price\",\"wrt\":\"tax\",\"value\":200}\n",
+     ""},
+    {"json: errors go to out", true, "apple = 100\nprice = aple * 2",
      "{\"kind\":\"value\",\"name\":\"apple\",\"value\":100}\n"
      "{\"kind\":\"error\",\"file\":\"<test>\",\"line\":2,\"col\":9,"
-     "\"message\":\"undefined name 'aple'; did you mean 'apple'?\"}\n",                                                                                                                                                             ""},
-    {"json: nan and inf are strings",                     true,  "x = 0/0; y = 1/0; z = -1/0",
+     "\"message\":\"undefined name 'aple'; did you mean 'apple'?\"}\n",
+     ""},
+    {"json: nan and inf are strings", true, "x = 0/0; y = 1/0; z = -1/0",
      "{\"kind\":\"value\",\"name\":\"x\",\"value\":\"nan\"}\n"
      "{\"kind\":\"value\",\"name\":\"y\",\"value\":\"inf\"}\n"
-     "{\"kind\":\"value\",\"name\":\"z\",\"value\":\"-inf\"}\n",                                                                                                                                                                    ""},
-    {"json: settings and commands",                       true,
-     "x = 1; y = x * 2\n:seed 1.3\n:target\n:digits 17\n:del y\n:clear\n:help quit",                                                 "{\"kind\":\"value\",\"name\":\"x\",\"value\":1}\n"
+     "{\"kind\":\"value\",\"name\":\"z\",\"value\":\"-inf\"}\n",
+     ""},
+    {"json: settings and commands", true,
+     "x = 1; y = x * 2\n:seed 1.3\n:target\n:digits 17\n:del y\n:clear\n:help quit",
+     "{\"kind\":\"value\",\"name\":\"x\",\"value\":1}\n"
      "{\"kind\":\"value\",\"name\":\"y\",\"value\":2}\n"
      "{\"kind\":\"seed\",\"value\":1.3}\n"
      "{\"kind\":\"target\",\"name\":\"y\"}\n"
@@ -186,63 +146,70 @@ static const struct {
      "{\"kind\":\"deleted\",\"name\":\"y\"}\n"
      "{\"kind\":\"cleared\"}\n"
      "{\"kind\":\"help\",\"command\":\"quit\",\"args\":\"\",\"help\":\"leave backprop (Ctrl-D does "
-     "too)\"}\n",                                                                                                                               ""},
-    {"json: an input change reports the target",          true,
-     "apple = 110; price = apple * 2\napple = 120",                                                                                  "{\"kind\":\"value\",\"name\":\"apple\",\"value\":110}\n"
+     "too)\"}\n",
+     ""},
+    {"json: an input change reports the target", true,
+     "apple = 110; price = apple * 2\napple = 120",
+     "{\"kind\":\"value\",\"name\":\"apple\",\"value\":110}\n"
      "{\"kind\":\"value\",\"name\":\"price\",\"value\":220}\n"
      "{\"kind\":\"value\",\"name\":\"apple\",\"value\":120}\n"
-     "{\"kind\":\"update\",\"name\":\"price\",\"value\":240}\n",                                                                                                                 ""},
-    {"json: vars",                                        true,  "사과 = 2; b = 사과 ** 2\n:vars",
+     "{\"kind\":\"update\",\"name\":\"price\",\"value\":240}\n",
+     ""},
+    {"json: vars", true, "사과 = 2; b = 사과 ** 2\n:vars",
      "{\"kind\":\"value\",\"name\":\"사과\",\"value\":2}\n"
      "{\"kind\":\"value\",\"name\":\"b\",\"value\":4}\n"
      "{\"kind\":\"var\",\"name\":\"사과\",\"value\":2,\"type\":\"leaf\",\"definition\":\"2\"}\n"
      "{\"kind\":\"var\",\"name\":\"b\",\"value\":4,\"type\":\"derived\",\"definition\":\"사과**2\"}"
-     "\n",                                                                                                                                                                                                                          ""},
+     "\n",
+     ""},
 
-    {"error: undefined name with a hint",                 false, "apple = 100\nprice = aple * 2",                                    "apple = 100\n",
+    {"error: undefined name with a hint", false, "apple = 100\nprice = aple * 2", "apple = 100\n",
      "<test>:2:9: error: undefined name 'aple'; did you mean 'apple'?\n"
      "    price = aple * 2\n"
-     "            ^~~~\n"                                                                                                                                                                                                             },
+     "            ^~~~\n"},
     {"error: the caret counts columns, Korean is 2 wide", false, "사과 = 1\n사과 + 2x",
-     "사과 = 1\n",                                                                                                                                                                                                                "<test>:2:6: error: a number runs into a name; write 2*x for a product\n"
+     "사과 = 1\n",
+     "<test>:2:6: error: a number runs into a name; write 2*x for a product\n"
      "    사과 + 2x\n"
-     "           ^~\n"                                                                                                                                                                                            },
-    {"error: unknown command",                            false, ":zz",                                                              "",
-     "<test>:1:1: error: unknown command ':zz' (try :help)\n    :zz\n    ^~~\n"                                                                                                                                                       },
-    {"error: no target yet",                              false, ":grad",                                                            "",
+     "           ^~\n"},
+    {"error: unknown command", false, ":zz", "",
+     "<test>:1:1: error: unknown command ':zz' (try :help)\n    :zz\n    ^~~\n"},
+    {"error: no target yet", false, ":grad", "",
      "<test>:1:1: error: no target: define a value computed from others (price = apple * 2) or "
-     "choose one with :target NAME\n    :grad\n    ^~~~~\n"                                                                                                                                                                           },
-    {"error: bad digits",                                 false, ":digits 0\n:digits 18\n:digits 2.5\n:digits",                      "digits = 12\n",
+     "choose one with :target NAME\n    :grad\n    ^~~~~\n"},
+    {"error: bad digits", false, ":digits 0\n:digits 18\n:digits 2.5\n:digits", "digits = 12\n",
      "<test>:1:9: error: digits must be a whole number from 1 to 17\n    :digits 0\n            ^\n"
      "<test>:2:9: error: digits must be a whole number from 1 to 17\n    :digits 18\n            "
      "^~\n"
      "<test>:3:9: error: digits must be a whole number from 1 to 17\n    :digits 2.5\n            "
-     "^~~\n"                                                                                                                                                                                                                          },
-    {"error: a line stops at its first error",            false, "a = 1; b = nope; c = 3\nc",                                        "a = 1\n",
+     "^~~\n"},
+    {"error: a line stops at its first error", false, "a = 1; b = nope; c = 3\nc", "a = 1\n",
      "<test>:1:12: error: undefined name 'nope'\n    a = 1; b = nope; c = 3\n               ^~~~\n"
-     "<test>:2:1: error: undefined name 'c'; did you mean 'a'?\n    c\n    ^\n"                                                                                                                                                       },
-    {"error: :check of a derived name",                   false, "x = 1; y = x * 2\n:check y",                                       "x = 1\ny = 2\n",
+     "<test>:2:1: error: undefined name 'c'; did you mean 'a'?\n    c\n    ^\n"},
+    {"error: :check of a derived name", false, "x = 1; y = x * 2\n:check y", "x = 1\ny = 2\n",
      "<test>:2:8: error: 'y' is computed from other names; :check perturbs leaves\n"
-     "    :check y\n           ^\n"                                                                                                                                                                                                   },
-    {"error: extra argument",                             false, "x = 1; y = x * 2\n:vars y",                                        "x = 1\ny = 2\n",
+     "    :check y\n           ^\n"},
+    {"error: extra argument", false, "x = 1; y = x * 2\n:vars y", "x = 1\ny = 2\n",
      "<test>:2:7: error: unexpected a name: this command takes no more arguments\n"
-     "    :vars y\n          ^\n"                                                                                                                                                                                                     },
+     "    :vars y\n          ^\n"},
 
-    {"prefix: :g is :grad",                               false, "x = 2; y = x * 3\n:g\n:gr\n:gra",
-     "x = 2\ny = 6\n∂y/∂x = 3\n∂y/∂x = 3\n∂y/∂x = 3\n",                                                                                                                                                                 ""},
-    {"prefix: :t is :target, :tr is :trace",              false, "x = 2; y = -x\n:t\n:tr",
+    {"prefix: :g is :grad", false, "x = 2; y = x * 3\n:g\n:gr\n:gra",
+     "x = 2\ny = 6\n∂y/∂x = 3\n∂y/∂x = 3\n∂y/∂x = 3\n", ""},
+    {"prefix: :t is :target, :tr is :trace", false, "x = 2; y = -x\n:t\n:tr",
      "x = 2\ny = -2\ntarget: y\n"
      "backward pass of y, seeded with ∂y/∂y = 1 (the upstream gradient)\n"
      "step 1: y = -x   [neg node]\n"
      "    upstream ∂y/∂y = 1\n"
      "    to x: local ∂y/∂x = -1, so 1 × -1 = -1 flows back\n"
-     "result: ∂y/∂x = -1\n",                                                                                                                                                                                                    ""},
-    {"prefix: :h is :help for one command",               false, ":h grad\n:help :seed",
+     "result: ∂y/∂x = -1\n",
+     ""},
+    {"prefix: :h is :help for one command", false, ":h grad\n:help :seed",
      "  :grad [NAME...]     gradients of the target with respect to NAMEs (default: its leaves)\n"
      "  :seed [VALUE]       show or set the gradient fed into the target (the book's dout; "
-     "default 1)\n",                                                                                                                                                                                                                ""},
+     "default 1)\n",
+     ""},
 
-    {":trace of y = x*x sums the fan-out",                false, "x = 3; y = x * x\n:trace",
+    {":trace of y = x*x sums the fan-out", false, "x = 3; y = x * x\n:trace",
      "x = 3\ny = 9\n"
      "backward pass of y, seeded with ∂y/∂y = 1 (the upstream gradient)\n"
      "step 1: y = x * x   [mul node]\n"
@@ -250,11 +217,13 @@ static const struct {
      "    to x: local ∂y/∂x = 3, so 1 × 3 = 3 flows back\n"
      "    to x: local ∂y/∂x = 3, so 1 × 3 = 3 flows back\n"
      "    x is used more than once: its gradients add up, 3 + 3 = 6\n"
-     "result: ∂y/∂x = 6\n",                                                                                                                                                                                                     ""},
-    {":trace of the book's apples",                       false,
+     "result: ∂y/∂x = 6\n",
+     ""},
+    {":trace of the book's apples", false,
      "apple = 100; apple_num = 2; tax = 1.1; apple_price = apple * apple_num; price = apple_price "
      "* tax\n"
-     ":trace",                                                                                                                       "apple = 100\napple_num = 2\ntax = 1.1\napple_price = 200\nprice = 220\n"
+     ":trace",
+     "apple = 100\napple_num = 2\ntax = 1.1\napple_price = 200\nprice = 220\n"
      "backward pass of price, seeded with ∂price/∂price = 1 (the upstream gradient)\n"
      "step 1: price = apple_price * tax   [mul node]\n"
      "    upstream ∂price/∂price = 1\n"
@@ -264,7 +233,8 @@ static const struct {
      "    upstream ∂price/∂apple_price = 1.1\n"
      "    to apple: local ∂apple_price/∂apple = 2, so 1.1 × 2 = 2.2 flows back\n"
      "    to apple_num: local ∂apple_price/∂apple_num = 100, so 1.1 × 100 = 110 flows back\n"
-     "result: ∂price/∂apple = 2.2, ∂price/∂apple_num = 110, ∂price/∂tax = 200\n",                                                                                                                         ""},
+     "result: ∂price/∂apple = 2.2, ∂price/∂apple_num = 110, ∂price/∂tax = 200\n",
+     ""},
 };
 
 START_TEST(test_transcript) {
@@ -348,35 +318,35 @@ static const struct {
     const char *line;
     const char *message;
 } failing_lines[] = {
-    {"apple = price",               "cycle: apple → apple_price → price → apple"        },
-    {"apple = apple + 1",           "cycle: apple → apple"                                  },
-    {"apple_num = price / 2",       "cycle: apple_num → apple_price → price → apple_num"},
-    {"price = apple_price * (tax",  "expected ')' to close the '('"                           },
-    {"price = apple_price * tx",    "undefined name 'tx'; did you mean 'tax'?"                },
-    {"price = apple_price * 2x",    "a number runs into a name"                               },
-    {"tax = 1e999",                 "number too large"                                        },
-    {"price = exp(1, 2)",           "exp takes 1 argument, got 2"                             },
-    {"exp = 3",                     "'exp' is a function name and cannot be assigned"         },
-    {"1 = apple",                   "only a name can be assigned to"                          },
-    {"price = ",                    "expected an expression"                                  },
-    {"apple = @",                   "unexpected character"                                    },
-    {":del apple",                  "cannot delete 'apple': used by apple_price"              },
-    {":del tax",                    "cannot delete 'tax': used by price"                      },
-    {":del nope",                   "undefined name 'nope'"                                   },
-    {":del",                        ":del needs a name"                                       },
-    {":target nope",                "undefined name 'nope'"                                   },
-    {":target apple extra",         "takes no more arguments"                                 },
-    {":seed 1 +",                   "expected an expression"                                  },
-    {":seed nope",                  "undefined name 'nope'"                                   },
-    {":digits 99",                  "digits must be a whole number from 1 to 17"              },
-    {":grad nope",                  "undefined name 'nope'"                                   },
-    {":clear now",                  "takes no more arguments"                                 },
-    {":load",                       ":load needs a file name"                                 },
-    {":load /nonexistent/dir/x.bp", "cannot read '/nonexistent/dir/x.bp'"                     },
-    {":save",                       ":save needs a file name"                                 },
-    {":save /nonexistent/dir/x.bp", "cannot save '/nonexistent/dir/x.bp'"                     },
-    {":nope",                       "unknown command ':nope'"                                 },
-    {"apple = 5 6",                 "unexpected a number after the expression"                },
+    {"apple = price", "cycle: apple → apple_price → price → apple"},
+    {"apple = apple + 1", "cycle: apple → apple"},
+    {"apple_num = price / 2", "cycle: apple_num → apple_price → price → apple_num"},
+    {"price = apple_price * (tax", "expected ')' to close the '('"},
+    {"price = apple_price * tx", "undefined name 'tx'; did you mean 'tax'?"},
+    {"price = apple_price * 2x", "a number runs into a name"},
+    {"tax = 1e999", "number too large"},
+    {"price = exp(1, 2)", "exp takes 1 argument, got 2"},
+    {"exp = 3", "'exp' is a function name and cannot be assigned"},
+    {"1 = apple", "only a name can be assigned to"},
+    {"price = ", "expected an expression"},
+    {"apple = @", "unexpected character"},
+    {":del apple", "cannot delete 'apple': used by apple_price"},
+    {":del tax", "cannot delete 'tax': used by price"},
+    {":del nope", "undefined name 'nope'"},
+    {":del", ":del needs a name"},
+    {":target nope", "undefined name 'nope'"},
+    {":target apple extra", "takes no more arguments"},
+    {":seed 1 +", "expected an expression"},
+    {":seed nope", "undefined name 'nope'"},
+    {":digits 99", "digits must be a whole number from 1 to 17"},
+    {":grad nope", "undefined name 'nope'"},
+    {":clear now", "takes no more arguments"},
+    {":load", ":load needs a file name"},
+    {":load /nonexistent/dir/x.bp", "cannot read '/nonexistent/dir/x.bp'"},
+    {":save", ":save needs a file name"},
+    {":save /nonexistent/dir/x.bp", "cannot save '/nonexistent/dir/x.bp'"},
+    {":nope", "unknown command ':nope'"},
+    {"apple = 5 6", "unexpected a number after the expression"},
 };
 
 START_TEST(test_failure_is_atomic) {
@@ -763,17 +733,17 @@ END_TEST
 static const struct {
     const char *why, *setup, *probe;
 } round_trips[] = {
-    {"settings",       "x = 2; y = x * x; z = y + 1\n:target y\n:seed -0.25\n:digits 5",
-     ":target\n:seed\n:digits\n:grad\n1/3"                                                               },
- /* Redefining an early name in terms of a later one (x = y * 3): :vars
-  * lists names in order of first definition, so the loaded session must. */
-    {"name order",     "x = 1; y = 2; z = x + y\nx = y * 3",                             ":vars"         },
- /* ... and x, a leaf turned derived, is the newest: the default target. */
-    {"default target", "x = 1; y = 2; z = x + y\nx = y * 3",                             ":target\n:grad"},
- /* A negative constant as the base of a power: (-2)**x is 4 for x = 2. */
-    {"negative base",  "x = 2; z = (-2)**x; w = (-0.5)**2 * x",                          ":vars\n:grad"  },
- /* A leaf may hold inf or nan: saving must not make an unloadable file. */
-    {"infinite leaf",  "big = 1e308 * 10; x = 1; y = x * 2",                             ":vars\n:grad"  },
+    {"settings", "x = 2; y = x * x; z = y + 1\n:target y\n:seed -0.25\n:digits 5",
+     ":target\n:seed\n:digits\n:grad\n1/3"},
+    /* Redefining an early name in terms of a later one (x = y * 3): :vars
+     * lists names in order of first definition, so the loaded session must. */
+    {"name order", "x = 1; y = 2; z = x + y\nx = y * 3", ":vars"},
+    /* ... and x, a leaf turned derived, is the newest: the default target. */
+    {"default target", "x = 1; y = 2; z = x + y\nx = y * 3", ":target\n:grad"},
+    /* A negative constant as the base of a power: (-2)**x is 4 for x = 2. */
+    {"negative base", "x = 2; z = (-2)**x; w = (-0.5)**2 * x", ":vars\n:grad"},
+    /* A leaf may hold inf or nan: saving must not make an unloadable file. */
+    {"infinite leaf", "big = 1e308 * 10; x = 1; y = x * 2", ":vars\n:grad"},
 };
 
 START_TEST(test_save_load_cases) {
@@ -830,11 +800,11 @@ static const struct {
     const char *file; /* contents */
     const char *message;
 } bad_files[] = {
-    {"a syntax error on the last line", "b = 2\nc = b * (5\n",       "expected ')'"         },
-    {"an undefined name",               "b = 2\nc = nope\nd = 1\n",  "undefined name 'nope'"},
-    {"a cycle",                         "b = 2\nc = b * 2\nb = c\n", "cycle: b → c → b" },
-    {"a bad command",                   "b = 2\n:digits 0\n",        "digits must be"       },
-    {"an unknown command",              "b = 2\n:frobnicate\n",      "unknown command"      },
+    {"a syntax error on the last line", "b = 2\nc = b * (5\n", "expected ')'"},
+    {"an undefined name", "b = 2\nc = nope\nd = 1\n", "undefined name 'nope'"},
+    {"a cycle", "b = 2\nc = b * 2\nb = c\n", "cycle: b → c → b"},
+    {"a bad command", "b = 2\n:digits 0\n", "digits must be"},
+    {"an unknown command", "b = 2\n:frobnicate\n", "unknown command"},
 };
 
 START_TEST(test_load_failure_leaves_session) {

@@ -1,0 +1,73 @@
+/* harness.h - drives a Session in a test: every line's output captured.
+ *
+ *     Harness h;
+ *     h_init(&h);
+ *     ck_assert(h_run(&h, "x = 2\ny = x * x"));   // lines run one by one
+ *     ck_assert_str_eq(h.out_text, "x = 2\ny = 4\n");
+ *     h_free(&h);
+ *
+ * out_text and err_text hold what the last h_run printed to each stream. */
+#ifndef BP_HARNESS_H
+#define BP_HARNESS_H
+
+#include <check.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "repl/session.h"
+
+typedef struct {
+    Session s;
+    FILE *out, *err;
+    char *out_buf, *err_buf;
+    size_t out_size, err_size;
+    size_t out_mark, err_mark; /* what earlier runs printed */
+    int line;                  /* number of the last line run */
+    char *out_text, *err_text; /* what the last h_run printed */
+} Harness;
+
+static inline void h_init(Harness *h) {
+    memset(h, 0, sizeof *h);
+    h->out = open_memstream(&h->out_buf, &h->out_size);
+    h->err = open_memstream(&h->err_buf, &h->err_size);
+    ck_assert(h->out && h->err);
+    session_init(&h->s, h->out, h->err);
+    h->out_text = strdup("");
+    h->err_text = strdup("");
+}
+
+static inline void h_free(Harness *h) {
+    session_free(&h->s);
+    fclose(h->out);
+    fclose(h->err);
+    free(h->out_buf);
+    free(h->err_buf);
+    free(h->out_text);
+    free(h->err_text);
+}
+
+/* Runs each '\n'-separated line of `lines`; keeps what they printed in
+ * out_text / err_text. True if every line succeeded. */
+static inline bool h_run(Harness *h, const char *lines) {
+    bool ok = true;
+    for (const char *p = lines;;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        if (!session_run_line(&h->s, "<test>", ++h->line, p, len)) ok = false;
+        if (!nl) break;
+        p = nl + 1;
+    }
+    fflush(h->out);
+    fflush(h->err);
+    free(h->out_text);
+    free(h->err_text);
+    h->out_text = strndup(h->out_buf + h->out_mark, h->out_size - h->out_mark);
+    h->err_text = strndup(h->err_buf + h->err_mark, h->err_size - h->err_mark);
+    h->out_mark = h->out_size;
+    h->err_mark = h->err_size;
+    return ok;
+}
+
+#endif
