@@ -212,7 +212,7 @@ static bool cmd_target_set(Command *c) {
     Token t;
     ArgResult r = cmd_next_name(c, &id, &t);
     if (r == ARG_ERROR || (r == ARG_NAME && !cmd_no_more_args(c))) return false;
-    if (r == ARG_NAME) c->s->target = id;
+    if (r == ARG_NAME) c->s->target = id, c->s->changed = true;
     NodeId target;
     if (!cmd_target(c, &target)) return false;
     print_setting(c->s, "target", graph_name_of(&c->s->graph, target), NULL);
@@ -231,6 +231,7 @@ static bool cmd_seed(Command *c) {
             return false;
         }
         s->seed = graph_scalar(&s->graph, st.root);
+        s->changed = true;
         graph_rollback(&s->graph, st.mark);
     }
     print_setting(s, "seed", NULL, &s->seed);
@@ -278,6 +279,7 @@ static bool cmd_del(Command *c) {
     if (!graph_delete(&c->s->graph, t.start, t.length, &err))
         return cmd_error_at(c, &t, "%s", err.message);
     if (c->s->target == id) c->s->target = NODE_NONE;
+    c->s->changed = true;
     if (c->s->json) {
         json_begin(c->s->out, "deleted");
         char name[256];
@@ -294,6 +296,7 @@ static bool cmd_del(Command *c) {
 static bool cmd_clear(Command *c) {
     if (!cmd_no_more_args(c)) return false;
     session_clear(c->s);
+    c->s->changed = true;
     if (c->s->json) {
         json_begin(c->s->out, "cleared");
         json_end(c->s->out);

@@ -33,7 +33,7 @@ typedef struct Session {
     int failures;   /* statements that failed so far */
     Renderer renderer;  /* Graphviz, opened by the first render */
     char *watch;        /* re-rendered after every change (:watch), or NULL */
-    bool changed;       /* the current line changed the graph or its gradients */
+    bool changed;       /* the current line changed what a figure shows (:watch) */
 } Session;
 
 /* A session with an empty graph writing to out/err (not owned). */

@@ -1118,6 +1118,11 @@ START_TEST(test_watch_mermaid) {
     ck_assert_ptr_nonnull(strstr(text, "-->|\"16\"|"));
     ck_assert_ptr_null(strstr(text, "-->|\"9\"|"));
     free(text);
+    /* A new seed changes the gradients drawn: 2 × x = 8 flows back per link. */
+    h_ok(&h, ":seed 2");
+    text = slurp(path, NULL);
+    ck_assert_ptr_nonnull(strstr(text, "-->|\"8\"|"));
+    free(text);
     h_free(&h);
 }
 END_TEST
