@@ -70,4 +70,23 @@ static inline bool h_run(Harness *h, const char *lines) {
     return ok;
 }
 
+/* A scratch directory for the whole suite, made and removed by the parent
+ * process (use them as an unchecked fixture), so a failing test leaves
+ * nothing behind. */
+static char tmpdir[64];
+
+static inline void make_tmpdir(void) {
+    strcpy(tmpdir, "/tmp/bp_test_XXXXXX");
+    if (!mkdtemp(tmpdir)) {
+        perror("mkdtemp");
+        exit(EXIT_FAILURE);
+    }
+}
+
+static inline void remove_tmpdir(void) {
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmpdir);
+}
+
 #endif

@@ -653,24 +653,7 @@ END_TEST
 
 /* --- :save and :load ------------------------------------------------------------------------- */
 
-/* One directory for the save/load test case, made and removed by the parent
- * process (an unchecked fixture), so a failing test leaves nothing behind. */
-static char tmpdir[64];
-
-static void make_tmpdir(void) {
-    strcpy(tmpdir, "/tmp/bp_test_session_XXXXXX");
-    if (!mkdtemp(tmpdir)) {
-        perror("mkdtemp");
-        exit(EXIT_FAILURE);
-    }
-}
-
-static void remove_tmpdir(void) {
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmpdir);
-}
-
+/* A file in the suite's scratch directory (harness.h's tmpdir). */
 static void tmp_path(char *buf, size_t size, const char *name) {
     snprintf(buf, size, "%s/%s", tmpdir, name);
 }
