@@ -1,6 +1,10 @@
 /* eval.c - topological order, forward propagation, the backward pass and
  * the numerical gradient check. All walks use explicit stacks: no recursion
  * over the graph, so chain length is limited by memory only.
+ *
+ * A scalar node takes the short path: its kernel on doubles. A tensor node
+ * runs its element-wise kernel over the broadcast elements, or its
+ * whole-tensor kernel (tensor_ops.c) on an OpCall.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -8,14 +12,90 @@
 
 #include "internal.h"
 
+/* How an element-wise node walks its output: four nested axes (the rank
+ * padded on the left), and for each input the step along each axis, 0 where
+ * the input is broadcast. */
+typedef struct {
+    int64_t dims[BP_MAX_RANK];
+    int64_t step[BP_MAX_INPUTS][BP_MAX_RANK];
+} Broadcast;
+
+static Broadcast broadcast_plan(const Graph *g, const Node *n, int arity) {
+    Broadcast b;
+    const Shape *out = &g->shapes[n->shape];
+    int pad = BP_MAX_RANK - out->rank;
+    for (int a = 0; a < BP_MAX_RANK; a++)
+        b.dims[a] = a < pad ? 1 : out->dims[a - pad];
+    for (int i = 0; i < arity; i++) {
+        const Shape *s = graph_shape(g, n->in[i]);
+        int64_t stride = 1;
+        for (int a = BP_MAX_RANK - 1; a >= 0; a--) {
+            int k = a - (BP_MAX_RANK - s->rank); /* the input's own axis */
+            int64_t dim = k >= 0 ? s->dims[k] : 1;
+            b.step[i][a] = dim == 1 ? 0 : stride;
+            stride *= dim;
+        }
+    }
+    return b;
+}
+
+/* Runs an element-wise op over every output element. Forward writes y;
+ * backward (dy != NULL) adds each element's contributions into dx[i], so a
+ * broadcast input sums what all its copies received. */
+static void elementwise(Graph *g, const Node *n, const double *dy, double *const *dx) {
+    const OpInfo *info = op_info(n->op);
+    Broadcast b = broadcast_plan(g, n, info->arity);
+    const double *in[BP_MAX_INPUTS];
+    for (int i = 0; i < info->arity; i++)
+        in[i] = &g->values[g->nodes[n->in[i]].off];
+    double *y = &g->values[n->off];
+    size_t j = 0;
+    for (int64_t i0 = 0; i0 < b.dims[0]; i0++)
+        for (int64_t i1 = 0; i1 < b.dims[1]; i1++)
+            for (int64_t i2 = 0; i2 < b.dims[2]; i2++)
+                for (int64_t i3 = 0; i3 < b.dims[3]; i3++, j++) {
+                    double x[BP_MAX_INPUTS], d[BP_MAX_INPUTS] = {0};
+                    int64_t at[BP_MAX_INPUTS];
+                    for (int i = 0; i < info->arity; i++) {
+                        const int64_t *st = b.step[i];
+                        at[i] = i0 * st[0] + i1 * st[1] + i2 * st[2] + i3 * st[3];
+                        x[i] = in[i][at[i]];
+                    }
+                    if (!dy) {
+                        y[j] = info->forward(x);
+                        continue;
+                    }
+                    info->backward(x, y[j], dy[j], d);
+                    for (int i = 0; i < info->arity; i++)
+                        dx[i][at[i]] += d[i];
+                }
+}
+
+static OpCall make_call(Graph *g, const Node *n) {
+    OpCall c = {0};
+    for (int i = 0; i < op_info(n->op)->arity; i++)
+        c.x[i] = graph_value(g, n->in[i]);
+    c.yshape = &g->shapes[n->shape];
+    c.y = &g->values[n->off];
+    c.ysize = shape_size(c.yshape);
+    c.arg = n->arg;
+    return c;
+}
+
 void graph_compute(Graph *g, NodeId id) {
     const Node *n = &g->nodes[id];
     const OpInfo *info = op_info(n->op);
-    if (!info->forward) return;
-    double x[BP_MAX_INPUTS];
-    for (int i = 0; i < info->arity; i++)
-        x[i] = g->values[g->nodes[n->in[i]].off];
-    g->values[n->off] = info->forward(x);
+    if (n->shape == 0 && info->forward) { /* scalars in, scalar out */
+        double x[BP_MAX_INPUTS];
+        for (int i = 0; i < info->arity; i++)
+            x[i] = g->values[g->nodes[n->in[i]].off];
+        g->values[n->off] = info->forward(x);
+    } else if (info->forward) {
+        elementwise(g, n, NULL, NULL);
+    } else if (info->tforward) {
+        OpCall c = make_call(g, n);
+        info->tforward(&c);
+    }
 }
 
 /* Depth-first post-order from each root in roots[0..nroots): every node
@@ -99,10 +179,18 @@ const NodeId *graph_order(Graph *g, int32_t *len) {
 }
 
 bool graph_propagate(Graph *g, NodeId id) {
+    return graph_update(g, &id, 1);
+}
+
+bool graph_update(Graph *g, const NodeId *ids, int32_t count) {
+    if (count == 0) return true;
     if (!ensure_topo(g)) return false;
-    graph_compute(g, id);
-    g->nodes[id].flags |= NODE_DIRTY;
-    int32_t start = g->topo_pos[id];
+    int32_t start = g->topo_len;
+    for (int32_t k = 0; k < count; k++) {
+        graph_compute(g, ids[k]);
+        g->nodes[ids[k]].flags |= NODE_DIRTY;
+        start = g->topo_pos[ids[k]] < start ? g->topo_pos[ids[k]] : start;
+    }
     for (int32_t p = start + 1; p < g->topo_len; p++) {
         Node *n = &g->nodes[g->topo[p]];
         int arity = op_info(n->op)->arity;
@@ -123,6 +211,17 @@ bool graph_propagate(Graph *g, NodeId id) {
 bool graph_set_leaf(Graph *g, NodeId leaf, double value) {
     g->values[g->nodes[leaf].off] = value;
     return graph_propagate(g, leaf);
+}
+
+double *graph_leaf_data(Graph *g, NodeId leaf) {
+    return &g->values[g->nodes[leaf].off];
+}
+
+void graph_set_param(Graph *g, NodeId leaf, bool param) {
+    if (param)
+        g->nodes[leaf].flags |= NODE_PARAM;
+    else
+        g->nodes[leaf].flags &= (uint8_t)~NODE_PARAM;
 }
 
 const NodeId *graph_ancestors(Graph *g, NodeId target, int32_t *len) {
@@ -151,34 +250,60 @@ const NodeId *graph_ancestors(Graph *g, NodeId target, int32_t *len) {
     return ok ? order : NULL;
 }
 
-bool graph_backward_begin(Graph *g, NodeId target, double seed, const NodeId **order,
+bool graph_backward_begin(Graph *g, NodeId target, const double *seed, const NodeId **order,
                           int32_t *len) {
     *order = graph_ancestors(g, target, len);
     if (!*order) return false;
     /* Zero everything, not just the ancestors, so nodes the target does not
      * depend on read as 0 rather than as a previous pass's leftovers. */
     memset(g->grads, 0, (size_t)g->vcount * sizeof *g->grads);
-    g->grads[g->nodes[target].off] = seed;
+    double *dy = &g->grads[g->nodes[target].off];
+    size_t size = shape_size(graph_shape(g, target));
+    for (size_t i = 0; i < size; i++)
+        dy[i] = seed ? seed[i] : 1.0;
     return true;
 }
 
-void graph_backward_node(Graph *g, NodeId id, double *flows) {
+void graph_backward_node(Graph *g, NodeId id, double *const *flows) {
     const Node *n = &g->nodes[id];
     const OpInfo *info = op_info(n->op);
-    if (!info->backward) return;
-    double x[BP_MAX_INPUTS], dx[BP_MAX_INPUTS] = {0};
+    if (n->shape == 0 && info->backward) { /* scalars: the short path */
+        double x[BP_MAX_INPUTS], dx[BP_MAX_INPUTS] = {0};
+        for (int i = 0; i < info->arity; i++)
+            x[i] = g->values[g->nodes[n->in[i]].off];
+        /* Into a zeroed scratch first: with fan-out (x * x) two entries of dx
+         * belong to the same node and must both be added to it. */
+        info->backward(x, g->values[n->off], g->grads[n->off], dx);
+        for (int i = 0; i < info->arity; i++) {
+            g->grads[g->nodes[n->in[i]].off] += dx[i];
+            if (flows) flows[i][0] = dx[i];
+        }
+        return;
+    }
+    if (!info->backward && !info->tbackward) return;
+    /* Kernels only add, so they can add straight into the gradients, fan-out
+     * included; a caller who wants the flows gets them in its own buffers. */
+    double *dx[BP_MAX_INPUTS] = {NULL};
     for (int i = 0; i < info->arity; i++)
-        x[i] = g->values[g->nodes[n->in[i]].off];
-    /* Into a zeroed scratch first: with fan-out (x * x) two entries of dx
-     * belong to the same node and must both be added to it. */
-    info->backward(x, g->values[n->off], g->grads[n->off], dx);
+        dx[i] = flows ? flows[i] : &g->grads[g->nodes[n->in[i]].off];
+    if (info->backward) {
+        elementwise(g, n, &g->grads[n->off], dx);
+    } else {
+        OpCall c = make_call(g, n);
+        c.dy = &g->grads[n->off];
+        memcpy(c.dx, dx, sizeof dx);
+        info->tbackward(&c);
+    }
+    if (!flows) return;
     for (int i = 0; i < info->arity; i++) {
-        g->grads[g->nodes[n->in[i]].off] += dx[i];
-        if (flows) flows[i] = dx[i];
+        double *grad = &g->grads[g->nodes[n->in[i]].off];
+        size_t size = shape_size(graph_shape(g, n->in[i]));
+        for (size_t e = 0; e < size; e++)
+            grad[e] += flows[i][e];
     }
 }
 
-bool graph_backward(Graph *g, NodeId target, double seed) {
+bool graph_backward(Graph *g, NodeId target, const double *seed) {
     const NodeId *order;
     int32_t len;
     if (!graph_backward_begin(g, target, seed, &order, &len)) return false;
@@ -191,29 +316,43 @@ double graph_grad(const Graph *g, NodeId node) {
     return g->grads[g->nodes[node].off];
 }
 
-/* Recomputes target from the current leaf values, touching only its
- * ancestors. */
-static double forward_over(Graph *g, const NodeId *order, int32_t len, NodeId target) {
-    for (int32_t p = 0; p < len; p++)
-        graph_compute(g, order[p]);
-    return graph_scalar(g, target);
+Value graph_grad_value(const Graph *g, NodeId node) {
+    const Shape *s = graph_shape(g, node);
+    return (Value){s, &g->grads[g->nodes[node].off], shape_size(s)};
 }
 
-bool graph_numeric_grad(Graph *g, NodeId target, NodeId leaf, double *out) {
+/* Recomputes target from the current leaf values, touching only its
+ * ancestors, and returns Σ seed·target. */
+static double forward_over(Graph *g, const NodeId *order, int32_t len, NodeId target,
+                           const double *seed) {
+    for (int32_t p = 0; p < len; p++)
+        graph_compute(g, order[p]);
+    Value y = graph_value(g, target);
+    double f = 0;
+    for (size_t i = 0; i < y.size; i++)
+        f += (seed ? seed[i] : 1.0) * y.data[i];
+    return f;
+}
+
+bool graph_numeric_grad(Graph *g, NodeId target, NodeId leaf, const double *seed, double *out) {
     int32_t len;
     const NodeId *order = graph_ancestors(g, target, &len);
     if (!order) return false;
-    double *x = &g->values[g->nodes[leaf].off];
-    double x0 = *x;
-    /* h ~ cbrt(machine epsilon) balances truncation against rounding error
-     * for central differences; scaled so large inputs move measurably. */
-    double h = 1e-5 * fmax(1.0, fabs(x0));
-    *x = x0 + h;
-    double f_plus = forward_over(g, order, len, target);
-    *x = x0 - h;
-    double f_minus = forward_over(g, order, len, target);
-    *x = x0;
-    forward_over(g, order, len, target);
-    *out = (f_plus - f_minus) / (2 * h);
+    size_t size = shape_size(graph_shape(g, leaf));
+    for (size_t e = 0; e < size; e++) {
+        double *x = &g->values[g->nodes[leaf].off + e];
+        double x0 = *x;
+        /* h ~ cbrt(machine epsilon) balances truncation against rounding
+         * error for central differences; scaled so large inputs move
+         * measurably. */
+        double h = 1e-5 * fmax(1.0, fabs(x0));
+        *x = x0 + h;
+        double f_plus = forward_over(g, order, len, target, seed);
+        *x = x0 - h;
+        double f_minus = forward_over(g, order, len, target, seed);
+        *x = x0;
+        out[e] = (f_plus - f_minus) / (2 * h);
+    }
+    forward_over(g, order, len, target, seed);
     return true;
 }

@@ -68,52 +68,177 @@ static bool grow32(void **items, int32_t *cap, size_t item_size, int64_t need) {
 
 /* --- nodes ---------------------------------------------------------------- */
 
-static NodeId add_node(Graph *g, Op op, const NodeId *inputs) {
-    if (g->shape_count == 0) {
-        g->shapes = calloc(1, sizeof *g->shapes); /* shapes[0]: the scalar */
-        if (!g->shapes) return NODE_NONE;
-        g->shape_count = 1;
-    }
-    if (!grow32((void **)&g->nodes, &g->cap, sizeof *g->nodes, (int64_t)g->count + 1))
+static void set_error(GraphError *err, GraphStatus status, const char *message) {
+    err->status = status;
+    snprintf(err->message, sizeof err->message, "%s", message);
+}
+
+/* Makes room for `more` elements of value and gradient storage. */
+static bool reserve_values(Graph *g, size_t more) {
+    if (g->vcount + (uint64_t)more <= g->vcap) return true;
+    if (g->vcount + (uint64_t)more > UINT32_MAX) return false;
+    int64_t cap = g->vcap, cap2 = g->vcap, need = (int64_t)g->vcount + (int64_t)more;
+    if (!graph_grow((void **)&g->values, &cap, sizeof *g->values, need) ||
+        !graph_grow((void **)&g->grads, &cap2, sizeof *g->grads, need))
+        return false;
+    cap = cap < cap2 ? cap : cap2;
+    g->vcap = (uint32_t)(cap > UINT32_MAX ? UINT32_MAX : cap);
+    return true;
+}
+
+/* Storage for `size` more elements (zeroed); returns the offset of the first. */
+static uint32_t take_values(Graph *g, size_t size) {
+    uint32_t off = g->vcount;
+    memset(g->values + off, 0, size * sizeof *g->values);
+    memset(g->grads + off, 0, size * sizeof *g->grads);
+    g->vcount += (uint32_t)size;
+    return off;
+}
+
+static bool ensure_shape_table(Graph *g) {
+    if (g->shape_count > 0) return true;
+    g->shapes = calloc(1, sizeof *g->shapes); /* shapes[0]: the scalar */
+    if (!g->shapes) return false;
+    g->shape_count = 1;
+    return true;
+}
+
+int32_t graph_intern_shape(Graph *g, const Shape *s) {
+    if (!ensure_shape_table(g)) return -1;
+    if (s->rank == 0) return 0;
+    /* Graphs hold few distinct shapes, so a scan is cheaper than a hash. */
+    for (int32_t i = 1; i < g->shape_count; i++)
+        if (shape_equal(&g->shapes[i], s)) return i;
+    if (g->shape_count > UINT16_MAX) return -1;
+    Shape *shapes = realloc(g->shapes, ((size_t)g->shape_count + 1) * sizeof *shapes);
+    if (!shapes) return -1;
+    g->shapes = shapes;
+    Shape clean = {s->rank, {0}}; /* unused dims zeroed */
+    for (int i = 0; i < s->rank; i++)
+        clean.dims[i] = s->dims[i];
+    g->shapes[g->shape_count] = clean;
+    return g->shape_count++;
+}
+
+/* Refuses (false, err set) a value of shape s the graph cannot hold. */
+static bool check_size(const Graph *g, const Shape *s, GraphError *err) {
+    uint64_t size = 1;
+    for (int i = 0; i < s->rank; i++)
+        size = size > BP_MAX_ELEMENTS ? size : size * (uint64_t)(s->dims[i] < 0 ? 0 : s->dims[i]);
+    if (size <= BP_MAX_ELEMENTS && (uint64_t)g->vcount + size <= UINT32_MAX) return true;
+    char st[SHAPE_TEXT_SIZE];
+    err->status = GRAPH_TOO_BIG;
+    snprintf(err->message, sizeof err->message,
+             "a value of shape %s is too big: the limit is %d elements per value",
+             shape_text(s, st, sizeof st), BP_MAX_ELEMENTS);
+    return false;
+}
+
+/* Appends a node of shape index `shape`; its storage is zeroed. */
+static NodeId add_node(Graph *g, Op op, const NodeId *inputs, int32_t shape) {
+    if (!ensure_shape_table(g)) return NODE_NONE;
+    size_t size = shape == 0 ? 1 : shape_size(&g->shapes[shape]);
+    if (!grow32((void **)&g->nodes, &g->cap, sizeof *g->nodes, (int64_t)g->count + 1) ||
+        !reserve_values(g, size))
         return NODE_NONE;
-    if (g->vcount + 1 > g->vcap) {
-        int64_t cap = g->vcap;
-        int64_t cap2 = g->vcap;
-        if (!graph_grow((void **)&g->values, &cap, sizeof *g->values, (int64_t)g->vcount + 1) ||
-            !graph_grow((void **)&g->grads, &cap2, sizeof *g->grads, (int64_t)g->vcount + 1))
-            return NODE_NONE;
-        if (cap > UINT32_MAX) return NODE_NONE;
-        g->vcap = (uint32_t)(cap < cap2 ? cap : cap2);
-    }
     NodeId id = g->count++;
     g->edits++;
     Node *n = &g->nodes[id];
     n->op = (uint8_t)op;
     n->flags = 0;
-    n->shape = 0;
+    n->shape = (uint16_t)shape;
     n->name = -1;
-    n->off = g->vcount++;
+    n->arg = 0;
+    if (size == 1) { /* the scalar path: no memset calls */
+        n->off = g->vcount++;
+        g->values[n->off] = 0;
+        g->grads[n->off] = 0;
+    } else {
+        n->off = take_values(g, size);
+    }
     int arity = op_info(op)->arity;
     for (int i = 0; i < BP_MAX_INPUTS; i++) {
         assert((i >= arity || (inputs[i] >= 0 && inputs[i] < id)) &&
                "add_node: an input must be an existing node");
         n->in[i] = i < arity ? inputs[i] : NODE_NONE;
     }
-    g->values[n->off] = 0;
-    g->grads[n->off] = 0;
     return id;
 }
 
 NodeId graph_add_const(Graph *g, double value) {
-    NodeId id = add_node(g, OP_CONST, NULL);
+    NodeId id = add_node(g, OP_CONST, NULL, 0);
     if (id != NODE_NONE) g->values[g->nodes[id].off] = value;
     return id;
 }
 
-NodeId graph_add_op(Graph *g, Op op, const NodeId *inputs) {
-    assert(op_info(op)->forward && "graph_add_op: leaves and constants have their own adders");
-    NodeId id = add_node(g, op, inputs);
-    if (id != NODE_NONE) graph_compute(g, id);
+/* The shape index for a new value of shape s, or -1 with err set. */
+static int32_t shape_for_value(Graph *g, const Shape *s, GraphError *err) {
+    if (!check_size(g, s, err)) return -1;
+    int32_t shape = graph_intern_shape(g, s);
+    if (shape < 0)
+        set_error(err, GRAPH_TOO_MANY,
+                  "too many different shapes in one session (the limit is 65535)");
+    return shape;
+}
+
+NodeId graph_add_tensor(Graph *g, const Shape *shape, const double *data, GraphError *err) {
+    int32_t sh = shape_for_value(g, shape, err);
+    if (sh < 0) return NODE_NONE;
+    NodeId id = add_node(g, OP_CONST, NULL, sh);
+    if (id == NODE_NONE) {
+        set_error(err, GRAPH_NO_MEMORY, "out of memory");
+        return NODE_NONE;
+    }
+    memcpy(&g->values[g->nodes[id].off], data, shape_size(shape) * sizeof *data);
+    return id;
+}
+
+bool graph_infer_shape(const Graph *g, Op op, const int32_t *in_shapes, int32_t arg, Shape *out,
+                       GraphError *err) {
+    const OpInfo *info = op_info(op);
+    const Shape *in[BP_MAX_INPUTS] = {NULL};
+    for (int i = 0; i < info->arity; i++)
+        in[i] = &g->shapes[in_shapes[i]];
+    if (info->infer) {
+        const Shape *spec = info->arg == ARG_SHAPE ? &g->shapes[arg] : NULL;
+        if (info->infer(in, arg, spec, out, err->message, sizeof err->message)) return true;
+        err->status = GRAPH_SHAPE;
+        return false;
+    }
+    *out = *in[0];
+    if (info->arity < 2 || shape_broadcast(in[0], in[1], out)) return true;
+    char sa[SHAPE_TEXT_SIZE], sb[SHAPE_TEXT_SIZE];
+    err->status = GRAPH_SHAPE;
+    snprintf(err->message, sizeof err->message,
+             "shapes %s and %s do not broadcast for %s: each axis, counted from the right, "
+             "must be equal or 1",
+             shape_text(in[0], sa, sizeof sa), shape_text(in[1], sb, sizeof sb), info->spelling);
+    return false;
+}
+
+NodeId graph_add_op(Graph *g, Op op, const NodeId *inputs, int32_t arg, GraphError *err) {
+    const OpInfo *info = op_info(op);
+    assert((info->forward || info->tforward) &&
+           "graph_add_op: leaves and constants have their own adders");
+    int32_t shape = 0;
+    bool all_scalar = true;
+    for (int i = 0; i < info->arity; i++)
+        all_scalar = all_scalar && g->nodes[inputs[i]].shape == 0;
+    if (!all_scalar || info->infer) { /* scalars in, scalar out: nothing to check */
+        int32_t in_shapes[BP_MAX_INPUTS];
+        for (int i = 0; i < info->arity; i++)
+            in_shapes[i] = g->nodes[inputs[i]].shape;
+        Shape out;
+        if (!graph_infer_shape(g, op, in_shapes, arg, &out, err)) return NODE_NONE;
+        if ((shape = shape_for_value(g, &out, err)) < 0) return NODE_NONE;
+    }
+    NodeId id = add_node(g, op, inputs, shape);
+    if (id == NODE_NONE) {
+        set_error(err, GRAPH_NO_MEMORY, "out of memory");
+        return NODE_NONE;
+    }
+    g->nodes[id].arg = arg;
+    graph_compute(g, id);
     return id;
 }
 
@@ -133,13 +258,6 @@ Value graph_value(const Graph *g, NodeId id) {
     const Node *n = &g->nodes[id];
     const Shape *s = &g->shapes[n->shape];
     return (Value){s, &g->values[n->off], shape_size(s)};
-}
-
-size_t shape_size(const Shape *s) {
-    size_t size = 1;
-    for (int i = 0; i < s->rank; i++)
-        size *= (size_t)s->dims[i];
-    return size;
 }
 
 /* --- names ---------------------------------------------------------------- */
@@ -301,11 +419,6 @@ done:
     return found;
 }
 
-static void set_error(GraphError *err, GraphStatus status, const char *message) {
-    err->status = status;
-    snprintf(err->message, sizeof err->message, "%s", message);
-}
-
 /* Turns existing node `id` into a copy of `src`'s op and inputs (or into a
  * leaf when src is NODE_NONE), dropping its old expression. */
 static bool redefine(Graph *g, NodeId id, Op op, const NodeId *inputs) {
@@ -334,25 +447,121 @@ static bool uses_names(const Graph *g, NodeId root, GraphMark m) {
     return false;
 }
 
-static NodeId define_leaf(Graph *g, int32_t k, NodeId existing, double value, GraphMark m,
+/* Names node u for a message: itself if named, else the named node whose
+ * expression it is part of (each unnamed node has exactly one user). */
+static const char *owner_name(const Graph *g, const NodeId *order, int32_t p, int32_t len) {
+    NodeId u = order[p];
+    for (; p < len && g->nodes[u].name < 0; p++) {
+        const Node *n = &g->nodes[order[p]];
+        for (int i = 0; i < op_info(n->op)->arity; i++)
+            if (n->in[i] == u) u = order[p];
+    }
+    return g->nodes[u].name >= 0 ? graph_name_of(g, u) : "?";
+}
+
+/* Plans giving node `id` the shape `shape`: returns plan[n] = the new shape
+ * of every node whose shape would change (-1 for the others), or NULL with
+ * err set when something downstream would no longer fit. Changes nothing
+ * but the shape table. */
+static int32_t *plan_reshape(Graph *g, NodeId id, int32_t shape, GraphError *err) {
+    int32_t len;
+    const NodeId *order = graph_order(g, &len);
+    int32_t *plan = order ? malloc((size_t)g->count * sizeof *plan) : NULL;
+    if (!plan) {
+        set_error(err, GRAPH_NO_MEMORY, "out of memory");
+        return NULL;
+    }
+    for (int32_t i = 0; i < g->count; i++)
+        plan[i] = -1;
+    plan[id] = shape;
+    for (int32_t p = g->topo_pos[id] + 1; p < len; p++) {
+        const Node *n = &g->nodes[order[p]];
+        int32_t in_shapes[BP_MAX_INPUTS];
+        bool touched = false;
+        for (int i = 0; i < op_info(n->op)->arity; i++) {
+            touched = touched || plan[n->in[i]] >= 0;
+            in_shapes[i] = plan[n->in[i]] >= 0 ? plan[n->in[i]] : g->nodes[n->in[i]].shape;
+        }
+        if (!touched) continue;
+        Shape out;
+        int32_t s = -1;
+        if (graph_infer_shape(g, (Op)n->op, in_shapes, n->arg, &out, err))
+            s = shape_for_value(g, &out, err);
+        if (s < 0) {
+            char was[SHAPE_TEXT_SIZE], now[SHAPE_TEXT_SIZE], why[256];
+            snprintf(why, sizeof why, "%.255s", err->message);
+            snprintf(
+                err->message, sizeof err->message, "changing %.64s from %s to %s breaks %.64s: %s",
+                graph_name_of(g, id), shape_text(graph_shape(g, id), was, sizeof was),
+                shape_text(&g->shapes[shape], now, sizeof now), owner_name(g, order, p, len), why);
+            free(plan);
+            return NULL;
+        }
+        if (s != n->shape) plan[order[p]] = s;
+    }
+    return plan;
+}
+
+/* Gives every node in the plan its new shape and fresh (zeroed) storage;
+ * the old storage is left unused. */
+static bool apply_reshape(Graph *g, const int32_t *plan) {
+    size_t total = 0;
+    for (NodeId id = 0; id < g->count; id++)
+        if (plan[id] >= 0) total += shape_size(&g->shapes[plan[id]]);
+    if (!reserve_values(g, total)) return false;
+    for (NodeId id = 0; id < g->count; id++) {
+        if (plan[id] < 0) continue;
+        g->nodes[id].shape = (uint16_t)plan[id];
+        g->nodes[id].off = take_values(g, shape_size(&g->shapes[plan[id]]));
+    }
+    return true;
+}
+
+/* When `existing` is to take root's shape, the plan for it (NULL plan and
+ * true when the shape stays). False, with err set, if it cannot. */
+static bool plan_for(Graph *g, NodeId existing, NodeId root, int32_t **plan, GraphError *err) {
+    *plan = NULL;
+    if (existing == NODE_NONE || g->nodes[existing].shape == g->nodes[root].shape) return true;
+    *plan = plan_reshape(g, existing, g->nodes[root].shape, err);
+    return *plan != NULL;
+}
+
+static NodeId define_leaf(Graph *g, int32_t k, NodeId existing, NodeId root, GraphMark m,
                           GraphError *err) {
+    int32_t *plan;
+    if (!plan_for(g, existing, root, &plan, err)) {
+        graph_rollback(g, m);
+        return NODE_NONE;
+    }
+    int32_t shape = g->nodes[root].shape;
+    size_t size = shape_size(&g->shapes[shape]);
+    double scalar = graph_scalar(g, root);
+    double *data = size == 1 ? &scalar : malloc(size * sizeof *data);
+    if (!data) {
+        free(plan);
+        graph_rollback(g, m);
+        set_error(err, GRAPH_NO_MEMORY, "out of memory");
+        return NODE_NONE;
+    }
+    if (size > 1) memcpy(data, &g->values[g->nodes[root].off], size * sizeof *data);
     graph_rollback(g, m);
     NodeId id = existing;
-    if (id == NODE_NONE) {
-        id = add_node(g, OP_LEAF, NULL);
-        if (id == NODE_NONE) return NODE_NONE;
-    } else if (g->nodes[id].op != OP_LEAF && !redefine(g, id, OP_LEAF, NULL)) {
-        set_error(err, GRAPH_NO_MEMORY, "out of memory");
-        return NODE_NONE;
+    bool ok = true;
+    if (id == NODE_NONE)
+        ok = (id = add_node(g, OP_LEAF, NULL, shape)) != NODE_NONE;
+    else if (g->nodes[id].op != OP_LEAF)
+        ok = redefine(g, id, OP_LEAF, NULL);
+    ok = ok && (!plan || apply_reshape(g, plan));
+    if (ok) {
+        g->nodes[id].name = k;
+        g->names[k].node = id;
+        memcpy(&g->values[g->nodes[id].off], data, size * sizeof *data);
+        ok = existing == NODE_NONE || graph_propagate(g, id);
     }
-    g->nodes[id].name = k;
-    g->names[k].node = id;
-    g->values[g->nodes[id].off] = value;
-    if (existing != NODE_NONE && !graph_propagate(g, id)) {
-        set_error(err, GRAPH_NO_MEMORY, "out of memory");
-        return NODE_NONE;
-    }
-    return id;
+    if (data != &scalar) free(data);
+    free(plan);
+    if (!ok) set_error(err, GRAPH_NO_MEMORY, "out of memory");
+    return ok ? id : NODE_NONE;
 }
 
 /* graph_define's work; k is the name's index, or -1 if it is new. */
@@ -364,19 +573,14 @@ static NodeId define(Graph *g, int32_t k, const char *name, int len, NodeId root
         set_error(err, GRAPH_NO_MEMORY, "out of memory");
         return NODE_NONE;
     }
-    if (!uses_names(g, root, m)) {
-        NodeId id = define_leaf(g, k, existing, graph_scalar(g, root), m, err);
-        if (id == NODE_NONE && err->status == GRAPH_OK)
-            set_error(err, GRAPH_NO_MEMORY, "out of memory");
-        return id;
-    }
+    if (!uses_names(g, root, m)) return define_leaf(g, k, existing, root, m, err);
 
     if (existing == NODE_NONE) {
         NodeId id = root;
-        if (root < m.count || g->nodes[root].name >= 0) id = graph_add_op(g, OP_IDENT, &root);
+        if (root < m.count || g->nodes[root].name >= 0)
+            id = graph_add_op(g, OP_IDENT, &root, 0, err);
         if (id == NODE_NONE) {
             graph_rollback(g, m);
-            set_error(err, GRAPH_NO_MEMORY, "out of memory");
             return NODE_NONE;
         }
         g->nodes[id].name = k;
@@ -384,7 +588,8 @@ static NodeId define(Graph *g, int32_t k, const char *name, int len, NodeId root
         return id;
     }
 
-    if (find_cycle(g, root, existing, err)) {
+    int32_t *plan;
+    if (find_cycle(g, root, existing, err) || !plan_for(g, existing, root, &plan, err)) {
         graph_rollback(g, m);
         return NODE_NONE;
     }
@@ -392,14 +597,19 @@ static NodeId define(Graph *g, int32_t k, const char *name, int len, NodeId root
      * user of the name sees the new definition without being touched. */
     Op op = OP_IDENT;
     NodeId inputs[BP_MAX_INPUTS] = {root, NODE_NONE, NODE_NONE};
+    int32_t arg = 0;
     if (root >= m.count) {
         assert(root == g->count - 1 && "graph_define: the root must be the statement's last node");
         op = (Op)g->nodes[root].op;
+        arg = g->nodes[root].arg;
         memcpy(inputs, g->nodes[root].in, sizeof inputs);
         g->count--;
-        g->vcount--;
+        g->vcount = g->nodes[root].off; /* the root's storage was the last */
     }
-    if (!redefine(g, existing, op, inputs) || !graph_propagate(g, existing)) {
+    bool ok = redefine(g, existing, op, inputs) && (!plan || apply_reshape(g, plan));
+    free(plan);
+    g->nodes[existing].arg = arg;
+    if (!ok || !graph_propagate(g, existing)) {
         set_error(err, GRAPH_NO_MEMORY, "out of memory");
         return NODE_NONE;
     }

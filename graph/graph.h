@@ -23,6 +23,11 @@
  *
  * Readers (printers, renderers) walk nodes with graph_count(), graph_node(),
  * graph_value() and graph_grad(); none of those change anything.
+ *
+ * Values are tensors (value.h): `X @ W` with X (2,3) and W (3,4) is a (2,4)
+ * node whose elements sit contiguously, row-major, in the graph's storage.
+ * Shapes are checked as nodes are added (GRAPH_SHAPE says why they do not
+ * fit) and again when a redefinition changes a name's shape.
  */
 #ifndef BP_GRAPH_H
 #define BP_GRAPH_H
@@ -40,6 +45,7 @@ enum { NODE_NONE = -1 };
 enum {
     NODE_DEAD = 1 << 0,  /* replaced or deleted: skipped by every walk */
     NODE_DIRTY = 1 << 1, /* scratch mark used while propagating a change */
+    NODE_PARAM = 1 << 2, /* a leaf the user marked `param`: what :descend trains */
 };
 
 typedef struct {
@@ -49,6 +55,7 @@ typedef struct {
     NodeId in[BP_MAX_INPUTS]; /* the first op_info(op)->arity entries are used */
     int32_t name;             /* index into the name table, or -1 if unnamed */
     uint32_t off;             /* first element of the value (and gradient) storage */
+    int32_t arg;              /* the op's parameter (see OpArg in ops.h), else 0 */
 } Node;
 
 typedef struct {
@@ -104,7 +111,9 @@ typedef enum {
     GRAPH_CYCLE,      /* the definition would make a node depend on itself */
     GRAPH_HAS_USERS,  /* graph_delete of a node others depend on */
     GRAPH_NOT_A_NAME, /* graph_delete of an unknown name */
-    GRAPH_TOO_MANY,   /* more nodes or names than a NodeId can count */
+    GRAPH_TOO_MANY,   /* more nodes, names, shapes or elements than the graph can count */
+    GRAPH_SHAPE,      /* the inputs' shapes do not fit the op */
+    GRAPH_TOO_BIG,    /* a value would exceed BP_MAX_ELEMENTS */
 } GraphStatus;
 
 /* Why a graph call failed: status and a message for the user. */
@@ -127,10 +136,21 @@ GraphMark graph_mark(const Graph *g);
  * bound by graph_define, which is the last step of a statement). */
 void graph_rollback(Graph *g, GraphMark m);
 
-/* Adds a constant / an op node and computes its value. The op's inputs must
- * exist. Returns the new node, or NODE_NONE if memory ran out. */
+/* Adds a scalar constant. Returns the new node, or NODE_NONE if memory ran
+ * out. */
 NodeId graph_add_const(Graph *g, double value);
-NodeId graph_add_op(Graph *g, Op op, const NodeId *inputs);
+/* Adds a constant tensor holding a copy of data (shape_size(shape)
+ * elements). Fails (NODE_NONE, err says why) if it is too big or memory ran
+ * out. */
+NodeId graph_add_tensor(Graph *g, const Shape *shape, const double *data, GraphError *err);
+/* Adds an op node and computes its value. The inputs must exist; arg is the
+ * op's parameter (OpArg; 0 for ops without one). Fails (NODE_NONE, err says
+ * why) when the inputs' shapes do not fit the op, the result is too big, or
+ * memory ran out. */
+NodeId graph_add_op(Graph *g, Op op, const NodeId *inputs, int32_t arg, GraphError *err);
+/* The index of shape s in the graph's shape table (added if new), as
+ * reshape's arg wants it; -1 if the table is full. */
+int32_t graph_intern_shape(Graph *g, const Shape *s);
 
 /* Commits the statement `name = <root>` whose nodes were added since `m`.
  *   - root uses no named node: `name` becomes a leaf holding root's value
@@ -160,6 +180,13 @@ static inline bool graph_is_live(const Graph *g, NodeId id) {
 }
 /* The node's value as a view into graph storage. */
 Value graph_value(const Graph *g, NodeId id);
+static inline const Shape *graph_shape(const Graph *g, NodeId id) {
+    return &g->shapes[g->nodes[id].shape];
+}
+/* Is the node's value a single number (rank 0)? */
+static inline bool graph_is_scalar(const Graph *g, NodeId id) {
+    return g->nodes[id].shape == 0;
+}
 /* The first (for a scalar: the only) element of the node's value. */
 static inline double graph_scalar(const Graph *g, NodeId id) {
     return g->values[g->nodes[id].off];
@@ -204,32 +231,50 @@ int32_t graph_named_users(const Graph *g, NodeId id, NodeId *ids, int32_t max);
  * graph next changes. Sets *len; returns NULL if memory ran out. */
 const NodeId *graph_order(Graph *g, int32_t *len);
 
-/* Sets a leaf's value and recomputes everything downstream. */
+/* Sets a scalar leaf's value and recomputes everything downstream. */
 bool graph_set_leaf(Graph *g, NodeId leaf, double value);
+/* A leaf's elements, to change in place (gradient descent does); call
+ * graph_update afterwards. Valid until the graph next grows. */
+double *graph_leaf_data(Graph *g, NodeId leaf);
+/* Recomputes everything downstream of leaves[0..n) once. Returns false if
+ * memory ran out. */
+bool graph_update(Graph *g, const NodeId *leaves, int32_t n);
+/* Marks a leaf as a trainable parameter, or not. */
+void graph_set_param(Graph *g, NodeId leaf, bool param);
+static inline bool graph_is_param(const Graph *g, NodeId id) {
+    return g->nodes[id].flags & NODE_PARAM;
+}
 
 /* The nodes `target` depends on (itself included), inputs before users.
  * Owned by the graph; valid until the graph next changes. Sets *len.
  * Returns NULL if memory ran out. */
 const NodeId *graph_ancestors(Graph *g, NodeId target, int32_t *len);
 
-/* The backward pass: gradient of `target` (seeded with `seed`, the book's
- * dout) with respect to every node it depends on. Returns false if memory
- * ran out. Run step by step with graph_backward_begin + graph_backward_node,
- * which is how :trace narrates it. */
-bool graph_backward(Graph *g, NodeId target, double seed);
+/* The backward pass: gradient of `target` with respect to every node it
+ * depends on. `seed` is ∂L/∂target (the book's dout): one double per element
+ * of the target, or NULL for all ones. Returns false if memory ran out. Run
+ * step by step with graph_backward_begin + graph_backward_node, which is how
+ * :trace narrates it. */
+bool graph_backward(Graph *g, NodeId target, const double *seed);
 /* Zeroes every gradient and seeds the target. Sets
  * order and len to the ancestors (walk them from the end). */
-bool graph_backward_begin(Graph *g, NodeId target, double seed, const NodeId **order, int32_t *len);
+bool graph_backward_begin(Graph *g, NodeId target, const double *seed, const NodeId **order,
+                          int32_t *len);
 /* One backward step: passes node's gradient to its inputs (+=). If flows is
- * not NULL it receives what flowed to each input (arity entries). */
-void graph_backward_node(Graph *g, NodeId node, double *flows);
-/* ∂target/∂node from the last backward pass; 0 for nodes target does not
- * depend on. */
+ * not NULL, flows[i] (caller-owned, zeroed, as many elements as input i)
+ * receives what flowed to input i, which is also added to its gradient. */
+void graph_backward_node(Graph *g, NodeId node, double *const *flows);
+/* ∂target/∂node from the last backward pass (for a tensor node: its first
+ * element); 0 for nodes target does not depend on. */
 double graph_grad(const Graph *g, NodeId node);
+/* The node's whole gradient, shaped like its value. */
+Value graph_grad_value(const Graph *g, NodeId node);
 
-/* Central-difference estimate of ∂target/∂leaf: (f(x+h) − f(x−h)) / 2h with
- * h scaled to the leaf's magnitude, as the book's numerical_gradient. Values
- * are restored afterwards. Returns false if memory ran out. */
-bool graph_numeric_grad(Graph *g, NodeId target, NodeId leaf, double *out);
+/* Central-difference estimate of ∂f/∂leaf where f = Σ seed·target (seed as
+ * in graph_backward): (f(x+h) − f(x−h)) / 2h for each element of the leaf,
+ * with h scaled to the element's magnitude, as the book's
+ * numerical_gradient. out receives one double per element of the leaf.
+ * Values are restored afterwards. Returns false if memory ran out. */
+bool graph_numeric_grad(Graph *g, NodeId target, NodeId leaf, const double *seed, double *out);
 
 #endif

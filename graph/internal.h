@@ -15,4 +15,9 @@ void graph_compute(Graph *g, NodeId id);
  * memory for the topological order ran out. */
 bool graph_propagate(Graph *g, NodeId id);
 
+/* The shape of op's result for inputs of shape indices in_shapes[0..arity)
+ * and parameter arg. False with err set (GRAPH_SHAPE) if they do not fit. */
+bool graph_infer_shape(const Graph *g, Op op, const int32_t *in_shapes, int32_t arg, Shape *out,
+                       GraphError *err);
+
 #endif

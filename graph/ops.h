@@ -14,11 +14,22 @@
  * value used twice (fan-out, `x * x`) receives the sum of both contributions.
  * Adding an operation (say `softplus`) means adding one enum entry and one
  * table row in ops.c; the parser and printers find it through the table.
+ *
+ * Element-wise ops are written once, on doubles, and apply to tensors of any
+ * shape by NumPy broadcasting (see value.h): the engine runs the scalar
+ * kernel per element, and because backward kernels add, an input repeated
+ * across a broadcast axis receives the sum over that axis. Ops that are not
+ * element-wise (matrix product, sums, layers) have whole-tensor kernels in
+ * tensor_ops.c and a shape rule: `X @ W` with X (2,3), W (3,4) is (2,4).
  */
 #ifndef BP_OPS_H
 #define BP_OPS_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+#include "value.h"
 
 enum { BP_MAX_INPUTS = 3 };
 
@@ -40,6 +51,17 @@ typedef enum {
     OP_TANH,
     OP_SIGMOID,
     OP_RELU,
+    OP_MATMUL,            /* X @ W, dot(X, W) */
+    OP_TRANSPOSE,         /* transpose(x), x.T: axes reversed */
+    OP_SUM,               /* sum(x), sum(x, axis=k) */
+    OP_MEAN,              /* mean(x), mean(x, axis=k) */
+    OP_RESHAPE,           /* reshape(x, 2, 3) */
+    OP_FLATTEN,           /* flatten(x): one axis */
+    OP_INDEX,             /* x[i]: row i */
+    OP_AFFINE,            /* affine(X, W, b) = flatten-per-sample(X) @ W + b */
+    OP_SOFTMAX,           /* softmax(x), along the last axis */
+    OP_CROSS_ENTROPY,     /* cross_entropy(y, t): t one-hot, or integer labels */
+    OP_SOFTMAX_WITH_LOSS, /* cross_entropy(softmax(x), t), backward (y − t) / batch */
     OP_COUNT
 } Op;
 
@@ -51,7 +73,18 @@ typedef enum {
     SYN_INFIX,  /* a + b */
     SYN_PREFIX, /* -a */
     SYN_CALL,   /* exp(a) */
+    SYN_INDEX,  /* a[i] */
 } OpSyntax;
+
+/* What a node's integer parameter (Node.arg) means for an op. */
+typedef enum {
+    ARG_NONE,
+    ARG_AXIS,  /* sum/mean: the axis (negative counts from the end), or AXIS_ALL */
+    ARG_SHAPE, /* reshape: index of the requested shape in the graph's table */
+    ARG_INDEX, /* x[i]: the row (negative counts from the end) */
+} OpArg;
+
+enum { AXIS_ALL = INT32_MIN };
 
 /* Binding power, lowest first; shared by the parser and the printer. */
 typedef enum {
@@ -68,15 +101,38 @@ typedef double (*OpForward)(const double *x);
 /* dx[i] += dy * ∂y/∂x[i]; gets the forward inputs and output too. */
 typedef void (*OpBackward)(const double *x, double y, double dy, double *dx);
 
+/* One application of a whole-tensor op: the same struct goes to forward
+ * (which writes y) and backward (which adds ∂L/∂x[i] into dx[i]). */
+typedef struct {
+    Value x[BP_MAX_INPUTS]; /* the inputs' values */
+    const Shape *yshape;    /* the output */
+    double *y;              /* forward writes it; backward reads it */
+    size_t ysize;
+    const double *dy;          /* backward: ∂L/∂y, ysize elements */
+    double *dx[BP_MAX_INPUTS]; /* backward: += ∂L/∂x[i], each of x[i].size */
+    int32_t arg;               /* Node.arg */
+} OpCall;
+typedef void (*OpKernel)(const OpCall *c);
+
+/* The output shape for inputs of shapes in[0..arity) (spec: the requested
+ * shape for ARG_SHAPE ops, else NULL). On failure writes why, for the user:
+ * "sum: axis 2 is out of range for shape (2,3)". */
+typedef bool (*OpInfer)(const Shape *const *in, int32_t arg, const Shape *spec, Shape *out,
+                        char *why, size_t why_size);
+
 typedef struct {
     const char *name;     /* stable identifier: "mul" */
     const char *symbol;   /* what the book writes in the node's circle: "×" */
     int arity;            /* number of inputs */
-    OpForward forward;    /* NULL for leaves and constants */
-    OpBackward backward;  /* NULL for leaves and constants */
+    OpForward forward;    /* element-wise kernels; NULL for leaves, */
+    OpBackward backward;  /* constants and whole-tensor ops */
     OpSyntax syntax;      /* how the language writes it */
     const char *spelling; /* "*", "-", "exp": the operator or function name */
     Precedence prec;      /* binding power of the written form */
+    /* Whole-tensor ops only (element-wise ops leave these NULL): */
+    OpInfer infer;
+    OpKernel tforward, tbackward;
+    OpArg arg;
 } OpInfo;
 
 /* The row for `op`. `op` must be a valid Op. */

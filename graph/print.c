@@ -15,7 +15,8 @@
 static Precedence operand_prec(const Graph *g, NodeId id) {
     const Node *n = &g->nodes[id];
     if (n->name >= 0) return PREC_PRIMARY;
-    if (n->op == OP_CONST && signbit(graph_scalar(g, id))) return PREC_UNARY; /* -3, -0 */
+    if (n->op == OP_CONST && graph_is_scalar(g, id) && signbit(graph_scalar(g, id)))
+        return PREC_UNARY; /* -3, -0 */
     return op_info(n->op)->prec;
 }
 
@@ -30,7 +31,8 @@ static bool needs_parens(const Graph *g, const Node *parent, int i, NodeId child
          * binds tighter than unary minus: (-2)**x. */
         if (parent->op == OP_POW) return i == 0 ? c <= p : c < PREC_UNARY;
         return i == 0 ? c < p : c <= p;
-    case SYN_PREFIX: return c <= p; /* -(-x), not --x */
+    case SYN_PREFIX: return c <= p;          /* -(-x), not --x */
+    case SYN_INDEX: return c < PREC_PRIMARY; /* (a + b)[0] */
     default: return false;
     }
 }
@@ -42,14 +44,55 @@ typedef struct {
     bool top;    /* the node being defined: spell out even if named */
 } Frame;
 
-/* A name, or a number: a leaf being defined is written as its value. */
+/* A value as a literal: nested brackets, one level per axis. */
+static void write_tensor(Value v, StrBuf *out) {
+    const Shape *s = v.shape;
+    for (size_t i = 0; i < v.size; i++) {
+        /* Open a bracket for every axis whose index just became 0. */
+        size_t block = v.size;
+        for (int a = 0; a < s->rank; a++) {
+            if (i % block == 0) sb_puts(out, "[");
+            block /= (size_t)s->dims[a];
+        }
+        graph_number_text(v.data[i], out);
+        /* Close one for every axis whose index wraps after this element. */
+        size_t inner = 1;
+        for (int a = s->rank - 1; a >= 0; a--) {
+            inner *= (size_t)s->dims[a];
+            if ((i + 1) % inner != 0) break;
+            sb_puts(out, "]");
+        }
+        if (i + 1 < v.size) sb_puts(out, ", ");
+    }
+}
+
+/* A name, or a value: a leaf being defined is written as its value. */
 static void write_atom(const Graph *g, NodeId id, bool top, StrBuf *out) {
     const char *name = graph_name_of(g, id);
     if (name && !top) {
         sb_puts(out, name);
         return;
     }
-    graph_number_text(graph_scalar(g, id), out);
+    if (graph_is_scalar(g, id))
+        graph_number_text(graph_scalar(g, id), out);
+    else
+        write_tensor(graph_value(g, id), out);
+}
+
+/* The parameters a call writes after its operands: `, axis=0`, `, 2, 3`. */
+static void write_call_args(const Graph *g, const Node *n, StrBuf *out) {
+    switch (op_info(n->op)->arg) {
+    case ARG_AXIS:
+        if (n->arg != AXIS_ALL) sb_printf(out, ", axis=%d", (int)n->arg);
+        break;
+    case ARG_SHAPE: {
+        const Shape *spec = &g->shapes[n->arg];
+        for (int a = 0; a < spec->rank; a++)
+            sb_printf(out, ", %d", (int)spec->dims[a]);
+        break;
+    }
+    default: break;
+    }
 }
 
 void graph_number_text(double v, StrBuf *out) {
@@ -82,12 +125,17 @@ void graph_expr_text(const Graph *g, NodeId id, StrBuf *out) {
         }
         if (f->step == 0 && f->parens) sb_puts(out, "(");
         if (f->step == info->arity) {
-            if (info->syntax == SYN_CALL) sb_puts(out, ")");
+            if (info->syntax == SYN_CALL) {
+                write_call_args(g, n, out);
+                sb_puts(out, ")");
+            }
+            if (info->syntax == SYN_INDEX) sb_printf(out, "[%d]", (int)n->arg);
             if (f->parens) sb_puts(out, ")");
             sp--;
             continue;
         }
         int i = f->step++;
+        if (info->syntax == SYN_CALL && i > 0) sb_puts(out, ", ");
         if (info->syntax == SYN_INFIX && i == 1) {
             if (n->op == OP_POW)
                 sb_puts(out, info->spelling); /* (x + y)**2, as the book */
@@ -95,7 +143,7 @@ void graph_expr_text(const Graph *g, NodeId id, StrBuf *out) {
                 sb_printf(out, " %s ", info->spelling);
         }
         if (info->syntax == SYN_PREFIX) sb_puts(out, info->spelling);
-        if (info->syntax == SYN_CALL) sb_printf(out, "%s(", info->spelling);
+        if (info->syntax == SYN_CALL && i == 0) sb_printf(out, "%s(", info->spelling);
         NodeId child = n->in[i];
         stack[sp++] = (Frame){child, 0, needs_parens(g, n, i, child), false};
     }

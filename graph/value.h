@@ -1,18 +1,26 @@
-/* value.h - the shape of a value and a read-only view of one.
+/* value.h - the shape of a value, a read-only view of one, and broadcasting.
  *
  * Every node's value carries a shape. A scalar is a rank-0 value with one
  * element; vectors and matrices (rank 1..BP_MAX_RANK) use the same storage:
- * contiguous row-major doubles owned by the graph. The core only builds
- * scalars, but everything that walks values goes through Shape and Value so
- * tensors slot in without changing callers.
+ * contiguous row-major doubles owned by the graph.
+ *
+ *     Shape a = {2, {2, 3}}, b = {1, {3}}, out;
+ *     shape_broadcast(&a, &b, &out)   // true: out is (2,3), b repeats per row
  */
 #ifndef BP_VALUE_H
 #define BP_VALUE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-enum { BP_MAX_RANK = 4 };
+enum {
+    BP_MAX_RANK = 4,
+    /* The most elements one value may hold (128 MiB of doubles): larger
+     * requests are refused with the size asked for, not attempted. */
+    BP_MAX_ELEMENTS = 1 << 24,
+    SHAPE_TEXT_SIZE = 64, /* enough for "(2147483647,...)" at BP_MAX_RANK */
+};
 
 typedef struct {
     uint8_t rank;              /* 0 = scalar */
@@ -28,5 +36,15 @@ typedef struct {
 
 /* The number of elements a shape holds (1 for a scalar). */
 size_t shape_size(const Shape *s);
+
+bool shape_equal(const Shape *a, const Shape *b);
+
+/* Writes the shape as NumPy prints it: "()", "(3)", "(2,3)". Returns buf. */
+char *shape_text(const Shape *s, char *buf, size_t size);
+
+/* NumPy broadcasting: dims are matched from the right, and each pair must be
+ * equal or contain a 1. Writes the result's shape to out; false if they do
+ * not broadcast. */
+bool shape_broadcast(const Shape *a, const Shape *b, Shape *out);
 
 #endif

@@ -55,7 +55,7 @@ void renderer_free(Renderer *r) {
     r->gvc = NULL;
 }
 
-RenderOptions render_defaults(NodeId target, double seed, int digits) {
+RenderOptions render_defaults(NodeId target, const double *seed, int digits) {
     return (RenderOptions){
         .view = {.target = target, .of = NODE_NONE, .names = true, .seed = seed, .digits = digits}};
 }

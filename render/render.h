@@ -51,7 +51,7 @@ bool renderer_init(Renderer *r, char *error, int error_size);
 void renderer_free(Renderer *r);
 
 /* Options drawing what feeds `target`, gradients seeded with `seed`. */
-RenderOptions render_defaults(NodeId target, double seed, int digits);
+RenderOptions render_defaults(NodeId target, const double *seed, int digits);
 
 /* The output format a file name asks for ("svg", "png", "pdf", "dot",
  * "mermaid"), or NULL if its extension is not one of those. */

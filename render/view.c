@@ -170,12 +170,19 @@ bool view_build(View *v, Graph *g, const ViewOptions *o, char *error, int error_
     uint8_t *absorbed = calloc((size_t)count + 1, 1);
     bool ok = flows && in_pass && map && users && absorbed;
     NodeId shown = o->of != NODE_NONE ? o->of : o->target;
+    for (NodeId id = 0; ok && id < count; id++)
+        if (graph_is_live(g, id) && !graph_is_scalar(g, id)) {
+            snprintf(error, (size_t)error_size, "drawing tensors is not supported yet");
+            ok = false;
+        }
     if (ok && o->target != NODE_NONE && !o->forward_only) {
         const NodeId *order;
         int32_t len;
         ok = graph_backward_begin(g, o->target, o->seed, &order, &len);
         for (int32_t p = len - 1; ok && p >= 0; p--) {
-            graph_backward_node(g, order[p], flows + (size_t)order[p] * BP_MAX_INPUTS);
+            double *f = flows + (size_t)order[p] * BP_MAX_INPUTS;
+            double *node_flows[BP_MAX_INPUTS] = {f, f + 1, f + 2};
+            graph_backward_node(g, order[p], node_flows);
             in_pass[order[p]] = 1;
         }
     }

@@ -59,7 +59,7 @@ typedef struct {
     bool forward_only; /* no red arrows */
     bool expand;       /* sigmoid and tanh as their primitive ops */
     bool names;        /* named intermediates' names on their arrows */
-    double seed;       /* upstream gradient at the target */
+    const double *seed; /* upstream gradient at the target, one per element (NULL: ones) */
     int digits;        /* significant digits of numbers */
     int max_ops;       /* refuse views with more circles than this (0: no limit) */
 } ViewOptions;

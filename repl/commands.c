@@ -176,9 +176,12 @@ static bool cmd_grad(Command *c) {
     NodeId target;
     if (!cmd_target(c, &target)) return false;
     int32_t n;
+    const double *seed;
+    char why[512];
+    if (!session_seed(c->s, target, &seed, why, sizeof why)) return cmd_error(c, "%s", why);
     NodeId *wrt = cmd_wrt_names(c, target, NULL, &n);
     if (!wrt) return false;
-    if (!graph_backward(g, target, c->s->seed)) {
+    if (!graph_backward(g, target, seed)) {
         free(wrt);
         return cmd_error(c, "out of memory");
     }

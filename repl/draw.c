@@ -29,12 +29,22 @@ static bool ensure_renderer(Session *s, char *error, int size) {
     return s->renderer.gvc || renderer_init(&s->renderer, error, size);
 }
 
+/* The seed for drawing the target's red arrows; NULL (all ones) when the
+ * session's does not fit, in which case the drawing's gradients are of Σ target. */
+static const double *session_render_seed(Session *s) {
+    NodeId target = session_target(s);
+    const double *seed = NULL;
+    char why[512];
+    if (target != NODE_NONE && !session_seed(s, target, &seed, why, sizeof why)) seed = NULL;
+    return seed;
+}
+
 /* Parses `[FILE] [--forward] [--expand] [--steps] [--of NAME | --all]
  * [--no-names] [--digits N] [--force]` into o and *path (malloc'd, NULL if
  * none). */
 static bool parse_render_args(Command *c, RenderOptions *o, char **path) {
     Session *s = c->s;
-    *o = render_defaults(session_target(s), s->seed, s->digits);
+    *o = render_defaults(session_target(s), session_render_seed(s), s->digits);
     *path = NULL;
     size_t at = c->offset;
     for (Token t = next_word(c, &at); t.type != TOK_EOF; t = next_word(c, &at)) {
@@ -239,7 +249,7 @@ bool cmd_watch(Command *c) {
 void session_watch_update(Session *s) {
     if (session_target(s) == NODE_NONE) return; /* nothing to draw yet */
     char error[1024];
-    RenderOptions o = render_defaults(session_target(s), s->seed, s->digits);
+    RenderOptions o = render_defaults(session_target(s), session_render_seed(s), s->digits);
     RenderResult result;
     if (!ensure_renderer(s, error, sizeof error) ||
         !render_file(&s->renderer, &s->graph, &o, s->watch, &result, error, sizeof error))

@@ -67,7 +67,10 @@ bool cmd_graph(Command *c) {
     Session *s = c->s;
     Graph *g = &s->graph;
     NodeId target = session_target(s);
-    if (target != NODE_NONE && !graph_backward(g, target, s->seed))
+    const double *seed = NULL;
+    char why[512];
+    if (target != NODE_NONE && !session_seed(s, target, &seed, why, sizeof why)) target = NODE_NONE;
+    if (target != NODE_NONE && !graph_backward(g, target, seed))
         return cmd_error(c, "out of memory");
     int32_t len;
     const NodeId *order = graph_order(g, &len);
@@ -133,8 +136,14 @@ bool cmd_trace(Command *c) {
     if (!cmd_no_more_args(c) || !cmd_target(c, &target)) return false;
     const NodeId *order;
     int32_t len;
+    const double *seed;
+    char why[512];
+    if (!session_seed(s, target, &seed, why, sizeof why)) return cmd_error(c, "%s", why);
+    for (NodeId id = 0; id < g->count; id++)
+        if (graph_is_live(g, id) && !graph_is_scalar(g, id))
+            return cmd_error(c, ":trace of tensors is not supported yet");
     int *received = calloc((size_t)g->count + 1, sizeof *received);
-    if (!received || !graph_backward_begin(g, target, s->seed, &order, &len)) {
+    if (!received || !graph_backward_begin(g, target, seed, &order, &len)) {
         free(received);
         return cmd_error(c, "out of memory");
     }
@@ -158,10 +167,11 @@ bool cmd_trace(Command *c) {
         double upstream = graph_grad(g, id);
         /* Local derivatives: the same backward kernel fed an upstream of 1. */
         double x[BP_MAX_INPUTS], local[BP_MAX_INPUTS] = {0}, flows[BP_MAX_INPUTS];
+        double *flow_to[BP_MAX_INPUTS] = {&flows[0], &flows[1], &flows[2]};
         for (int k = 0; k < info->arity; k++)
             x[k] = graph_scalar(g, n->in[k]);
         info->backward(x, graph_scalar(g, id), 1.0, local);
-        graph_backward_node(g, id, flows);
+        graph_backward_node(g, id, flow_to);
         cmd_label(g, id, &from);
         if (!s->json) {
             describe_step(g, id, &label, &text);
@@ -223,9 +233,12 @@ bool cmd_check(Command *c) {
     NodeId target;
     if (!cmd_target(c, &target)) return false;
     int32_t n;
+    const double *seed;
+    char why[512];
+    if (!session_seed(s, target, &seed, why, sizeof why)) return cmd_error(c, "%s", why);
     NodeId *wrt = cmd_wrt_names(c, target, ":check perturbs leaves", &n);
     if (!wrt) return false;
-    if (!graph_backward(g, target, s->seed)) {
+    if (!graph_backward(g, target, seed)) {
         free(wrt);
         return cmd_error(c, "out of memory");
     }
@@ -244,13 +257,11 @@ bool cmd_check(Command *c) {
     char n1[FMT_NUMBER_SIZE], n2[FMT_NUMBER_SIZE], label[128];
     for (int32_t i = 0; i < n; i++) {
         double numeric;
-        if (!graph_numeric_grad(g, target, wrt[i], &numeric)) {
+        if (!graph_numeric_grad(g, target, wrt[i], seed, &numeric)) {
             free(wrt);
             free(analytic);
             return cmd_error(c, "out of memory");
         }
-        /* The seed scales the backward pass; scale the estimate to match. */
-        numeric *= s->seed;
         double scale = fmax(fabs(analytic[i]), fabs(numeric));
         double rel =
             scale < 1e-10 ? fabs(analytic[i] - numeric) : fabs(analytic[i] - numeric) / scale;

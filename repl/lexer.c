@@ -184,6 +184,10 @@ Token lexer_next(Lexer *lx) {
     case ',': return make_token(lx, TOK_COMMA, start, col);
     case '=': return make_token(lx, TOK_EQUAL, start, col);
     case ';': return make_token(lx, TOK_SEMI, start, col);
+    case '[': return make_token(lx, TOK_LBRACKET, start, col);
+    case ']': return make_token(lx, TOK_RBRACKET, start, col);
+    case '@': return make_token(lx, TOK_AT, start, col);
+    case '.': return make_token(lx, TOK_DOT, start, col);
     case '*':
         if (peek(lx) == '*') {
             advance(lx, 1);
@@ -204,11 +208,12 @@ Token lexer_next(Lexer *lx) {
 
 const char *token_type_name(TokenType type) {
     static const char *const names[] = {
-        [TOK_NUMBER] = "a number", [TOK_NAME] = "a name",    [TOK_PLUS] = "'+'",
-        [TOK_MINUS] = "'-'",       [TOK_STAR] = "'*'",       [TOK_SLASH] = "'/'",
-        [TOK_POW] = "'**'",        [TOK_LPAREN] = "'('",     [TOK_RPAREN] = "')'",
-        [TOK_COMMA] = "','",       [TOK_EQUAL] = "'='",      [TOK_SEMI] = "';'",
-        [TOK_EOF] = "end of line", [TOK_ERROR] = "an error",
+        [TOK_NUMBER] = "a number", [TOK_NAME] = "a name",     [TOK_PLUS] = "'+'",
+        [TOK_MINUS] = "'-'",       [TOK_STAR] = "'*'",        [TOK_SLASH] = "'/'",
+        [TOK_POW] = "'**'",        [TOK_LPAREN] = "'('",      [TOK_RPAREN] = "')'",
+        [TOK_COMMA] = "','",       [TOK_EQUAL] = "'='",       [TOK_SEMI] = "';'",
+        [TOK_LBRACKET] = "'['",    [TOK_RBRACKET] = "']'",    [TOK_AT] = "'@'",
+        [TOK_DOT] = "'.'",         [TOK_EOF] = "end of line", [TOK_ERROR] = "an error",
     };
     return names[type];
 }

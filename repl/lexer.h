@@ -29,7 +29,11 @@ typedef enum {
     TOK_COMMA,
     TOK_EQUAL,
     TOK_SEMI, /* ; separates statements on a line */
-    TOK_EOF,  /* end of line, or a # comment */
+    TOK_LBRACKET,
+    TOK_RBRACKET,
+    TOK_AT,  /* @: matrix product */
+    TOK_DOT, /* . before a name: x.T */
+    TOK_EOF, /* end of line, or a # comment */
     TOK_ERROR,
 } TokenType;
 

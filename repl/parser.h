@@ -1,7 +1,11 @@
 /* parser.h - a Pratt parser that builds graph nodes as it reads.
  *
- *     statement  := NAME '=' expression | expression      (ends at ';' or end of line)
- *     expression := unary (('+'|'-'|'*'|'/'|'**') unary)*  by precedence
+ *     statement  := ['param'] NAME '=' expression | expression   (ends at ';' or end of line)
+ *     expression := unary (('+'|'-'|'*'|'/'|'@'|'**') unary)*   by precedence
+ *     unary      := ('-'|'+') unary | primary ('[' index ']' | '.T')*
+ *     primary    := NUMBER | NAME | call | '(' expression ')' | '[' elements ']'
+ *
+ *     X = [[1, 2], [3, 4]];  param W = randn(2, 3, seed=7);  y = sum(X @ W, axis=0)
  *
  * Like clox's compiler, which emits bytecode while parsing, the parser adds
  * nodes to the graph directly; names resolve to their nodes as they are read.
@@ -12,6 +16,7 @@
 #define BP_PARSER_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "../graph/graph.h"
 #include "lexer.h"
@@ -37,6 +42,7 @@ typedef struct {
     SourcePos name_pos;
     NodeId root;
     GraphMark mark;
+    bool param; /* `param NAME = ...`: a trainable leaf */
 } Statement;
 
 typedef struct {
@@ -46,6 +52,11 @@ typedef struct {
     int depth;
     bool failed;
     ParseError error;
+    /* Where randn without seed= draws from; points at own_rng unless the
+     * session hands in its stream, so unseeded values differ call to call
+     * but a script run twice prints the same. */
+    uint64_t *rng, own_rng;
+    const char *constant_only; /* set while reading a number: what it is */
 } Parser;
 
 /* Prepares to parse text[offset..len) of one line, numbered `line`, into g.

@@ -12,6 +12,8 @@ void session_init(Session *s, FILE *out, FILE *err) {
     graph_init_empty(&s->graph);
     s->target = NODE_NONE;
     s->seed = 1;
+    s->seed_tensor = NULL;
+    s->rng = 0;
     s->digits = FMT_DEFAULT_DIGITS;
     s->json = false;
     s->out = out;
@@ -26,6 +28,8 @@ void session_init(Session *s, FILE *out, FILE *err) {
 
 void session_free(Session *s) {
     graph_free(&s->graph);
+    free(s->seed_tensor);
+    s->seed_tensor = NULL;
     renderer_free(&s->renderer);
     free(s->watch);
     s->watch = NULL;
@@ -35,6 +39,8 @@ void session_clear(Session *s) {
     graph_free(&s->graph);
     s->target = NODE_NONE;
     s->seed = 1;
+    free(s->seed_tensor);
+    s->seed_tensor = NULL;
 }
 
 const char *session_num(const Session *s, double v, char *buf) {
@@ -49,7 +55,35 @@ NodeId session_target(const Session *s) {
 }
 
 const char *session_grad_of(const Session *s, NodeId target) {
-    return s->seed == 1 ? graph_name_of(&s->graph, target) : "L";
+    return s->seed == 1 && !s->seed_tensor ? graph_name_of(&s->graph, target) : "L";
+}
+
+bool session_seed(const Session *s, NodeId target, const double **seed, char *why,
+                  size_t why_size) {
+    const Shape *shape = graph_shape(&s->graph, target);
+    const char *name = graph_name_of(&s->graph, target);
+    char st[SHAPE_TEXT_SIZE], ss[SHAPE_TEXT_SIZE];
+    *seed = NULL;
+    if (s->seed_tensor && shape_equal(&s->seed_shape, shape)) {
+        *seed = s->seed_tensor;
+        return true;
+    }
+    if (!s->seed_tensor && shape->rank == 0) {
+        *seed = &s->seed;
+        return true;
+    }
+    if (s->seed_tensor)
+        snprintf(why, why_size,
+                 "the seed has shape %s but the target %s has shape %s: set :seed "
+                 "to a value of the target's shape",
+                 shape_text(&s->seed_shape, ss, sizeof ss), name, shape_text(shape, st, sizeof st));
+    else
+        snprintf(why, why_size,
+                 "the target %s is not a scalar (shape %s): set :seed to a value of that shape "
+                 "(the book's dout, e.g. :seed ones(...)), or take gradients of a scalar such as "
+                 "sum(%s)",
+                 name, shape_text(shape, st, sizeof st), name);
+    return false;
 }
 
 void session_error(Session *s, const char *file, const char *text, size_t len, SourcePos pos,

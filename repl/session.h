@@ -22,18 +22,21 @@
 
 typedef struct Session {
     Graph graph;
-    NodeId target;  /* chosen with :target; NODE_NONE means the newest derived name */
-    double seed;    /* the upstream gradient fed into the target (the book's dout) */
-    int digits;     /* significant digits of printed numbers */
-    bool json;      /* one JSON object per output line instead of text */
-    FILE *out;      /* results */
-    FILE *err;      /* error reports (JSON mode writes them to out) */
-    int load_depth; /* :load nesting, so a file that loads itself stops */
-    bool quit;      /* :quit was run */
-    int failures;   /* statements that failed so far */
-    Renderer renderer;  /* Graphviz, opened by the first render */
-    char *watch;        /* re-rendered after every change (:watch), or NULL */
-    bool changed;       /* the current line changed what a figure shows (:watch) */
+    NodeId target;       /* chosen with :target; NODE_NONE means the newest derived name */
+    double seed;         /* the upstream gradient fed into a scalar target (the book's dout) */
+    double *seed_tensor; /* set by `:seed [...]`: the dout for a tensor target (owned), or NULL */
+    Shape seed_shape;    /* seed_tensor's shape */
+    uint64_t rng;        /* randn's stream when no seed= is given */
+    int digits;          /* significant digits of printed numbers */
+    bool json;           /* one JSON object per output line instead of text */
+    FILE *out;           /* results */
+    FILE *err;           /* error reports (JSON mode writes them to out) */
+    int load_depth;      /* :load nesting, so a file that loads itself stops */
+    bool quit;           /* :quit was run */
+    int failures;        /* statements that failed so far */
+    Renderer renderer;   /* Graphviz, opened by the first render */
+    char *watch;         /* re-rendered after every change (:watch), or NULL */
+    bool changed;        /* the current line changed what a figure shows (:watch) */
 } Session;
 
 /* A session with an empty graph writing to out/err (not owned). */
@@ -56,6 +59,12 @@ bool session_run_file(Session *s, const char *path, bool stop_at_error);
 /* The node gradients are taken of: the :target, else the most recently
  * defined derived name; NODE_NONE if there is none. */
 NodeId session_target(const Session *s);
+
+/* The dout to seed a backward pass from target with: *seed receives
+ * target-sized values (NULL for a scalar target's default 1). False, with
+ * why set, when the session's seed does not fit the target: a tensor target
+ * needs `:seed` of its shape. */
+bool session_seed(const Session *s, NodeId target, const double **seed, char *why, size_t why_size);
 
 /* What gradients are "of" in labels: the target's name, or "L" when a seed
  * other than 1 is set, because then they are ∂L/∂x for some larger L whose

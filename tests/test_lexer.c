@@ -28,6 +28,10 @@ static const char *type_tag(TokenType t) {
     case TOK_STAR: return "STAR";
     case TOK_SLASH: return "SLASH";
     case TOK_POW: return "POW";
+    case TOK_LBRACKET: return "LBRACKET";
+    case TOK_RBRACKET: return "RBRACKET";
+    case TOK_AT: return "AT";
+    case TOK_DOT: return "DOT";
     case TOK_LPAREN: return "LP";
     case TOK_RPAREN: return "RP";
     case TOK_COMMA: return "COMMA";
@@ -70,6 +74,7 @@ static const struct {
     {"1.1",                 "NUM:1.1@1 EOF@4"                                                  },
     {"2e-3",                "NUM:2e-3@1 EOF@5"                                                 },
     {".5",                  "NUM:.5@1 EOF@3"                                                   },
+    {"x.T[0] @ [1]",        "NAME:x@1 DOT:.@2 NAME:T@3 LBRACKET:[@4 NUM:0@5 RBRACKET:]@6 AT:@@8 LBRACKET:[@10 NUM:1@11 RBRACKET:]@12 EOF@13"},
     {"1E+5",                "NUM:1E+5@1 EOF@5"                                                 },
     {"1e5",                 "NUM:1e5@1 EOF@4"                                                  },
     {"3.",                  "NUM:3.@1 EOF@3"                                                   },
@@ -134,8 +139,8 @@ static const struct {
     {"∂",          1, 3, "unexpected character"     },
     {"→",          1, 3, "unexpected character"     },
     {"x → y",      3, 3, "unexpected character"     },
-    {"사과 @",     4, 1, "unexpected character"     },
-    {"@",            1, 1, "unexpected character"     },
+    {"사과 $",     4, 1, "unexpected character"     },
+    {"$",            1, 1, "unexpected character"     },
     {"$",            1, 1, "unexpected character"     },
     {"!",            1, 1, "unexpected character"     },
     {":grad",        1, 1, "unexpected character"     },
@@ -168,7 +173,7 @@ END_TEST
 
 /* After an error the lexer goes on past the bad character. */
 START_TEST(test_continues_after_error) {
-    const char *in = "@ x";
+    const char *in = "$ x";
     Lexer lx;
     lexer_init(&lx, in, strlen(in), 1);
     Token bad = lexer_next(&lx);

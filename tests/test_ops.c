@@ -277,6 +277,7 @@ static int syntax_arity(OpSyntax syntax) {
     case SYN_INFIX: return 2;
     case SYN_PREFIX: return 1;
     case SYN_CALL: return -1;
+    case SYN_INDEX: return 1;
     }
     return -2;
 }
@@ -294,7 +295,11 @@ START_TEST(every_row_is_complete) {
                       "op %s: arity %d does not fit its syntax %d", info->name, info->arity,
                       info->syntax);
         if (info->arity > 0) {
-            ck_assert_msg(info->forward && info->backward, "op %s lacks a kernel", info->name);
+            bool scalar = info->forward && info->backward && !info->infer;
+            bool tensor = !info->forward && !info->backward && info->infer && info->tforward &&
+                          info->tbackward;
+            ck_assert_msg(scalar || tensor, "op %s needs element-wise kernels, or a shape rule "
+                                            "and whole-tensor kernels", info->name);
             ck_assert_msg(info->symbol[0], "op %s has an empty symbol", info->name);
         } else {
             ck_assert_msg(!info->forward && !info->backward, "source op %s has kernels",

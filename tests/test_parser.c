@@ -52,7 +52,7 @@ static void setup(void) {
     GraphError err;
     GraphMark m = graph_mark(&g);
     NodeId in[BP_MAX_INPUTS] = {graph_lookup(&g, "apple", 5), graph_add_const(&g, 2), NODE_NONE};
-    NodeId root = graph_add_op(&g, OP_MUL, in);
+    NodeId root = graph_add_op(&g, OP_MUL, in, 0, &(GraphError){0});
     ck_assert(graph_define(&g, "price", 5, root, m, &err) != NODE_NONE);
 }
 

@@ -118,7 +118,7 @@ static char *listing(const char *dir) {
 /* The session's default drawing options changed by `options`, written as
  * :render takes them: --forward --expand --all --no-names --of NAME. */
 static ViewOptions view_options(Harness *h, const char *options) {
-    ViewOptions o = render_defaults(session_target(&h->s), h->s.seed, h->s.digits).view;
+    ViewOptions o = render_defaults(session_target(&h->s), &h->s.seed, h->s.digits).view;
     char copy[256];
     snprintf(copy, sizeof copy, "%s", options);
     for (char *w = strtok(copy, " "); w; w = strtok(NULL, " ")) {

@@ -329,7 +329,7 @@ static const struct {
     {"exp = 3", "'exp' is a function name and cannot be assigned"},
     {"1 = apple", "only a name can be assigned to"},
     {"price = ", "expected an expression"},
-    {"apple = @", "unexpected character"},
+    {"apple = $", "unexpected character"},
     {":del apple", "cannot delete 'apple': used by apple_price"},
     {":del tax", "cannot delete 'tax': used by price"},
     {":del nope", "undefined name 'nope'"},
