@@ -144,25 +144,36 @@ static void relu_backward(const double *x, double y, double dy, double *dx) {
     dx[0] += x[0] > 0 ? dy : 0;
 }
 
+/* Rows without whole-tensor kernels say so: clang's -Wmissing-field-initializers
+ * flags a positional initializer that leaves fields out. */
+#define NO_TENSOR .infer = NULL
 static const OpInfo op_table[] = {
-    [OP_LEAF] = {"leaf", "", 0, NULL, NULL, SYN_SOURCE, "", PREC_PRIMARY},
-    [OP_CONST] = {"const", "", 0, NULL, NULL, SYN_SOURCE, "", PREC_PRIMARY},
-    [OP_IDENT] = {"ident", "=", 1, ident_forward, ident_backward, SYN_ALIAS, "", PREC_PRIMARY},
-    [OP_ADD] = {"add", "+", 2, add_forward, add_backward, SYN_INFIX, "+", PREC_TERM},
-    [OP_SUB] = {"sub", "−", 2, sub_forward, sub_backward, SYN_INFIX, "-", PREC_TERM},
-    [OP_MUL] = {"mul", "×", 2, mul_forward, mul_backward, SYN_INFIX, "*", PREC_FACTOR},
-    [OP_DIV] = {"div", "/", 2, div_forward, div_backward, SYN_INFIX, "/", PREC_FACTOR},
-    [OP_POW] = {"pow", "**", 2, pow_forward, pow_backward, SYN_INFIX, "**", PREC_POWER},
-    [OP_NEG] = {"neg", "−", 1, neg_forward, neg_backward, SYN_PREFIX, "-", PREC_UNARY},
-    [OP_EXP] = {"exp", "exp", 1, exp_forward, exp_backward, SYN_CALL, "exp", PREC_PRIMARY},
-    [OP_LOG] = {"log", "log", 1, log_forward, log_backward, SYN_CALL, "log", PREC_PRIMARY},
-    [OP_SQRT] = {"sqrt", "√", 1, sqrt_forward, sqrt_backward, SYN_CALL, "sqrt", PREC_PRIMARY},
-    [OP_SIN] = {"sin", "sin", 1, sin_forward, sin_backward, SYN_CALL, "sin", PREC_PRIMARY},
-    [OP_COS] = {"cos", "cos", 1, cos_forward, cos_backward, SYN_CALL, "cos", PREC_PRIMARY},
-    [OP_TANH] = {"tanh", "tanh", 1, tanh_forward, tanh_backward, SYN_CALL, "tanh", PREC_PRIMARY},
+    [OP_LEAF] = {"leaf", "", 0, NULL, NULL, SYN_SOURCE, "", PREC_PRIMARY, NO_TENSOR},
+    [OP_CONST] = {"const", "", 0, NULL, NULL, SYN_SOURCE, "", PREC_PRIMARY, NO_TENSOR},
+    [OP_IDENT] = {"ident", "=", 1, ident_forward, ident_backward, SYN_ALIAS, "", PREC_PRIMARY,
+                  NO_TENSOR},
+    [OP_ADD] = {"add", "+", 2, add_forward, add_backward, SYN_INFIX, "+", PREC_TERM, NO_TENSOR},
+    [OP_SUB] = {"sub", "−", 2, sub_forward, sub_backward, SYN_INFIX, "-", PREC_TERM, NO_TENSOR},
+    [OP_MUL] = {"mul", "×", 2, mul_forward, mul_backward, SYN_INFIX, "*", PREC_FACTOR, NO_TENSOR},
+    [OP_DIV] = {"div", "/", 2, div_forward, div_backward, SYN_INFIX, "/", PREC_FACTOR, NO_TENSOR},
+    [OP_POW] = {"pow", "**", 2, pow_forward, pow_backward, SYN_INFIX, "**", PREC_POWER, NO_TENSOR},
+    [OP_NEG] = {"neg", "−", 1, neg_forward, neg_backward, SYN_PREFIX, "-", PREC_UNARY, NO_TENSOR},
+    [OP_EXP] = {"exp", "exp", 1, exp_forward, exp_backward, SYN_CALL, "exp", PREC_PRIMARY,
+                NO_TENSOR},
+    [OP_LOG] = {"log", "log", 1, log_forward, log_backward, SYN_CALL, "log", PREC_PRIMARY,
+                NO_TENSOR},
+    [OP_SQRT] = {"sqrt", "√", 1, sqrt_forward, sqrt_backward, SYN_CALL, "sqrt", PREC_PRIMARY,
+                 NO_TENSOR},
+    [OP_SIN] = {"sin", "sin", 1, sin_forward, sin_backward, SYN_CALL, "sin", PREC_PRIMARY,
+                NO_TENSOR},
+    [OP_COS] = {"cos", "cos", 1, cos_forward, cos_backward, SYN_CALL, "cos", PREC_PRIMARY,
+                NO_TENSOR},
+    [OP_TANH] = {"tanh", "tanh", 1, tanh_forward, tanh_backward, SYN_CALL, "tanh", PREC_PRIMARY,
+                 NO_TENSOR},
     [OP_SIGMOID] = {"sigmoid", "sigmoid", 1, sigmoid_forward, sigmoid_backward, SYN_CALL, "sigmoid",
-                    PREC_PRIMARY},
-    [OP_RELU] = {"relu", "relu", 1, relu_forward, relu_backward, SYN_CALL, "relu", PREC_PRIMARY},
+                    PREC_PRIMARY, NO_TENSOR},
+    [OP_RELU] = {"relu", "relu", 1, relu_forward, relu_backward, SYN_CALL, "relu", PREC_PRIMARY,
+                 NO_TENSOR},
 #define TENSOR(op) .infer = op##_infer, .tforward = op##_forward, .tbackward = op##_backward
     [OP_MATMUL] = {"matmul", "dot", 2, NULL, NULL, SYN_INFIX, "@", PREC_FACTOR, TENSOR(matmul)},
     [OP_TRANSPOSE] = {"transpose", "T", 1, NULL, NULL, SYN_CALL, "transpose", PREC_PRIMARY,
@@ -186,6 +197,7 @@ static const OpInfo op_table[] = {
     [OP_SOFTMAX_WITH_LOSS] = {"softmax_with_loss", "Softmax-with-Loss", 2, NULL, NULL, SYN_CALL,
                               "softmax_with_loss", PREC_PRIMARY, TENSOR(softmax_with_loss)},
 #undef TENSOR
+#undef NO_TENSOR
 };
 
 _Static_assert(sizeof op_table / sizeof op_table[0] == OP_COUNT,

@@ -392,9 +392,10 @@ static bool targets_infer(const char *name, const Shape *const *in, Shape *out, 
 }
 
 /* The class label in t for row r, or -1 when t is one-hot. Labels are
- * rounded, so a numerical-gradient nudge does not change which is picked. */
+ * rounded, so a numerical-gradient nudge does not change which is picked.
+ * Ranks tell the forms apart: with one class, sizes are equal either way. */
 static long label_of(const OpCall *c, size_t r, size_t n) {
-    if (c->x[1].size == c->x[0].size) return -1;
+    if (c->x[1].shape->rank == c->x[0].shape->rank) return -1;
     return lround(c->x[1].data[r / n]);
 }
 static bool label_valid(long label, size_t n) {
