@@ -87,11 +87,15 @@ static Agnode_t *make_node(Agraph_t *g, const char *prefix, int i) {
     return agnode(g, name, 1);
 }
 
+/* Characters in the longest line of s. */
 static int codepoints(const char *s) {
-    int n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
+    int n = 0, longest = 0;
+    for (; *s; s++) {
+        if (*s == '\n') n = 0;
+        n += *s != '\n' && ((unsigned char)*s & 0xC0) != 0x80;
+        longest = n > longest ? n : longest;
+    }
+    return longest;
 }
 
 /* Circles are sized to their text so "sigmoid" fits as well as "×". */
@@ -113,6 +117,14 @@ static void style_node(Agnode_t *n, const ViewNode *vn) {
         set(n, "fixedsize", "true");
         setf(n, "width", "%.2f", circle_width(vn->label), 0);
         set(n, "fontsize", circle_font_size(vn->label));
+        set(n, "label", vn->label);
+        break;
+    case VIEW_LAYER: /* the book's layer boxes: tall, rounded, the name inside */
+        set(n, "shape", "box");
+        set(n, "style", "rounded");
+        setf(n, "height", "%.2f", LAYER_HEIGHT / 72, 0);
+        set(n, "margin", "0.12,0.04");
+        set(n, "fontsize", "12");
         set(n, "label", vn->label);
         break;
     case VIEW_LEAF:

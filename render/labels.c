@@ -13,6 +13,7 @@ const double LINE_GAP = 2.5;
 const double VALUE_SIZE = 11;
 const double NAME_SIZE = 9;
 const double NODE_SIZE = 14;
+const double LAYER_HEIGHT = 40;
 static const double LABEL_GAP = 3.5; /* from the arrows to the nearest label edge */
 enum { SAMPLES = 12 };               /* points checked per Bézier segment */
 
@@ -40,12 +41,21 @@ void offset_curve(const Point *in, int n, double d, Point *out) {
 }
 
 double text_width(const char *s, double size) {
-    double w = 0;
+    double w = 0, widest = 0;
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if ((*p & 0xC0) == 0x80) continue;
+        if (*p == '\n') w = 0;
+        if ((*p & 0xC0) == 0x80 || *p == '\n') continue;
         w += *p >= 0xE0 ? size : *p >= 0x80 ? 0.62 * size : 0.6 * size; /* CJK is wide */
+        widest = w > widest ? w : widest;
     }
-    return w;
+    return widest;
+}
+
+int text_lines(const char *s) {
+    int n = 1;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
 }
 
 /* The point at t (0..1 over the whole curve) and the normal there. */
@@ -73,7 +83,7 @@ static Point curve_at(const Point *p, int n, double t, Point *normal) {
 /* The box of `text` set beside the line at `at`, `gap` from it on `side`. */
 static Box label_box(const char *text, double size, Point at, Point normal, double side, double gap,
                      Point *center) {
-    double hw = text_width(text, size) / 2, hh = size * 0.6;
+    double hw = text_width(text, size) / 2, hh = size * 0.6 * text_lines(text);
     double reach = gap + fabs(normal.x) * hw + fabs(normal.y) * hh;
     *center = point_add(at, normal, side * reach);
     return (Box){center->x - hw, center->y - hh, center->x + hw, center->y + hh};
@@ -101,6 +111,26 @@ static int collisions(Box b, const Box *placed, int nplaced, const Box *nodes, i
     return hits;
 }
 
+/* The order links get their labels. Scalars' labels are short, so links
+ * simply go in order; a tensor's can span most of its link, so the widest
+ * go first, while there is room, and the short ones fit in around them. */
+static int *label_order(const View *v) {
+    int *order = malloc(((size_t)v->edge_count + 1) * sizeof *order);
+    if (!order) return NULL;
+    for (int e = 0; e < v->edge_count; e++) {
+        int k = e;
+        double w = v->tensors ? text_width(v->edges[e].value, VALUE_SIZE) +
+                                    text_width(v->edges[e].grad, VALUE_SIZE)
+                              : 0;
+        for (; k > 0 && w > text_width(v->edges[order[k - 1]].value, VALUE_SIZE) +
+                                text_width(v->edges[order[k - 1]].grad, VALUE_SIZE);
+             k--)
+            order[k] = order[k - 1];
+        order[k] = e;
+    }
+    return order;
+}
+
 void place_labels(const View *v, Layout *l) {
     int nsamples = 0;
     for (int e = 0; e < v->edge_count; e++)
@@ -118,12 +148,18 @@ void place_labels(const View *v, Layout *l) {
                 curve_at(l->curve[e], l->points[e], (double)s / (count - 1), &normal);
     }
     for (int i = 0; nodes && i < v->node_count; i++) {
-        double hw = l->width[i] / 2, hh = v->nodes[i].kind == VIEW_OP ? hw : NODE_SIZE * 0.6;
+        ViewNodeKind kind = v->nodes[i].kind;
+        double hw = l->width[i] / 2;
+        double hh = kind == VIEW_OP      ? hw
+                    : kind == VIEW_LAYER ? LAYER_HEIGHT / 2
+                                         : NODE_SIZE * 0.6 * text_lines(v->nodes[i].label);
         nodes[i] = (Box){l->pos[i].x - hw, l->pos[i].y - hh, l->pos[i].x + hw, l->pos[i].y + hh};
     }
     static const double spots[] = {0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74, 0.18, 0.82};
     static const double pushes[] = {0, 5, 10};
-    for (int e = 0; e < v->edge_count; e++) {
+    int *order = label_order(v);
+    for (int k = 0; k < v->edge_count; k++) {
+        int e = order ? order[k] : k;
         const ViewEdge *ve = &v->edges[e];
         int best = -1;
         Point best_value = {0, 0}, best_grad = {0, 0}, best_name = {0, 0};
@@ -165,6 +201,7 @@ void place_labels(const View *v, Layout *l) {
             if (*ve->name) placed[nplaced++] = best_boxes[2];
         }
     }
+    free(order);
     free(samples);
     free(nodes);
     free(placed);

@@ -25,14 +25,18 @@ extern const double LINE_GAP;   /* each arrow's distance from dot's curve */
 extern const double VALUE_SIZE; /* font sizes, in points */
 extern const double NAME_SIZE;
 extern const double NODE_SIZE;
+extern const double LAYER_HEIGHT; /* a layer's box, in points */
 
 Point point_add(Point a, Point b, double k);
 /* The unit vector left of the way from `from` to `to` (up for →). */
 Point unit_normal(Point from, Point to);
 /* The curve moved d points to its left (right for d < 0). */
 void offset_curve(const Point *in, int n, double d, Point *out);
-/* Rough width of text at a font size: enough to keep labels off lines. */
+/* Rough width of text (its longest line) at a font size: enough to keep
+ * labels off lines. */
 double text_width(const char *s, double size);
+/* How many lines the text has ('\n' separates them). */
+int text_lines(const char *s);
 
 /* Chooses where each link's value, gradient and name go: beside the link,
  * value (and name) on the left of travel, gradient on the right, clear of

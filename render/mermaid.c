@@ -1,19 +1,21 @@
 /* mermaid.c - a View as a Mermaid flowchart, in the style of the
  * write-ups' own diagrams: forward links labelled with values first, then
- * the backward links, coloured red by one linkStyle line. */
+ * the backward links, coloured red by one linkStyle line. Layers are rounded
+ * boxes, tensors their shape and (when small) elements on one line. */
 #include <stdio.h>
 #include <string.h>
 
 #include "render.h"
 
-/* Mermaid text in double quotes: '"' has to be written as an entity. */
+/* Mermaid text in double quotes: '"' has to be written as an entity. A
+ * label's lines (a matrix's rows) are joined into one: "(2,3) [1 2 3] [4 5 6]". */
 static void quoted(StrBuf *out, const char *s) {
     sb_puts(out, "\"");
     for (; *s; s++) {
         if (*s == '"')
             sb_puts(out, "#quot;");
         else
-            sb_append(out, s, 1);
+            sb_append(out, *s == '\n' ? " " : s, 1);
     }
     sb_puts(out, "\"");
 }
@@ -21,10 +23,11 @@ static void quoted(StrBuf *out, const char *s) {
 static void node(StrBuf *out, const View *v, int i, bool names) {
     const ViewNode *n = &v->nodes[i];
     sb_printf(out, "    n%d", i);
-    if (n->kind == VIEW_OP) {
-        sb_puts(out, "((");
+    if (n->kind == VIEW_OP || n->kind == VIEW_LAYER) { /* a circle, or a layer's rounded box */
+        bool circle = n->kind == VIEW_OP;
+        sb_puts(out, circle ? "((" : "(");
         quoted(out, n->label);
-        sb_puts(out, "))\n");
+        sb_puts(out, circle ? "))\n" : ")\n");
         return;
     }
     const char *text = n->label;

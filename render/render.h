@@ -39,10 +39,10 @@ typedef struct {
 } Renderer;
 
 typedef struct {
-    int files;      /* how many files were written */
-    int ops;        /* circles drawn */
-    int links;      /* links drawn */
-    double seconds; /* layout and drawing time */
+    int files;         /* how many files were written */
+    int ops;           /* circles drawn */
+    int links;         /* links drawn */
+    double seconds;    /* layout and drawing time */
     char warning[512]; /* what Graphviz warned about, "" if nothing */
 } RenderResult;
 

@@ -1,20 +1,15 @@
-/* view.c - deciding what a figure shows: graph nodes to circles and labels,
- * inputs to links with their values and gradients. */
+/* view.c - deciding what a figure shows: graph nodes to circles, boxes and
+ * labels, inputs to links with their values and gradients. */
 #include "view.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../graph/format.h"
+#include "build.h"
 
-typedef struct {
-    View *v;
-    int node_cap, edge_cap;
-    bool failed;
-    int digits;
-} Builder;
+static const Shape SCALAR = {0};
 
 /* Copies s into a label, cutting at a character boundary with "…". */
 static void set_text(char *dst, const char *s) {
@@ -30,7 +25,7 @@ static void set_text(char *dst, const char *s) {
     memcpy(dst + cut, "…", 4);
 }
 
-static int add_node(Builder *b, ViewNodeKind kind, const char *label) {
+int build_node(Builder *b, ViewNodeKind kind, const char *label) {
     View *v = b->v;
     if (v->node_count == b->node_cap) {
         int cap = b->node_cap ? b->node_cap * 2 : 32;
@@ -46,153 +41,224 @@ static int add_node(Builder *b, ViewNodeKind kind, const char *label) {
     n->kind = kind;
     set_text(n->label, label);
     n->step = 0;
-    if (kind == VIEW_OP) v->op_count++;
+    if (kind == VIEW_OP || kind == VIEW_LAYER) v->op_count++;
     return v->node_count++;
 }
 
-static int add_number(Builder *b, double value) {
+int build_number(Builder *b, double value) {
     char num[FMT_NUMBER_SIZE];
-    return add_node(b, VIEW_CONST, fmt_number(num, sizeof num, value, b->digits));
+    return build_node(b, VIEW_CONST, fmt_number(num, sizeof num, value, b->digits));
 }
 
-/* A link from -> to carrying `value`, and *grad unless grad is NULL. */
-static void add_edge(Builder *b, int from, int to, double value, const double *grad,
-                     const char *name) {
+/* `shape_text` (the shape, or "" to leave it out) then the elements in
+ * NumPy's brackets, "(2,3) [[1 2 3] [4 5 6]]": rows of the last axis, which
+ * the shape in front makes plain for rank 3 and 4 too. Big tensors show the
+ * shape alone. */
+static void tensor_text(char *out, const Shape *shape, const double *value, int digits,
+                        const char *shape_text) {
+    char text[1024], num[FMT_NUMBER_SIZE];
+    size_t size = shape_size(shape);
+    if (size > VIEW_SHOWN) {
+        set_text(out, shape_text);
+        return;
+    }
+    size_t row = size ? (size_t)shape->dims[shape->rank - 1] : 0, used = 0;
+    bool nested = shape->rank > 1;
+    const char *first = nested ? "[[" : "[";
+    used += (size_t)snprintf(text, sizeof text, "%s%s%s", shape_text, *shape_text ? " " : "",
+                             size ? "" : first);
+    for (size_t i = 0; i < size && used < sizeof text; i++)
+        used += (size_t)snprintf(text + used, sizeof text - used, "%s%s",
+                                 i == 0    ? first
+                                 : i % row ? " "
+                                           : "] [",
+                                 fmt_number(num, sizeof num, value[i], digits));
+    if (used < sizeof text) snprintf(text + used, sizeof text - used, nested ? "]]" : "]");
+    set_text(out, text);
+}
+
+void build_value_text(char *out, const Shape *shape, const double *value, int digits) {
+    char num[FMT_NUMBER_SIZE], text[SHAPE_TEXT_SIZE];
+    if (shape->rank == 0)
+        set_text(out, fmt_number(num, sizeof num, *value, digits));
+    else
+        tensor_text(out, shape, value, digits, shape_text(shape, text, sizeof text));
+}
+
+int build_edge(Builder *b, int from, int to, const Shape *shape, const double *value,
+               const double *grad, const char *name) {
     View *v = b->v;
-    if (from < 0 || to < 0) return;
+    if (from < 0 || to < 0) return -1;
     if (v->edge_count == b->edge_cap) {
         int cap = b->edge_cap ? b->edge_cap * 2 : 32;
         ViewEdge *edges = realloc(v->edges, (size_t)cap * sizeof *edges);
         if (!edges) {
             b->failed = true;
-            return;
+            return -1;
         }
         v->edges = edges;
         b->edge_cap = cap;
     }
-    ViewEdge *e = &v->edges[v->edge_count++];
-    char num[FMT_NUMBER_SIZE];
+    ViewEdge *e = &v->edges[v->edge_count];
+    v->tensors = v->tensors || shape->rank > 0;
     e->from = from;
     e->to = to;
-    set_text(e->value, fmt_number(num, sizeof num, value, b->digits));
+    build_value_text(e->value, shape, value, b->digits);
     e->grad[0] = '\0';
-    if (grad) set_text(e->grad, fmt_number(num, sizeof num, *grad, b->digits));
+    if (grad) build_value_text(e->grad, shape, grad, b->digits);
     set_text(e->name, name ? name : "");
     e->step = 0;
+    return v->edge_count++;
 }
 
-/* The book's figure 5-19: sigmoid(x) = 1 / (1 + exp(−x)) as ×(−1), exp, +1
- * and /, each link with its own value and gradient. `name` labels the link
- * from x; dy is the gradient at the output (NULL: no gradients). Returns the "/" node and sets *dx
- * to the gradient reaching x. */
-static int expand_sigmoid(Builder *b, int x, double xv, const char *name, const double *dy,
-                          double *dx) {
-    double a = -xv, e = exp(a), c = 1 + e;
-    double gc = dy ? *dy * (-1 / (c * c)) : 0; /* d(1/c)/dc = −1/c² */
-    double ga = gc * e, gk = ga * xv;
-    *dx = -ga;
-    int mul = add_node(b, VIEW_OP, "×");
-    add_edge(b, x, mul, xv, dy ? dx : NULL, name);
-    add_edge(b, add_number(b, -1), mul, -1, dy ? &gk : NULL, NULL);
-    int ex = add_node(b, VIEW_OP, "exp");
-    add_edge(b, mul, ex, a, dy ? &ga : NULL, NULL);
-    int plus = add_node(b, VIEW_OP, "+");
-    add_edge(b, ex, plus, e, dy ? &gc : NULL, NULL);
-    add_edge(b, add_number(b, 1), plus, 1, dy ? &gc : NULL, NULL);
-    int div = add_node(b, VIEW_OP, "/");
-    add_edge(b, plus, div, c, dy ? &gc : NULL, NULL);
-    return div;
+int build_scalar_edge(Builder *b, int from, int to, double value, const double *grad,
+                      const char *name) {
+    return build_edge(b, from, to, &SCALAR, &value, grad, name);
 }
 
-/* tanh(x) = 2·sigmoid(2x) − 1, drawn with the sigmoid expanded. */
-static int expand_tanh(Builder *b, int x, double xv, const char *name, const double *dy,
-                       double *dx) {
-    double u = 2 * xv, s = 1 / (1 + exp(-u));
-    double gs = dy ? 2 * *dy : 0, gscale = dy ? *dy * s : 0, gone = dy ? -*dy : 0;
-    /* Gradients flow backward, so the links into ×2 are filled in last. */
-    int twice = add_node(b, VIEW_OP, "×");
-    int first = b->v->edge_count;
-    add_edge(b, x, twice, xv, NULL, name);
-    add_edge(b, add_number(b, 2), twice, 2, NULL, NULL);
-    double du;
-    int div = expand_sigmoid(b, twice, u, NULL, dy ? &gs : NULL, &du);
-    int scale = add_node(b, VIEW_OP, "×");
-    add_edge(b, div, scale, s, dy ? &gs : NULL, NULL);
-    add_edge(b, add_number(b, 2), scale, 2, dy ? &gscale : NULL, NULL);
-    int minus = add_node(b, VIEW_OP, "−");
-    add_edge(b, scale, minus, 2 * s, dy, NULL);
-    add_edge(b, add_number(b, 1), minus, 1, dy ? &gone : NULL, NULL);
-    *dx = 2 * du;
-    if (!b->failed && dy) {
-        char num[FMT_NUMBER_SIZE];
-        set_text(b->v->edges[first].grad, fmt_number(num, sizeof num, *dx, b->digits));
-        set_text(b->v->edges[first + 1].grad, fmt_number(num, sizeof num, du * xv, b->digits));
-    }
-    return minus;
-}
-
-/* The circle's text: the op's symbol; a power by a constant shows it (**2). */
-static void op_label(const Graph *g, NodeId id, int digits, char *out) {
-    const Node *n = graph_node(g, id);
-    if (n->op == OP_POW && graph_node(g, n->in[1])->op == OP_CONST) {
-        char num[FMT_NUMBER_SIZE];
-        snprintf(out, VIEW_TEXT, "**%s",
-                 fmt_number(num, sizeof num, graph_scalar(g, n->in[1]), digits));
-        return;
-    }
-    snprintf(out, VIEW_TEXT, "%s", op_info((Op)n->op)->symbol);
+/* A constant written in an expression: its number, a small tensor's rows
+ * ("[1 2]"), or a big one's shape. */
+static int add_constant(Builder *b, const Graph *g, NodeId id) {
+    if (graph_is_scalar(g, id)) return build_number(b, graph_scalar(g, id));
+    char label[VIEW_TEXT], shape[SHAPE_TEXT_SIZE];
+    Value c = graph_value(g, id);
+    if (c.size > VIEW_SHOWN)
+        snprintf(label, sizeof label, "const %s", shape_text(c.shape, shape, sizeof shape));
+    else
+        tensor_text(label, c.shape, c.data, b->digits, "");
+    return build_node(b, VIEW_CONST, label);
 }
 
 static bool is_absorbed_exponent(const Graph *g, NodeId user, int i) {
     const Node *n = graph_node(g, user);
-    return n->op == OP_POW && i == 1 && graph_node(g, n->in[1])->op == OP_CONST;
+    return n->op == OP_POW && i == 1 && graph_node(g, n->in[1])->op == OP_CONST &&
+           graph_is_scalar(g, n->in[1]);
 }
 
-/* Steps count backward: the op circle added last runs first. */
+/* The book draws its layers (figure 5-24 on) as boxes, not circles. */
+static bool is_layer(Op op) {
+    return op == OP_AFFINE || op == OP_SOFTMAX || op == OP_CROSS_ENTROPY ||
+           op == OP_SOFTMAX_WITH_LOSS;
+}
+
+/* The circle's text: the op's symbol; a power by a constant shows it
+ * (**2), a reduction its axis, indexing its row. */
+static void op_label(const Graph *g, NodeId id, int digits, char *out) {
+    const Node *n = graph_node(g, id);
+    const char *symbol = op_info((Op)n->op)->symbol;
+    char num[FMT_NUMBER_SIZE];
+    if (is_absorbed_exponent(g, id, 1))
+        snprintf(out, VIEW_TEXT, "**%s",
+                 fmt_number(num, sizeof num, graph_scalar(g, n->in[1]), digits));
+    else if ((n->op == OP_SUM || n->op == OP_MEAN) && n->arg != AXIS_ALL)
+        snprintf(out, VIEW_TEXT, "%s\naxis=%d", symbol, (int)n->arg);
+    else if (n->op == OP_INDEX)
+        snprintf(out, VIEW_TEXT, "[%d]", (int)n->arg);
+    else
+        snprintf(out, VIEW_TEXT, "%s", symbol);
+}
+
+/* Does --expand draw this node as several? Sigmoid and tanh only as
+ * scalars: their expansion is the book's scalar figure 5-19. */
+static int expanded_ops(const Graph *g, NodeId id, bool expand) {
+    const Node *n = graph_node(g, id);
+    if (!expand) return 0;
+    if (n->op == OP_AFFINE) return 2;
+    if (!graph_is_scalar(g, id)) return 0;
+    return n->op == OP_SIGMOID ? 4 : n->op == OP_TANH ? 7 : 0;
+}
+
+/* Steps count backward: the op added last runs first. */
 static void number_steps(View *v) {
     int step = 0;
     for (int i = v->node_count - 1; i >= 0; i--)
-        if (v->nodes[i].kind == VIEW_OP) v->nodes[i].step = ++step;
+        if (v->nodes[i].kind == VIEW_OP || v->nodes[i].kind == VIEW_LAYER)
+            v->nodes[i].step = ++step;
     v->steps = step;
     for (int i = 0; i < v->edge_count; i++)
-        v->edges[i].step =
-            v->nodes[v->edges[i].to].kind == VIEW_OP ? v->nodes[v->edges[i].to].step : 0;
+        v->edges[i].step = v->nodes[v->edges[i].to].step;
+}
+
+/* What a backward pass sent along each link: flow[id * BP_MAX_INPUTS + i]
+ * is where the gradient node id sent to its input i starts in data. */
+typedef struct {
+    size_t *at;
+    double *data;
+    uint8_t *in_pass; /* per node: the pass gave it a gradient */
+} Flows;
+
+/* Runs the backward pass of o->target, keeping every link's flow. */
+static bool run_backward(Graph *g, const ViewOptions *o, Flows *f) {
+    const NodeId *order;
+    int32_t len;
+    if (!graph_backward_begin(g, o->target, o->seed, &order, &len)) return false;
+    size_t total = 0;
+    for (int32_t p = 0; p < len; p++) {
+        const Node *n = graph_node(g, order[p]);
+        for (int i = 0; i < op_info((Op)n->op)->arity; i++) {
+            f->at[(size_t)order[p] * BP_MAX_INPUTS + (size_t)i] = total;
+            total += graph_value(g, n->in[i]).size;
+        }
+    }
+    f->data = calloc(total + 1, sizeof *f->data);
+    if (!f->data) return false;
+    for (int32_t p = len - 1; p >= 0; p--) {
+        const Node *n = graph_node(g, order[p]);
+        double *into[BP_MAX_INPUTS] = {NULL};
+        for (int i = 0; i < op_info((Op)n->op)->arity; i++)
+            into[i] = f->data + f->at[(size_t)order[p] * BP_MAX_INPUTS + (size_t)i];
+        graph_backward_node(g, order[p], into);
+        f->in_pass[order[p]] = 1;
+    }
+    return true;
+}
+
+/* Draws graph node id (an operation) from the view nodes of its inputs. */
+static int add_operation(Builder *b, const Graph *g, NodeId id, const int *map,
+                         const ViewOptions *o, const Flows *f) {
+    const Node *n = graph_node(g, id);
+    const OpInfo *info = op_info((Op)n->op);
+    const char *names[BP_MAX_INPUTS] = {NULL};
+    const double *flows[BP_MAX_INPUTS] = {NULL};
+    for (int i = 0; i < info->arity; i++) {
+        if (o->names && graph_node(g, n->in[i])->op != OP_LEAF)
+            names[i] = graph_name_of(g, n->in[i]);
+        if (f->in_pass[id]) flows[i] = f->data + f->at[(size_t)id * BP_MAX_INPUTS + (size_t)i];
+    }
+    const double *dy = f->in_pass[id] ? graph_grad_value(g, id).data : NULL;
+    if (expanded_ops(g, id, o->expand) && n->op == OP_AFFINE)
+        return expand_affine(b, g, id, map, names, dy, dy ? flows : NULL);
+    if (expanded_ops(g, id, o->expand)) return expand_sigmoid_or_tanh(b, g, id, map, names, dy);
+    char label[VIEW_TEXT];
+    op_label(g, id, o->digits, label);
+    int node = build_node(b, is_layer((Op)n->op) ? VIEW_LAYER : VIEW_OP, label);
+    for (int i = 0; i < info->arity; i++) {
+        if (is_absorbed_exponent(g, id, i)) continue;
+        Value in = graph_value(g, n->in[i]);
+        build_edge(b, map[n->in[i]], node, in.shape, in.data, flows[i], names[i]);
+    }
+    return node;
 }
 
 bool view_build(View *v, Graph *g, const ViewOptions *o, char *error, int error_size) {
     memset(v, 0, sizeof *v);
     Builder b = {.v = v, .digits = o->digits};
     int32_t count = graph_count(g);
-    double *flows = malloc(((size_t)count * BP_MAX_INPUTS + 1) * sizeof *flows);
-    uint8_t *in_pass = calloc((size_t)count + 1, 1); /* has a gradient */
+    Flows f = {.at = malloc(((size_t)count * BP_MAX_INPUTS + 1) * sizeof *f.at),
+               .in_pass = calloc((size_t)count + 1, 1)};
     int *map = malloc(((size_t)count + 1) * sizeof *map);
     int *users = calloc((size_t)count + 1, sizeof *users);
     uint8_t *absorbed = calloc((size_t)count + 1, 1);
-    bool ok = flows && in_pass && map && users && absorbed;
+    bool ok = f.at && f.in_pass && map && users && absorbed;
     NodeId shown = o->of != NODE_NONE ? o->of : o->target;
-    for (NodeId id = 0; ok && id < count; id++)
-        if (graph_is_live(g, id) && !graph_is_scalar(g, id)) {
-            snprintf(error, (size_t)error_size, "drawing tensors is not supported yet");
-            ok = false;
-        }
-    if (ok && o->target != NODE_NONE && !o->forward_only) {
-        const NodeId *order;
-        int32_t len;
-        ok = graph_backward_begin(g, o->target, o->seed, &order, &len);
-        for (int32_t p = len - 1; ok && p >= 0; p--) {
-            double *f = flows + (size_t)order[p] * BP_MAX_INPUTS;
-            double *node_flows[BP_MAX_INPUTS] = {f, f + 1, f + 2};
-            graph_backward_node(g, order[p], node_flows);
-            in_pass[order[p]] = 1;
-        }
-    }
+    if (ok && o->target != NODE_NONE && !o->forward_only) ok = run_backward(g, o, &f);
     int32_t len = 0;
     const NodeId *order = NULL;
     if (ok && (o->all || shown != NODE_NONE))
         order = o->all ? graph_order(g, &len) : graph_ancestors(g, shown, &len);
-    if (ok && !order) {
+    if (!order) {
         snprintf(error, (size_t)error_size, "%s",
-                 o->all || shown != NODE_NONE
+                 !ok || o->all || shown != NODE_NONE
                      ? "out of memory"
                      : "nothing to draw: define a value computed from others");
         ok = false;
@@ -204,8 +270,8 @@ bool view_build(View *v, Graph *g, const ViewOptions *o, char *error, int error_
         const Node *n = graph_node(g, order[p]);
         map[order[p]] = -1;
         if (is_absorbed_exponent(g, order[p], 1)) absorbed[n->in[1]] = 1;
-        bool expands = o->expand && (n->op == OP_SIGMOID || n->op == OP_TANH);
-        if (op_info((Op)n->op)->arity > 0) ops += !expands ? 1 : n->op == OP_TANH ? 7 : 4;
+        int expands = expanded_ops(g, order[p], o->expand);
+        if (op_info((Op)n->op)->arity > 0) ops += expands ? expands : 1;
     }
     if (ok && o->max_ops > 0 && ops > o->max_ops) {
         snprintf(error, (size_t)error_size,
@@ -217,40 +283,13 @@ bool view_build(View *v, Graph *g, const ViewOptions *o, char *error, int error_
     for (int32_t p = 0; ok && p < len && !b.failed; p++) {
         NodeId id = order[p];
         const Node *n = graph_node(g, id);
-        const OpInfo *info = op_info((Op)n->op);
-        char label[VIEW_TEXT];
-        if (n->op == OP_LEAF) {
-            map[id] = add_node(&b, VIEW_LEAF, graph_name_of(g, id));
-            continue;
-        }
-        if (n->op == OP_CONST) {
-            if (!absorbed[id]) map[id] = add_number(&b, graph_scalar(g, id));
-            continue;
-        }
-        const double *flow = flows + (size_t)id * BP_MAX_INPUTS;
-        double dy = graph_grad(g, id);
-        if (o->expand && (n->op == OP_SIGMOID || n->op == OP_TANH)) {
-            double dx;
-            NodeId in = n->in[0];
-            const char *name =
-                o->names && graph_node(g, in)->op != OP_LEAF ? graph_name_of(g, in) : NULL;
-            const double *upstream = in_pass[id] ? &dy : NULL;
-            map[id] = n->op == OP_SIGMOID
-                          ? expand_sigmoid(&b, map[in], graph_scalar(g, in), name, upstream, &dx)
-                          : expand_tanh(&b, map[in], graph_scalar(g, in), name, upstream, &dx);
-        } else {
-            op_label(g, id, o->digits, label);
-            map[id] = add_node(&b, VIEW_OP, label);
-            for (int i = 0; i < info->arity; i++) {
-                if (is_absorbed_exponent(g, id, i)) continue;
-                NodeId in = n->in[i];
-                const char *name =
-                    o->names && graph_node(g, in)->op != OP_LEAF ? graph_name_of(g, in) : NULL;
-                add_edge(&b, map[in], map[id], graph_scalar(g, in), in_pass[id] ? &flow[i] : NULL,
-                         name);
-            }
-        }
-        for (int i = 0; i < info->arity; i++)
+        if (n->op == OP_LEAF)
+            map[id] = build_node(&b, VIEW_LEAF, graph_name_of(g, id));
+        else if (n->op == OP_CONST)
+            map[id] = absorbed[id] ? -1 : add_constant(&b, g, id);
+        else
+            map[id] = add_operation(&b, g, id, map, o, &f);
+        for (int i = 0; i < op_info((Op)n->op)->arity; i++)
             users[n->in[i]]++;
     }
     /* The final arrow out of the drawing: the output's value, and the seed
@@ -259,17 +298,19 @@ bool view_build(View *v, Graph *g, const ViewOptions *o, char *error, int error_
         NodeId id = order[p];
         if (map[id] < 0 || (o->all ? users[id] > 0 : id != shown)) continue;
         if (graph_node(g, id)->op == OP_CONST) continue;
-        int sink = add_node(&b, VIEW_SINK, "");
+        int sink = build_node(&b, VIEW_SINK, "");
         const char *name =
             o->names && graph_node(g, id)->op != OP_LEAF ? graph_name_of(g, id) : NULL;
-        double grad = graph_grad(g, id);
-        add_edge(&b, map[id], sink, graph_scalar(g, id), in_pass[id] ? &grad : NULL, name);
+        Value value = graph_value(g, id);
+        build_edge(&b, map[id], sink, value.shape, value.data,
+                   f.in_pass[id] ? graph_grad_value(g, id).data : NULL, name);
     }
     if (ok && b.failed) snprintf(error, (size_t)error_size, "out of memory");
     ok = ok && !b.failed;
     if (ok) number_steps(v);
-    free(flows);
-    free(in_pass);
+    free(f.at);
+    free(f.data);
+    free(f.in_pass);
     free(map);
     free(users);
     free(absorbed);

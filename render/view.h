@@ -12,6 +12,10 @@
  *       2   ──2────▶  ↑   tax ─1.1─▶ ↑
  *     with red arrows back: 2.2 to apple, 1.1 to the first ×, 200 to tax, and
  *     the seed 1 coming in from the right.
+ *
+ * A tensor's link shows its shape and, when small, its elements:
+ * "(3) [1.1 2.2 3.3]", "(2,3) [[1 2 3] [4 5 6]]", "(4,5)" (see build.h).
+ * The book's layers (Affine, Softmax, ...) are boxes, as in its figure 5-24.
  */
 #ifndef BP_VIEW_H
 #define BP_VIEW_H
@@ -20,10 +24,11 @@
 
 #include "../graph/graph.h"
 
-enum { VIEW_TEXT = 64 }; /* longest label kept; longer ones end in "…" */
+enum { VIEW_TEXT = 192 }; /* longest label kept; longer ones end in "…" */
 
 typedef enum {
     VIEW_OP,    /* a circle holding the op's symbol */
+    VIEW_LAYER, /* a box holding a layer's name: Affine, Softmax-with-Loss */
     VIEW_LEAF,  /* a name as plain text */
     VIEW_CONST, /* a number as plain text, once per use */
     VIEW_SINK,  /* where the output's final arrow points */
@@ -31,8 +36,8 @@ typedef enum {
 
 typedef struct {
     ViewNodeKind kind;
-    char label[VIEW_TEXT];
-    int step; /* VIEW_OP: its place in the backward pass, 1 = first */
+    char label[VIEW_TEXT]; /* lines separated by '\n' ("sum\naxis=0") */
+    int step;              /* VIEW_OP, VIEW_LAYER: its place in the backward pass, 1 = first */
 } ViewNode;
 
 typedef struct {
@@ -48,20 +53,21 @@ typedef struct {
     int node_count;
     ViewEdge *edges;
     int edge_count;
-    int op_count; /* circles: what layout time grows with */
+    int op_count; /* circles and boxes: what layout time grows with */
     int steps;    /* backward steps, for --steps frames */
+    bool tensors; /* some link carries a tensor: its labels can be wide */
 } View;
 
 typedef struct {
-    NodeId target;     /* gradients are of this node (NODE_NONE: none) */
-    NodeId of;         /* draw what feeds this node (NODE_NONE: the target) */
-    bool all;          /* draw every live node */
-    bool forward_only; /* no red arrows */
-    bool expand;       /* sigmoid and tanh as their primitive ops */
-    bool names;        /* named intermediates' names on their arrows */
+    NodeId target;      /* gradients are of this node (NODE_NONE: none) */
+    NodeId of;          /* draw what feeds this node (NODE_NONE: the target) */
+    bool all;           /* draw every live node */
+    bool forward_only;  /* no red arrows */
+    bool expand;        /* sigmoid, tanh and affine as their primitive ops */
+    bool names;         /* named intermediates' names on their arrows */
     const double *seed; /* upstream gradient at the target, one per element (NULL: ones) */
-    int digits;        /* significant digits of numbers */
-    int max_ops;       /* refuse views with more circles than this (0: no limit) */
+    int digits;         /* significant digits of numbers */
+    int max_ops;        /* refuse views with more circles than this (0: no limit) */
 } ViewOptions;
 
 /* Builds the view of g. Runs a backward pass (gradients in g change).

@@ -60,6 +60,14 @@ static const char *const APPLE_ORANGE =
     "apple_price = apple * apple_num; orange_price = orange * orange_num\n"
     "all_price = apple_price + orange_price; price = all_price * tax";
 
+/* The book's Affine layer for one sample (figure 5-24), with a scalar loss:
+ * Y = [9.1 12.2 15.3], L = 36.6, ∂L/∂x = W·1 = [6 15], ∂L/∂W = xᵀ·1. */
+static const char *const AFFINE =
+    "x = [1, 2]; W = [[1,2,3],[4,5,6]]; b = [0.1, 0.2, 0.3]; y = affine(x, W, b); L = sum(y)";
+
+/* Eight elements: more than a label spells out. */
+static const char *const BIG = "M = [[1,2,3,4],[5,6,7,8]]; q = sum(M * M, axis=1); r = sum(q)";
+
 /* --- temporary files -------------------------------------------------------------- */
 
 /* A new empty directory under tmpdir, its path in buf. */
@@ -116,7 +124,7 @@ static char *listing(const char *dir) {
 /* --- views -------------------------------------------------------------------------- */
 
 /* The session's default drawing options changed by `options`, written as
- * :render takes them: --forward --expand --all --no-names --of NAME. */
+ * :render takes them: --forward --expand --all --no-names --of NAME --digits N. */
 static ViewOptions view_options(Harness *h, const char *options) {
     ViewOptions o = render_defaults(session_target(&h->s), &h->s.seed, h->s.digits).view;
     char copy[256];
@@ -130,7 +138,11 @@ static ViewOptions view_options(Harness *h, const char *options) {
             o.all = true;
         else if (strcmp(w, "--no-names") == 0)
             o.names = false;
-        else if (strcmp(w, "--of") == 0) {
+        else if (strcmp(w, "--digits") == 0) {
+            char *n = strtok(NULL, " ");
+            ck_assert_ptr_nonnull(n);
+            o.digits = atoi(n);
+        } else if (strcmp(w, "--of") == 0) {
             char *name = strtok(NULL, " ");
             ck_assert_ptr_nonnull(name);
             o.of = graph_lookup(&h->s.graph, name, (int)strlen(name));
@@ -147,8 +159,15 @@ static void build(Harness *h, View *v, const char *options) {
     ck_assert_msg(view_build(v, &h->s.graph, &o, error, sizeof error), "view_build: %s", error);
 }
 
+/* A node's label on one line ("sum\naxis=0" as "sum axis=0"). */
 static const char *node_text(const View *v, int i) {
-    return v->nodes[i].kind == VIEW_SINK ? "out" : v->nodes[i].label;
+    static char flat[2][VIEW_TEXT];
+    static int turn;
+    char *out = flat[turn++ % 2];
+    snprintf(out, VIEW_TEXT, "%s", v->nodes[i].kind == VIEW_SINK ? "out" : v->nodes[i].label);
+    for (char *c = out; *c; c++)
+        if (*c == '\n') *c = ' ';
+    return out;
 }
 
 /* Lines sorted, joined by '\n' (caller frees). */
@@ -181,6 +200,11 @@ static char *view_links(const View *v) {
     char *sorted = sorted_lines(sb.data ? sb.data : "");
     sb_free(&sb);
     return sorted;
+}
+
+/* Ops are circles or, for the book's layers, boxes. */
+static bool is_op(const ViewNode *n) {
+    return n->kind == VIEW_OP || n->kind == VIEW_LAYER;
 }
 
 static int count_nodes(const View *v, ViewNodeKind kind, const char *label) {
@@ -299,6 +323,44 @@ static const struct {
      "1→+ 1|-0.534446645389\n"
      "+→/ 1.36787944117|-0.534446645389\n"
      "/→out 0.73105857863|1 [y]"},
+    {"tensors: shape and values, per link", AFFINE, "", 2,
+     "x→Affine (2) [1 2]|(2) [6 15]\n"
+     "W→Affine (2,3) [[1 2 3] [4 5 6]]|(2,3) [[1 1 1] [2 2 2]]\n"
+     "b→Affine (3) [0.1 0.2 0.3]|(3) [1 1 1]\n"
+     "Affine→sum (3) [9.1 12.2 15.3]|(3) [1 1 1] [y]\n"
+     "sum→out 36.6|1 [L]"},
+    {"--expand: affine as dot then + (figure 5-25)", AFFINE, "--expand", 3,
+     "x→dot (2) [1 2]|(2) [6 15]\n"
+     "W→dot (2,3) [[1 2 3] [4 5 6]]|(2,3) [[1 1 1] [2 2 2]]\n"
+     "dot→+ (3) [9 12 15]|(3) [1 1 1]\n"
+     "b→+ (3) [0.1 0.2 0.3]|(3) [1 1 1]\n"
+     "+→sum (3) [9.1 12.2 15.3]|(3) [1 1 1] [y]\n"
+     "sum→out 36.6|1 [L]"},
+    {"--expand affine on a batch: b's gradient is summed over the samples",
+     "X = [[1,2],[3,4]]; W = [[1,0,2],[0,1,1]]; B = [1,2,3]; Y = affine(X, W, B); L = sum(Y)",
+     "--expand", 3,
+     "X→dot (2,2) [[1 2] [3 4]]|(2,2) [[3 2] [3 2]]\n"
+     "W→dot (2,3) [[1 0 2] [0 1 1]]|(2,3) [[4 4 4] [6 6 6]]\n"
+     "dot→+ (2,3) [[1 2 4] [3 4 10]]|(2,3) [[1 1 1] [1 1 1]]\n"
+     "B→+ (3) [1 2 3]|(3) [2 2 2]\n"
+     "+→sum (2,3) [[2 4 7] [4 6 13]]|(2,3) [[1 1 1] [1 1 1]] [Y]\n"
+     "sum→out 36|1 [L]"},
+    {"big tensors show their shape only; a reduction its axis", BIG, "", 3,
+     "M→× (2,4)|(2,4)\nM→× (2,4)|(2,4)\n×→sum axis=1 (2,4)|(2,4)\n"
+     "sum axis=1→sum (2) [30 174]|(2) [1 1] [q]\nsum→out 204|1 [r]"},
+    {"fan-out on a tensor: x * x, each link its own share", "x = [1, 2, 3]; y = x * x; L = sum(y)",
+     "", 2,
+     "x→× (3) [1 2 3]|(3) [1 2 3]\nx→× (3) [1 2 3]|(3) [1 2 3]\n"
+     "×→sum (3) [1 4 9]|(3) [1 1 1] [y]\nsum→out 14|1 [L]"},
+    {"fan-out on a tensor: x @ x sends dY·xᵀ and xᵀ·dY", "x = [[1,2],[3,4]]; y = x @ x; L = sum(y)",
+     "", 2,
+     "x→dot (2,2) [[1 2] [3 4]]|(2,2) [[3 7] [3 7]]\n"
+     "x→dot (2,2) [[1 2] [3 4]]|(2,2) [[4 4] [6 6]]\n"
+     "dot→sum (2,2) [[7 10] [15 22]]|(2,2) [[1 1] [1 1]] [y]\nsum→out 54|1 [L]"},
+    {"--digits in tensor labels; a scalar gets the sum of what it broadcast to",
+     "x = [0.123456, 2]; y = x * 3; L = sum(y)", "--digits 3", 2,
+     "x→× (2) [0.123 2]|(2) [3 3]\n3→× 3|2.12\n×→sum (2) [0.37 6]|(2) [1 1] [y]\n"
+     "sum→out 6.37|1 [L]"},
 };
 
 START_TEST(test_view_links) {
@@ -311,7 +373,8 @@ START_TEST(test_view_links) {
     ck_assert_msg(strcmp(got, expected) == 0, "%s:\n%s\nexpected:\n%s", view_cases[_i].what, got,
                   expected);
     ck_assert_msg(v.op_count == view_cases[_i].ops, "%s: %d ops", view_cases[_i].what, v.op_count);
-    ck_assert_int_eq(count_nodes(&v, VIEW_OP, NULL), v.op_count);
+    ck_assert_int_eq(count_nodes(&v, VIEW_OP, NULL) + count_nodes(&v, VIEW_LAYER, NULL),
+                     v.op_count);
     free(got);
     free(expected);
     view_free(&v);
@@ -351,6 +414,40 @@ START_TEST(test_view_power_and_constants) {
     h_ok(&h, "w = x * 2 + y * 2");
     build(&h, &v, "");
     ck_assert_int_eq(count_nodes(&v, VIEW_CONST, "2"), 2);
+    view_free(&v);
+    h_free(&h);
+}
+END_TEST
+
+/* The book's symbols: a matrix product is a `dot` circle, a layer a box
+ * with its name, a reduction shows its axis, indexing its row. */
+START_TEST(test_view_tensor_nodes) {
+    Harness h;
+    h_init(&h);
+    h_ok(&h, AFFINE);
+    h_ok(&h, "a = [[0.3, 2.9, 4.0]]; t = [[0, 0, 1]]; E = softmax_with_loss(a, t)");
+    h_ok(&h, "s = softmax(a); c = cross_entropy(s, t); r = sum(a * a, axis=0)[1] + c");
+    View v;
+    build(&h, &v, "--all");
+    ck_assert_int_eq(count_nodes(&v, VIEW_LAYER, "Affine"), 1);
+    ck_assert_int_eq(count_nodes(&v, VIEW_LAYER, "Softmax-with-Loss"), 1);
+    ck_assert_int_eq(count_nodes(&v, VIEW_LAYER, "Softmax"), 1);
+    ck_assert_int_eq(count_nodes(&v, VIEW_LAYER, "Cross Entropy"), 1);
+    ck_assert_int_eq(count_nodes(&v, VIEW_OP, "sum\naxis=0"), 1);
+    ck_assert_int_eq(count_nodes(&v, VIEW_OP, "sum"), 1);
+    ck_assert_int_eq(count_nodes(&v, VIEW_OP, "[1]"), 1);
+    ck_assert_int_eq(count_nodes(&v, VIEW_OP, "Affine"), 0);
+    view_free(&v);
+    h_ok(&h, "p = x @ W");
+    build(&h, &v, "");
+    ck_assert_int_eq(count_nodes(&v, VIEW_OP, "dot"), 1);
+    ck_assert_int_eq(v.op_count, 1);
+    view_free(&v);
+    /* --expand: the layer's box gives way to dot and + circles. */
+    build(&h, &v, "--of y --expand");
+    ck_assert_int_eq(count_nodes(&v, VIEW_LAYER, NULL), 0);
+    ck_assert_int_eq(count_nodes(&v, VIEW_OP, "dot"), 1);
+    ck_assert_int_eq(count_nodes(&v, VIEW_OP, "+"), 1);
     view_free(&v);
     h_free(&h);
 }
@@ -428,6 +525,8 @@ static const struct {
     {"x = 0.5; y = tanh(x)", "--expand"},
     {"x = 0.5; a = x * 2; y = sigmoid(a) * a", "--expand"},
     {"x = 3; a = x * 2; b = x + 1; y2 = a * b", ""},
+    {AFFINE, ""},
+    {AFFINE, "--expand"},
 };
 
 START_TEST(test_view_steps) {
@@ -439,7 +538,7 @@ START_TEST(test_view_steps) {
     ck_assert_int_eq(v.steps, v.op_count);
     int *seen = calloc((size_t)v.steps + 1, sizeof *seen);
     for (int i = 0; i < v.node_count; i++)
-        if (v.nodes[i].kind == VIEW_OP) {
+        if (is_op(&v.nodes[i])) {
             ck_assert(v.nodes[i].step >= 1 && v.nodes[i].step <= v.steps);
             ck_assert_msg(!seen[v.nodes[i].step]++, "step %d twice", v.nodes[i].step);
         }
@@ -452,8 +551,8 @@ START_TEST(test_view_steps) {
             ck_assert_int_eq(from->step, 1);
             sinks++;
         }
-        if (to->kind == VIEW_OP) ck_assert_int_eq(e->step, to->step);
-        if (from->kind == VIEW_OP && to->kind == VIEW_OP)
+        if (is_op(to)) ck_assert_int_eq(e->step, to->step);
+        if (is_op(from) && is_op(to))
             ck_assert_msg(to->step < from->step, "%s (step %d) feeds %s (step %d)", from->label,
                           from->step, to->label, to->step);
     }
@@ -713,6 +812,26 @@ static const struct {
      "",
      {"사과", "사과_가격", "지불_금액", "220"},
      {""}},
+    {"tensors: shapes and values, the layer's name",
+     AFFINE,
+     "",
+     {"(2,3) [[1 2 3] [4 5 6]]", "Affine", "(2) [6 15]", "(3) [9.1 12.2 15.3]"},
+     {"dot", "9.1"}},
+    {"--expand affine",
+     AFFINE,
+     "--expand",
+     {"dot", "(3) [9 12 15]", "(3) [0.1 0.2 0.3]", "(2,3) [[1 1 1] [2 2 2]]"},
+     {"Affine"}},
+    {"big tensors: the shape only; the axis in the circle",
+     BIG,
+     "",
+     {"(2,4)", "(2) [30 174]", "axis=1", "204"},
+     {"(2,4) [[1 2 3 4] [5 6 7 8]]"}},
+    {"--digits in tensor labels",
+     "x = [0.123456, 2]; y = x * 3; L = sum(y)",
+     "--digits 3",
+     {"(2) [0.123 2]", "(2) [0.37 6]", "2.12", "6.37"},
+     {"(2) [0.123456 2]"}},
 };
 
 START_TEST(test_svg_cases) {
@@ -731,8 +850,11 @@ START_TEST(test_svg_cases) {
     Svg *svg = svg_read(path);
     ck_assert_msg(svg->red_paths == links_with_gradients(&v, v.steps), "%s: %d red, view has %d",
                   svg_cases[_i].what, svg->red_paths, links_with_gradients(&v, v.steps));
-    ck_assert_msg(svg->black_paths == v.edge_count, "%s: %d black, view has %d links",
-                  svg_cases[_i].what, svg->black_paths, v.edge_count);
+    /* A layer's rounded box is a black path too. */
+    int layers = count_nodes(&v, VIEW_LAYER, NULL);
+    ck_assert_msg(svg->black_paths == v.edge_count + layers,
+                  "%s: %d black, view has %d links and %d layers", svg_cases[_i].what,
+                  svg->black_paths, v.edge_count, layers);
     if (strstr(svg_cases[_i].options, "--forward")) {
         ck_assert_ptr_null(strstr(svg->raw, "\"red\""));
         ck_assert_int_eq(svg->red_paths, 0);
@@ -982,6 +1104,32 @@ START_TEST(test_render_errors) {
 }
 END_TEST
 
+/* Mermaid: a layer as a rounded box, a tensor's link on one line. */
+START_TEST(test_mermaid_tensors) {
+    Harness h;
+    h_init(&h);
+    h_ok(&h, AFFINE);
+    h_ok(&h, ":mermaid");
+    static const char *const present[] = {
+        "    n3(\"Affine\")\n",
+        "    n1 -->|\"(2,3) [[1 2 3] [4 5 6]]\"| n3\n",
+        "    n3 -->|\"y = (3) [9.1 12.2 15.3]\"| n4\n",
+        "    n3 -->|\"(2,3) [[1 1 1] [2 2 2]]\"| n1\n",
+        "    n4 -->|\"36.6\"| n5\n",
+    };
+    for (size_t i = 0; i < sizeof present / sizeof present[0]; i++)
+        ck_assert_msg(strstr(h.out_text, present[i]), "no %s in:\n%s", present[i], h.out_text);
+    h_ok(&h, ":mermaid --expand");
+    ck_assert_ptr_nonnull(strstr(h.out_text, "((\"dot\"))"));
+    ck_assert_ptr_null(strstr(h.out_text, "Affine"));
+    h_ok(&h, BIG);
+    h_ok(&h, ":mermaid");
+    ck_assert_msg(strstr(h.out_text, "(\"sum axis=1\")"), "%s", h.out_text);
+    ck_assert_msg(strstr(h.out_text, "-->|\"(2,4)\"|"), "%s", h.out_text);
+    h_free(&h);
+}
+END_TEST
+
 /* An empty session, or only leaves: nothing to draw, and no file. */
 START_TEST(test_render_nothing) {
     Harness h;
@@ -1117,6 +1265,7 @@ static Suite *render_suite(void) {
     tcase_add_loop_test(tc, test_view_links, 0, sizeof view_cases / sizeof view_cases[0]);
     tcase_add_test(tc, test_view_apple_nodes);
     tcase_add_test(tc, test_view_power_and_constants);
+    tcase_add_test(tc, test_view_tensor_nodes);
     tcase_add_loop_test(tc, test_view_expand_sigmoid_gradient, 0,
                         sizeof expand_points / sizeof expand_points[0]);
     tcase_add_loop_test(tc, test_view_expand_tanh_gradient, 0,
@@ -1137,6 +1286,7 @@ static Suite *render_suite(void) {
     tcase_set_timeout(tc, 60);
     tcase_add_loop_test(tc, test_file_formats, 0, sizeof file_cases / sizeof file_cases[0]);
     tcase_add_test(tc, test_mermaid_golden);
+    tcase_add_test(tc, test_mermaid_tensors);
     tcase_add_test(tc, test_render_without_file_prints_dot);
     tcase_add_loop_test(tc, test_render_errors, 0, sizeof render_errors / sizeof render_errors[0]);
     tcase_add_test(tc, test_render_nothing);

@@ -1,0 +1,57 @@
+/* build.h - adding circles, labels and links to a View (private to render/):
+ * shared by view.c, which walks the graph, and expand.c, which draws one
+ * graph node as the several primitive ops the book draws for it.
+ *
+ * A link's text is its value as the book would print it: a scalar as one
+ * number ("2.2"); a tensor as its shape and, when it holds at most
+ * VIEW_SHOWN elements, its elements in NumPy's brackets, on one line so that
+ * it lies along its (left-to-right) link: "(3) [1.1 2.2 3.3]",
+ * "(2,3) [[1 2 3] [4 5 6]]", or just "(4,5)".
+ */
+#ifndef BP_BUILD_H
+#define BP_BUILD_H
+
+#include "view.h"
+
+enum { VIEW_SHOWN = 6 }; /* tensors with more elements show only their shape */
+
+typedef struct {
+    View *v;
+    int node_cap, edge_cap;
+    bool failed; /* memory ran out: the view is incomplete */
+    int digits;
+} Builder;
+
+/* Adds a node; returns its index, or -1 (and sets b->failed) without memory. */
+int build_node(Builder *b, ViewNodeKind kind, const char *label);
+/* A constant's plain-text node: the number, written with b->digits. */
+int build_number(Builder *b, double value);
+/* A link from -> to (either -1: nothing) carrying `value` of `shape`, and
+ * the gradient `grad` (same shape) on its red arrow unless grad is NULL.
+ * name labels a named intermediate (NULL: none). Returns the link's index
+ * or -1. */
+int build_edge(Builder *b, int from, int to, const Shape *shape, const double *value,
+               const double *grad, const char *name);
+/* build_edge for a scalar. */
+int build_scalar_edge(Builder *b, int from, int to, double value, const double *grad,
+                      const char *name);
+/* Writes value (of shape) as a link's text, as described above, into out
+ * (VIEW_TEXT bytes). */
+void build_value_text(char *out, const Shape *shape, const double *value, int digits);
+
+/* The expansions (expand.c). Each draws graph node `id` from the view
+ * nodes its inputs map to (map[input]), names[i] on the link from input i
+ * (NULL: none), and upstream gradient dy at its output (NULL: no
+ * gradients). Returns the view node its output leaves from. */
+
+/* The book's figure 5-19: sigmoid(x) = 1 / (1 + exp(−x)) as ×(−1), exp, +1
+ * and /. tanh(x) = 2·sigmoid(2x) − 1 with the sigmoid expanded. Scalars only. */
+int expand_sigmoid_or_tanh(Builder *b, const Graph *g, NodeId id, const int *map,
+                           const char *const *names, const double *dy);
+/* The book's figure 5-25: affine(X, W, b) as X and W into a dot, then its
+ * result and b into +. flows[i] is the gradient the Affine node sent to
+ * input i (NULL: no gradients). */
+int expand_affine(Builder *b, const Graph *g, NodeId id, const int *map, const char *const *names,
+                  const double *dy, const double *const *flows);
+
+#endif
