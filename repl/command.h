@@ -54,6 +54,16 @@ void cmd_label(const Graph *g, NodeId id, StrBuf *sb);
  * save.c. Returns false if memory ran out. */
 bool session_write_script(Session *s, FILE *f);
 
+/* Reads a number token's value; false (nothing reported) if t is not a
+ * number. Defined in settings.c. */
+bool cmd_number(const Token *t, double *v);
+
+/* The command handlers: each reports its own errors and returns false. */
+bool cmd_target_set(Command *c);
+bool cmd_seed(Command *c);
+bool cmd_digits(Command *c);
+bool cmd_elide(Command *c);
+bool cmd_descend(Command *c);
 bool cmd_vars(Command *c);
 bool cmd_render(Command *c);
 bool cmd_mermaid(Command *c);

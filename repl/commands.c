@@ -156,18 +156,28 @@ static void raw_args(const Command *c, const char **start, size_t *len) {
 
 /* --- :grad ----------------------------------------------------------------- */
 
-static void print_grad(Session *s, const char *of, const char *wrt, double v) {
-    char num[FMT_NUMBER_SIZE];
+static void print_grad(Session *s, NodeId target, NodeId wrt) {
+    const Graph *g = &s->graph;
+    Value v = graph_grad_value(g, wrt);
+    const char *of = session_grad_of(s, target), *name = graph_name_of(g, wrt);
     if (s->json) {
         json_begin(s->out, "grad");
-        json_str(s->out, "of", of);
-        json_str(s->out, "wrt", wrt);
-        json_num(s->out, "value", v);
-        if (s->seed != 1) json_num(s->out, "seed", s->seed);
+        json_str(s->out, "of", graph_name_of(g, target));
+        json_str(s->out, "wrt", name);
+        json_value(s->out, "value", v);
+        if (s->seed_tensor)
+            json_array(s->out, "seed",
+                       (Value){&s->seed_shape, s->seed_tensor, shape_size(&s->seed_shape)});
+        else if (s->seed != 1)
+            json_num(s->out, "seed", s->seed);
         json_end(s->out);
-    } else {
-        fprintf(s->out, "∂%s/∂%s = %s\n", s->seed == 1 ? of : "L", wrt, session_num(s, v, num));
+        return;
     }
+    StrBuf prefix;
+    sb_init(&prefix);
+    sb_printf(&prefix, "∂%s/∂%s = ", of, name);
+    session_show(s, prefix.data, v);
+    sb_free(&prefix);
 }
 
 /* :grad [NAME...]  gradients of the target; default: every leaf it uses */
@@ -186,86 +196,10 @@ static bool cmd_grad(Command *c) {
         return cmd_error(c, "out of memory");
     }
     for (int32_t i = 0; i < n; i++)
-        print_grad(c->s, graph_name_of(g, target), graph_name_of(g, wrt[i]), graph_grad(g, wrt[i]));
+        print_grad(c->s, target, wrt[i]);
     if (n == 0 && !c->s->json)
         fprintf(c->s->out, "(%s depends on no leaves)\n", graph_name_of(g, target));
     free(wrt);
-    return true;
-}
-
-/* --- settings --------------------------------------------------------------- */
-
-static void print_setting(Session *s, const char *kind, const char *name, const double *value) {
-    char num[FMT_NUMBER_SIZE];
-    if (s->json) {
-        json_begin(s->out, kind);
-        if (name) json_str(s->out, "name", name);
-        if (value) json_num(s->out, "value", *value);
-        json_end(s->out);
-    } else if (name) {
-        fprintf(s->out, "%s: %s\n", kind, name);
-    } else {
-        fprintf(s->out, "%s = %s\n", kind, session_num(s, *value, num));
-    }
-}
-
-/* :target [NAME]  show or choose the node gradients are taken of */
-static bool cmd_target_set(Command *c) {
-    NodeId id;
-    Token t;
-    ArgResult r = cmd_next_name(c, &id, &t);
-    if (r == ARG_ERROR || (r == ARG_NAME && !cmd_no_more_args(c))) return false;
-    if (r == ARG_NAME) c->s->target = id, c->s->changed = true;
-    NodeId target;
-    if (!cmd_target(c, &target)) return false;
-    print_setting(c->s, "target", graph_name_of(&c->s->graph, target), NULL);
-    return true;
-}
-
-/* :seed [VALUE]  show or set the upstream gradient fed into the target */
-static bool cmd_seed(Command *c) {
-    Session *s = c->s;
-    Parser p;
-    parser_init(&p, &s->graph, c->text, c->end, c->offset, c->line);
-    if (!parser_at_end(&p)) {
-        Statement st;
-        if (!parser_expression(&p, &st)) {
-            session_error(s, c->file, c->text, c->len, p.error.pos, p.error.message);
-            return false;
-        }
-        s->seed = graph_scalar(&s->graph, st.root);
-        s->changed = true;
-        graph_rollback(&s->graph, st.mark);
-    }
-    print_setting(s, "seed", NULL, &s->seed);
-    return true;
-}
-
-/* :digits [N]  significant digits of printed numbers (1-17) */
-static bool cmd_digits(Command *c) {
-    Token t = lexer_next(&c->lexer);
-    if (t.type != TOK_EOF) {
-        char buf[16];
-        bool ok = t.type == TOK_NUMBER && t.length < (int)sizeof buf;
-        long d = 0;
-        if (ok) {
-            memcpy(buf, t.start, (size_t)t.length);
-            buf[t.length] = '\0';
-            char *end;
-            d = strtol(buf, &end, 10);
-            ok = *end == '\0' && d >= 1 && d <= FMT_MAX_DIGITS;
-        }
-        if (!ok)
-            return cmd_error_at(c, &t, "digits must be a whole number from 1 to %d",
-                                FMT_MAX_DIGITS);
-        if (!cmd_no_more_args(c)) return false;
-        c->s->digits = (int)d;
-    }
-    double d = c->s->digits;
-    if (c->s->json)
-        print_setting(c->s, "digits", NULL, &d);
-    else
-        fprintf(c->s->out, "digits = %d\n", c->s->digits);
     return true;
 }
 
@@ -367,6 +301,7 @@ static bool cmd_load(Command *c) {
     session_init(&fresh, c->s->out, c->s->err);
     fresh.json = c->s->json;
     fresh.digits = c->s->digits;
+    fresh.elide = c->s->elide;
     fresh.load_depth = c->s->load_depth + 1;
     bool ok = session_run_file(&fresh, path, true);
     if (ok) { /* take the new graph and settings; keep Graphviz and :watch */
@@ -375,7 +310,13 @@ static bool cmd_load(Command *c) {
         graph_init_empty(&fresh.graph);
         c->s->target = fresh.target;
         c->s->seed = fresh.seed;
+        free(c->s->seed_tensor);
+        c->s->seed_tensor = fresh.seed_tensor;
+        c->s->seed_shape = fresh.seed_shape;
+        fresh.seed_tensor = NULL;
+        c->s->rng = fresh.rng;
         c->s->digits = fresh.digits;
+        c->s->elide = fresh.elide;
         c->s->changed = true;
         session_free(&fresh);
     } else {
@@ -422,6 +363,8 @@ static const CommandInfo commands[] = {
     {"clear",   "",           "forget every name and node", cmd_clear},
     {"del",     "NAME",       "forget NAME (refused while other names use it)", cmd_del},
     {"digits",  "[N]",        "significant digits of printed numbers, 1-17 (default 12)", cmd_digits},
+    {"elide",   "[N]",        "values with more than N elements print elided with … (default 1000; 0: never)", cmd_elide},
+    {"descend", "LR [STEPS]", "gradient descent: every param W -= LR * ∂/∂W, STEPS times (default 1)", cmd_descend},
     {"save",    "FILE",       "write a script that rebuilds this session", cmd_save},
     {"load",    "FILE",       "replace this session with the one FILE builds", cmd_load},
     {"help",    "[COMMAND]",  "list the commands, or explain one", cmd_help},
@@ -477,7 +420,9 @@ static bool cmd_help(Command *c) {
         fprintf(s->out,
                 "Statements: NAME = EXPR defines a node, EXPR prints a value; ';' separates "
                 "them.\nOperators: + - * / ** (or ^), unary -. Functions: exp log sqrt sin "
-                "cos tanh sigmoid relu.\nCommands may be shortened: :g is :grad.\n");
+                "cos tanh sigmoid relu.\nTensors: [[1, 2], [3, 4]], zeros ones full arange "
+                "randn(2, 3, seed=7), X @ W, x.T, sum(x, axis=0);\n`param W = ...` marks a "
+                "leaf :descend trains.\nCommands may be shortened: :g is :grad.\n");
     return true;
 }
 

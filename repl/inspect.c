@@ -1,5 +1,5 @@
 /* inspect.c - commands that explain the graph without changing it:
- * :vars, :graph, :trace and :check. */
+ * :vars, :graph and :check (:trace is in trace.c). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,11 +7,33 @@
 #include "../graph/format.h"
 #include "command.h"
 #include "output.h"
+#include "tensor_text.h"
 
-enum { MAX_COLUMN = 28 }; /* wider names and numbers push the row out instead */
+enum {
+    MAX_COLUMN = 28, /* wider names and numbers push the row out instead */
+    INLINE_MAX = 6,  /* tensors up to this many elements show whole in tables */
+};
 
 static int column_width(int widest) {
     return widest > MAX_COLUMN ? MAX_COLUMN : widest;
+}
+
+/* The table cell for a value: the number, a small tensor's literal, or a
+ * large one's shape and range. */
+static void value_cell(const Session *s, Value v, StrBuf *sb) {
+    sb_clear(sb);
+    tensor_text_cell(sb, v, s->digits, INLINE_MAX);
+}
+
+/* Writes a cell padded to width; a wider one pushes the rest of its row out,
+ * with a space after it if `spaced`. */
+static void write_cell(FILE *f, const StrBuf *cell, int width, bool spaced) {
+    write_padded(f, cell->data, width);
+    if (spaced && display_width(cell->data, cell->len) >= width) fputc(' ', f);
+}
+
+static const char *kind_of(const Graph *g, NodeId id) {
+    return !graph_is_leaf(g, id) ? "derived" : graph_is_param(g, id) ? "param" : "leaf";
 }
 
 /* :vars */
@@ -19,14 +41,17 @@ bool cmd_vars(Command *c) {
     if (!cmd_no_more_args(c)) return false;
     Session *s = c->s;
     Graph *g = &s->graph;
-    char num[FMT_NUMBER_SIZE];
+    StrBuf def, cell;
+    sb_init(&def);
+    sb_init(&cell);
     int name_w = 4, value_w = 5;
-    for (int32_t k = 0; k < g->name_count; k++) {
+    for (int32_t k = 0; k < g->name_count && !s->json; k++) {
         NodeId id = g->names[k].node;
         if (id == NODE_NONE) continue;
         int w = display_width(graph_name_of(g, id), g->names[k].len);
         if (w > name_w) name_w = w;
-        w = (int)strlen(session_num(s, graph_scalar(g, id), num));
+        value_cell(s, graph_value(g, id), &cell);
+        w = display_width(cell.data, cell.len);
         if (w > value_w) value_w = w;
     }
     name_w = column_width(name_w);
@@ -36,28 +61,28 @@ bool cmd_vars(Command *c) {
         write_padded(s->out, "value", value_w + 2);
         fprintf(s->out, "kind     definition\n");
     }
-    StrBuf def;
-    sb_init(&def);
     for (int32_t k = 0; k < g->name_count; k++) {
         NodeId id = g->names[k].node;
         if (id == NODE_NONE) continue;
         bool leaf = graph_is_leaf(g, id);
         sb_clear(&def);
-        graph_expr_text(g, id, &def);
+        if (!leaf || s->json) graph_expr_text(g, id, &def);
         if (s->json) {
             json_begin(s->out, "var");
             json_str(s->out, "name", graph_name_of(g, id));
-            json_num(s->out, "value", graph_scalar(g, id));
-            json_str(s->out, "type", leaf ? "leaf" : "derived");
+            json_value(s->out, "value", graph_value(g, id));
+            json_str(s->out, "type", kind_of(g, id));
             json_str(s->out, "definition", def.data);
             json_end(s->out);
             continue;
         }
         write_padded(s->out, graph_name_of(g, id), name_w + 2);
-        write_padded(s->out, session_num(s, graph_scalar(g, id), num), value_w + 2);
-        fprintf(s->out, "%-8s %s\n", leaf ? "leaf" : "derived", leaf ? "" : def.data);
+        value_cell(s, graph_value(g, id), &cell);
+        write_cell(s->out, &cell, value_w + 2, true);
+        fprintf(s->out, "%-8s %s\n", kind_of(g, id), def.data);
     }
     sb_free(&def);
+    sb_free(&cell);
     return true;
 }
 
@@ -75,13 +100,15 @@ bool cmd_graph(Command *c) {
     int32_t len;
     const NodeId *order = graph_order(g, &len);
     if (!order) return cmd_error(c, "out of memory");
-    char num[FMT_NUMBER_SIZE], grad_head[64], text[64];
+    char grad_head[64], text[64];
     if (target != NODE_NONE)
         snprintf(grad_head, sizeof grad_head, "∂%s/∂·", session_grad_of(s, target));
     if (!s->json) {
         fprintf(s->out, "id      op       inputs          value         ");
         fprintf(s->out, "%s\n", target != NODE_NONE ? grad_head : "");
     }
+    StrBuf cell;
+    sb_init(&cell);
     for (int32_t i = 0; i < len; i++) {
         NodeId id = order[i];
         const Node *n = graph_node(g, id);
@@ -95,8 +122,8 @@ bool cmd_graph(Command *c) {
             json_int(s->out, "id", id);
             json_str(s->out, "op", info->name);
             json_int_array(s->out, "inputs", inputs, info->arity);
-            json_num(s->out, "value", graph_scalar(g, id));
-            if (target != NODE_NONE) json_num(s->out, "grad", graph_grad(g, id));
+            json_value(s->out, "value", graph_value(g, id));
+            if (target != NODE_NONE) json_array(s->out, "grad", graph_grad_value(g, id));
             json_str(s->out, "name", name);
             json_end(s->out);
             continue;
@@ -109,121 +136,77 @@ bool cmd_graph(Command *c) {
             snprintf(text + strlen(text), sizeof text - strlen(text), "%s#%d", k ? " " : "",
                      n->in[k]);
         write_padded(s->out, text, 16);
-        write_padded(s->out, session_num(s, graph_scalar(g, id), num), 14);
-        if (target != NODE_NONE) write_padded(s->out, session_num(s, graph_grad(g, id), num), 14);
+        /* Wide numbers run into the next column as they always have; wide
+         * tensor cells keep a space. */
+        bool tensor = !graph_is_scalar(g, id);
+        value_cell(s, graph_value(g, id), &cell);
+        write_cell(s->out, &cell, 14, tensor);
+        if (target != NODE_NONE) {
+            value_cell(s, graph_grad_value(g, id), &cell);
+            write_cell(s->out, &cell, 14, tensor);
+        }
         fprintf(s->out, "%s\n", name ? name : "");
     }
+    sb_free(&cell);
     return true;
 }
 
-/* The text for node id's definition: `price = apple_price × tax`. */
-static void describe_step(const Graph *g, NodeId id, StrBuf *label, StrBuf *out) {
-    sb_clear(out);
-    cmd_label(g, id, label);
-    const OpInfo *info = op_info((Op)graph_node(g, id)->op);
-    sb_printf(out, "%s = ", label->data);
-    sb_clear(label);
-    graph_expr_text(g, id, label);
-    sb_puts(out, label->data);
-    sb_printf(out, "   [%s node]", info->name);
+/* How backprop and numerical gradients of one leaf compare. */
+typedef struct {
+    double max_diff, mean_diff, rel;
+    bool ok;
+} Agreement;
+
+/* The rule for a tensor, as for a scalar: the error relative to the
+ * gradient's size (its largest element), absolute when that is ~0. */
+static Agreement compare(const double *a, const double *num, size_t n) {
+    double max = 0, sum = 0, scale = 0;
+    for (size_t i = 0; i < n; i++) {
+        double d = isnan(a[i]) && isnan(num[i]) ? 0 : fabs(a[i] - num[i]);
+        if (!(d <= max)) max = d; /* keeps a nan */
+        sum += d;
+        scale = fmax(scale, fmax(fabs(a[i]), fabs(num[i])));
+    }
+    Agreement r = {max, n ? sum / (double)n : 0, scale < 1e-10 ? max : max / scale, false};
+    r.ok = r.rel <= 1e-6;
+    return r;
 }
 
-/* :trace - the backward pass narrated, node by node from the target back. */
-bool cmd_trace(Command *c) {
-    Session *s = c->s;
-    Graph *g = &s->graph;
-    NodeId target;
-    if (!cmd_no_more_args(c) || !cmd_target(c, &target)) return false;
-    const NodeId *order;
-    int32_t len;
-    const double *seed;
-    char why[512];
-    if (!session_seed(s, target, &seed, why, sizeof why)) return cmd_error(c, "%s", why);
-    for (NodeId id = 0; id < g->count; id++)
-        if (graph_is_live(g, id) && !graph_is_scalar(g, id))
-            return cmd_error(c, ":trace of tensors is not supported yet");
-    int *received = calloc((size_t)g->count + 1, sizeof *received);
-    if (!received || !graph_backward_begin(g, target, seed, &order, &len)) {
-        free(received);
-        return cmd_error(c, "out of memory");
-    }
-    char n1[FMT_NUMBER_SIZE], n2[FMT_NUMBER_SIZE], n3[FMT_NUMBER_SIZE], n4[FMT_NUMBER_SIZE];
-    StrBuf label, text, from;
-    sb_init(&label);
-    sb_init(&text);
-    sb_init(&from);
-    const char *tname = session_grad_of(s, target);
-    if (!s->json)
-        fprintf(s->out, "backward pass of %s, seeded with ∂%s/∂%s = %s (the upstream gradient)\n",
-                graph_name_of(g, target), tname, graph_name_of(g, target),
-                session_num(s, s->seed, n1));
-    int step = 0;
-    for (int32_t p = len - 1; p >= 0; p--) {
-        NodeId id = order[p];
-        const Node *n = graph_node(g, id);
-        const OpInfo *info = op_info((Op)n->op);
-        if (!info->backward) continue;
-        step++;
-        double upstream = graph_grad(g, id);
-        /* Local derivatives: the same backward kernel fed an upstream of 1. */
-        double x[BP_MAX_INPUTS], local[BP_MAX_INPUTS] = {0}, flows[BP_MAX_INPUTS];
-        double *flow_to[BP_MAX_INPUTS] = {&flows[0], &flows[1], &flows[2]};
-        for (int k = 0; k < info->arity; k++)
-            x[k] = graph_scalar(g, n->in[k]);
-        info->backward(x, graph_scalar(g, id), 1.0, local);
-        graph_backward_node(g, id, flow_to);
-        cmd_label(g, id, &from);
-        if (!s->json) {
-            describe_step(g, id, &label, &text);
-            fprintf(s->out, "step %d: %s\n", step, text.data);
-            fprintf(s->out, "    upstream ∂%s/∂%s = %s\n", tname, from.data,
-                    session_num(s, upstream, n1));
+static void check_row(Session *s, NodeId target, NodeId leaf, const double *a, const double *num,
+                      bool tensors) {
+    const Graph *g = &s->graph;
+    Value v = graph_value(g, leaf);
+    Agreement r = compare(a, num, v.size);
+    char n1[FMT_NUMBER_SIZE], n2[FMT_NUMBER_SIZE], label[128];
+    if (s->json) {
+        json_begin(s->out, "check");
+        json_str(s->out, "of", graph_name_of(g, target));
+        json_str(s->out, "wrt", graph_name_of(g, leaf));
+        if (v.shape->rank > 0) {
+            json_value(s->out, "backprop", (Value){v.shape, a, v.size});
+            json_array(s->out, "numerical", (Value){v.shape, num, v.size});
+            json_num(s->out, "max_abs_diff", r.max_diff);
+            json_num(s->out, "mean_abs_diff", r.mean_diff);
+        } else {
+            json_num(s->out, "backprop", a[0]);
+            json_num(s->out, "numerical", num[0]);
         }
-        for (int k = 0; k < info->arity; k++) {
-            NodeId in = n->in[k];
-            if (graph_node(g, in)->op == OP_CONST) continue; /* numbers need no gradient */
-            cmd_label(g, in, &label);
-            double total = graph_grad(g, in);
-            received[in]++;
-            if (s->json) {
-                json_begin(s->out, "flow");
-                json_int(s->out, "step", step);
-                json_str(s->out, "from", from.data);
-                json_str(s->out, "to", label.data);
-                json_num(s->out, "upstream", upstream);
-                json_num(s->out, "local", local[k]);
-                json_num(s->out, "flow", flows[k]);
-                json_num(s->out, "total", total);
-                json_end(s->out);
-                continue;
-            }
-            fprintf(s->out, "    to %s: local ∂%s/∂%s = %s, so %s × %s = %s flows back\n",
-                    label.data, from.data, label.data, session_num(s, local[k], n1),
-                    session_num(s, upstream, n2), session_num(s, local[k], n3),
-                    session_num(s, flows[k], n4));
-            if (received[in] > 1)
-                fprintf(s->out,
-                        "    %s is used more than once: its gradients add up, %s + %s = %s\n",
-                        label.data, session_num(s, total - flows[k], n1),
-                        session_num(s, flows[k], n2), session_num(s, total, n3));
-        }
+        json_num(s->out, "rel_error", r.rel);
+        json_bool(s->out, "ok", r.ok);
+        json_end(s->out);
+        return;
     }
-    if (!s->json) {
-        fprintf(s->out, "result:");
-        int shown = 0;
-        for (int32_t k = 0; k < g->name_count; k++) {
-            NodeId id = g->names[k].node;
-            if (id == NODE_NONE || !graph_is_leaf(g, id) || !received[id]) continue;
-            fprintf(s->out, "%s ∂%s/∂%s = %s", shown++ ? "," : "", tname, graph_name_of(g, id),
-                    session_num(s, graph_grad(g, id), n1));
-        }
-        fprintf(s->out, "%s\n", shown ? "" : " (no leaves)");
+    snprintf(label, sizeof label, "∂%s/∂%s", session_grad_of(s, target), graph_name_of(g, leaf));
+    write_padded(s->out, label, 25);
+    if (tensors) {
+        shape_text(v.shape, n1, sizeof n1);
+        write_padded(s->out, n1, 12);
+        fprintf(s->out, "%-12.2g %-12.2g ", r.max_diff, r.mean_diff);
+    } else {
+        write_padded(s->out, session_num(s, a[0], n1), 17);
+        write_padded(s->out, session_num(s, num[0], n2), 17);
     }
-    sb_free(&label);
-    sb_free(&text);
-    sb_free(&from);
-    free(received);
-    return true;
+    fprintf(s->out, "%-10.2g %s\n", r.rel, r.ok ? "ok" : "MISMATCH (> 1e-6)");
 }
 
 /* :check [NAME...] */
@@ -238,58 +221,57 @@ bool cmd_check(Command *c) {
     if (!session_seed(s, target, &seed, why, sizeof why)) return cmd_error(c, "%s", why);
     NodeId *wrt = cmd_wrt_names(c, target, ":check perturbs leaves", &n);
     if (!wrt) return false;
-    if (!graph_backward(g, target, seed)) {
+    /* Every leaf's backprop gradient, back to back, then room for the
+     * largest one's numerical estimate. */
+    size_t total = 0, largest = 1;
+    bool tensors = false;
+    for (int32_t i = 0; i < n; i++) {
+        size_t size = shape_size(graph_shape(g, wrt[i]));
+        total += size;
+        largest = size > largest ? size : largest;
+        tensors = tensors || !graph_is_scalar(g, wrt[i]);
+    }
+    double *analytic = malloc((total + 1) * sizeof *analytic);
+    double *numeric = malloc(largest * sizeof *numeric);
+    if (!analytic || !numeric || !graph_backward(g, target, seed)) {
         free(wrt);
+        free(analytic);
+        free(numeric);
         return cmd_error(c, "out of memory");
     }
-    double *analytic = malloc(((size_t)n + 1) * sizeof *analytic);
-    if (!analytic) {
-        free(wrt);
-        return cmd_error(c, "out of memory");
+    for (int32_t i = 0, at = 0; i < n; i++) {
+        Value v = graph_grad_value(g, wrt[i]);
+        memcpy(analytic + at, v.data, v.size * sizeof *v.data);
+        at += (int32_t)v.size;
     }
-    for (int32_t i = 0; i < n; i++)
-        analytic[i] = graph_grad(g, wrt[i]);
-    const char *tname = graph_name_of(g, target);
-    if (!s->json)
+    if (!s->json && tensors) {
+        const char *head[] = {"gradient", "shape", "max |Δ|", "mean |Δ|"};
+        const int width[] = {25, 12, 13, 13};
+        for (int k = 0; k < 4; k++)
+            write_padded(s->out, head[k], width[k]);
+        fprintf(s->out, "rel. error\n");
+    } else if (!s->json) {
         fprintf(s->out, "%-24s %-16s %-16s %s\n", "gradient", "backprop", "numerical",
                 "rel. error");
-    int bad = 0;
-    char n1[FMT_NUMBER_SIZE], n2[FMT_NUMBER_SIZE], label[128];
-    for (int32_t i = 0; i < n; i++) {
-        double numeric;
-        if (!graph_numeric_grad(g, target, wrt[i], seed, &numeric)) {
-            free(wrt);
-            free(analytic);
-            return cmd_error(c, "out of memory");
-        }
-        double scale = fmax(fabs(analytic[i]), fabs(numeric));
-        double rel =
-            scale < 1e-10 ? fabs(analytic[i] - numeric) : fabs(analytic[i] - numeric) / scale;
-        bool ok = rel <= 1e-6 || (isnan(rel) && isnan(analytic[i]) && isnan(numeric));
-        bad += !ok;
-        if (s->json) {
-            json_begin(s->out, "check");
-            json_str(s->out, "of", tname);
-            json_str(s->out, "wrt", graph_name_of(g, wrt[i]));
-            json_num(s->out, "backprop", analytic[i]);
-            json_num(s->out, "numerical", numeric);
-            json_num(s->out, "rel_error", rel);
-            json_bool(s->out, "ok", ok);
-            json_end(s->out);
-            continue;
-        }
-        snprintf(label, sizeof label, "∂%s/∂%s", session_grad_of(s, target),
-                 graph_name_of(g, wrt[i]));
-        write_padded(s->out, label, 25);
-        write_padded(s->out, session_num(s, analytic[i], n1), 17);
-        write_padded(s->out, session_num(s, numeric, n2), 17);
-        fprintf(s->out, "%-10.2g %s\n", rel, ok ? "ok" : "MISMATCH (> 1e-6)");
     }
-    if (!s->json && bad)
+    int bad = 0;
+    bool ok = true;
+    for (int32_t i = 0, at = 0; ok && i < n; i++) {
+        ok = graph_numeric_grad(g, target, wrt[i], seed, numeric);
+        if (!ok) break;
+        size_t size = shape_size(graph_shape(g, wrt[i]));
+        bad += !compare(analytic + at, numeric, size).ok;
+        check_row(s, target, wrt[i], analytic + at, numeric, tensors);
+        at += (int32_t)size;
+    }
+    if (ok && !s->json && tensors)
+        fprintf(s->out, "rel. error = max |Δ| / largest |gradient| of the leaf; ok up to 1e-6\n");
+    if (ok && !s->json && bad)
         fprintf(s->out,
                 "%d gradient%s disagree%s: a kink (relu at 0) or a non-smooth point can do this\n",
                 bad, bad == 1 ? "" : "s", bad == 1 ? "s" : "");
     free(wrt);
     free(analytic);
-    return true;
+    free(numeric);
+    return ok || cmd_error(c, "out of memory");
 }

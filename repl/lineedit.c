@@ -8,6 +8,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "suggest.h"
+
 enum { HISTORY_SIZE = 1000 };
 
 /* Set by Ctrl-C. A signal handler can only talk to the loop through a
@@ -55,7 +57,8 @@ static char *history_path(void) {
 }
 
 /* Candidates for the word being completed: commands after ':', else defined
- * names and function names. Called with state 0 first, then 1, 2, ... */
+ * names, function names (the op table's and suggest_extra_function's) and
+ * `param`. Called with state 0 first, then 1, 2, ... */
 static char *complete_word(const char *text, int state) {
     static int32_t index;
     static int phase;
@@ -81,10 +84,21 @@ static char *complete_word(const char *text, int state) {
         }
         phase = 1, index = 0;
     }
-    while (index < OP_COUNT) {
-        const OpInfo *info = op_info((Op)index++);
-        if (info->syntax == SYN_CALL && strncmp(info->spelling, text, len) == 0)
-            return strdup(info->spelling);
+    if (phase == 1) {
+        while (index < OP_COUNT) {
+            const OpInfo *info = op_info((Op)index++);
+            if (info->syntax == SYN_CALL && strncmp(info->spelling, text, len) == 0)
+                return strdup(info->spelling);
+        }
+        phase = 2, index = 0;
+    }
+    for (const char *word; (word = suggest_extra_function(index)) != NULL;) {
+        index++;
+        if (strncmp(word, text, len) == 0) return strdup(word);
+    }
+    if (phase == 2 && strncmp("param", text, len) == 0) {
+        phase = 3;
+        return strdup("param");
     }
     return NULL;
 }

@@ -25,15 +25,19 @@ void json_str(FILE *f, const char *k, const char *value) {
         fputs("null", f);
 }
 
-void json_num(FILE *f, const char *k, double value) {
+static void number(FILE *f, double value) {
     char buf[FMT_NUMBER_SIZE];
-    key(f, k);
     fmt_number(buf, sizeof buf, value, FMT_ROUND_TRIP);
     bool finite = strcmp(buf, "nan") != 0 && strcmp(buf, "inf") != 0 && strcmp(buf, "-inf") != 0;
     if (finite)
         fputs(buf, f);
     else
         fprintf(f, "\"%s\"", buf);
+}
+
+void json_num(FILE *f, const char *k, double value) {
+    key(f, k);
+    number(f, value);
 }
 
 void json_int(FILE *f, const char *k, long value) {
@@ -52,6 +56,49 @@ void json_int_array(FILE *f, const char *k, const int *values, int n) {
     for (int i = 0; i < n; i++)
         fprintf(f, "%s%d", i ? "," : "", values[i]);
     fputc(']', f);
+}
+
+/* The elements of v as nested arrays, one level per axis. */
+static void nested(FILE *f, Value v) {
+    const Shape *s = v.shape;
+    if (s->rank == 0) {
+        number(f, v.data[0]);
+        return;
+    }
+    if (v.size == 0) {
+        fputs("[]", f);
+        return;
+    }
+    for (size_t i = 0; i < v.size; i++) {
+        size_t block = v.size;
+        for (int a = 0; a < s->rank; a++) {
+            if (i % block == 0) fputc('[', f);
+            block /= (size_t)s->dims[a];
+        }
+        number(f, v.data[i]);
+        size_t inner = 1;
+        for (int a = s->rank - 1; a >= 0; a--) {
+            inner *= (size_t)s->dims[a];
+            if ((i + 1) % inner != 0) break;
+            fputc(']', f);
+        }
+        if (i + 1 < v.size) fputc(',', f);
+    }
+}
+
+void json_value(FILE *f, const char *k, Value v) {
+    if (v.shape->rank > 0) {
+        int dims[BP_MAX_RANK];
+        for (int a = 0; a < v.shape->rank; a++)
+            dims[a] = v.shape->dims[a];
+        json_int_array(f, "shape", dims, v.shape->rank);
+    }
+    json_array(f, k, v);
+}
+
+void json_array(FILE *f, const char *k, Value v) {
+    key(f, k);
+    nested(f, v);
 }
 
 void json_end(FILE *f) {

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "../graph/value.h"
+
 void json_begin(FILE *f, const char *kind);
 /* A string field; NULL writes null. */
 void json_str(FILE *f, const char *key, const char *value);
@@ -21,6 +23,12 @@ void json_int(FILE *f, const char *key, long value);
 void json_bool(FILE *f, const char *key, bool value);
 /* An array of integers field. */
 void json_int_array(FILE *f, const char *key, const int *values, int n);
+/* A value field: a scalar as json_num; a tensor as a "shape" field
+ * ([2,3]) followed by `key` holding the elements as nested arrays. */
+void json_value(FILE *f, const char *key, Value v);
+/* Just the nested arrays (a scalar: the number), for a second value whose
+ * shape a json_value field of the same object already gave. */
+void json_array(FILE *f, const char *key, Value v);
 void json_end(FILE *f);
 
 /* Writes s as a JSON string literal, escaping what JSON requires. */

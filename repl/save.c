@@ -6,12 +6,14 @@
  * leaf holding its current value, and its real definition follows once
  * every name it uses exists: redefinition in place keeps the links. The
  * default target (the newest derived name) is defined last so it stays the
- * default.
+ * default. Tensors are written as literals at round-trip precision, params
+ * as `param W = ...`.
  */
 #include <stdlib.h>
 
 #include "../graph/format.h"
 #include "command.h"
+#include "tensor_text.h"
 
 /* Have all the named nodes `id`'s expression uses been written already? */
 static bool inputs_written(const Graph *g, NodeId id, const uint8_t *written, NodeId *stack) {
@@ -31,12 +33,13 @@ static bool inputs_written(const Graph *g, NodeId id, const uint8_t *written, No
 static void write_definition(const Graph *g, NodeId id, StrBuf *sb, FILE *f) {
     sb_clear(sb);
     graph_expr_text(g, id, sb);
-    fprintf(f, "%s = %s\n", graph_name_of(g, id), sb->data);
+    bool param = graph_is_leaf(g, id) && graph_is_param(g, id);
+    fprintf(f, "%s%s = %s\n", param ? "param " : "", graph_name_of(g, id), sb->data);
 }
 
 static void write_placeholder(const Graph *g, NodeId id, StrBuf *sb, FILE *f) {
     sb_clear(sb);
-    graph_number_text(graph_scalar(g, id), sb);
+    tensor_text_inline(sb, graph_value(g, id), FMT_ROUND_TRIP);
     fprintf(f, "%s = %s\n", graph_name_of(g, id), sb->data);
 }
 
@@ -84,11 +87,19 @@ bool session_write_script(Session *s, FILE *f) {
     free(written);
     free(stack);
     free(later);
-    char num[FMT_NUMBER_SIZE];
     if (s->target != NODE_NONE && graph_is_live(g, s->target) && graph_name_of(g, s->target))
         fprintf(f, ":target %s\n", graph_name_of(g, s->target));
-    if (s->seed != 1)
-        fprintf(f, ":seed %s\n", fmt_number(num, sizeof num, s->seed, FMT_ROUND_TRIP));
+    if (s->seed != 1 || s->seed_tensor) {
+        sb_init(&sb);
+        Shape scalar = {0, {0}};
+        Value seed = {&s->seed_shape, s->seed_tensor, shape_size(&s->seed_shape)};
+        if (!s->seed_tensor) seed = (Value){&scalar, &s->seed, 1};
+        tensor_text_inline(&sb, seed, FMT_ROUND_TRIP);
+        fprintf(f, ":seed %s\n", sb.data);
+        ok = ok && !sb.failed;
+        sb_free(&sb);
+    }
     if (s->digits != FMT_DEFAULT_DIGITS) fprintf(f, ":digits %d\n", s->digits);
+    if (s->elide != TENSOR_ELIDE_DEFAULT) fprintf(f, ":elide %zu\n", s->elide);
     return ok;
 }

@@ -7,6 +7,7 @@
 
 #include "../graph/format.h"
 #include "output.h"
+#include "tensor_text.h"
 
 void session_init(Session *s, FILE *out, FILE *err) {
     graph_init_empty(&s->graph);
@@ -14,7 +15,9 @@ void session_init(Session *s, FILE *out, FILE *err) {
     s->seed = 1;
     s->seed_tensor = NULL;
     s->rng = 0;
+    s->seed_shape = (Shape){0, {0}};
     s->digits = FMT_DEFAULT_DIGITS;
+    s->elide = TENSOR_ELIDE_DEFAULT;
     s->json = false;
     s->out = out;
     s->err = err;
@@ -41,6 +44,7 @@ void session_clear(Session *s) {
     s->seed = 1;
     free(s->seed_tensor);
     s->seed_tensor = NULL;
+    s->rng = 0;
 }
 
 const char *session_num(const Session *s, double v, char *buf) {
@@ -108,7 +112,18 @@ void session_error(Session *s, const char *file, const char *text, size_t len, S
     fflush(s->err);
 }
 
-static void print_value(Session *s, const char *name, int name_len, double v) {
+void session_show(const Session *s, const char *prefix, Value v) {
+    StrBuf sb;
+    sb_init(&sb);
+    sb_puts(&sb, prefix);
+    TensorStyle style = {s->digits, s->elide, display_width(prefix, strlen(prefix))};
+    tensor_text(&sb, v, &style);
+    sb_append(&sb, "\n", 1);
+    fwrite(sb.data, 1, sb.len, s->out);
+    sb_free(&sb);
+}
+
+static void print_value(Session *s, const char *name, int name_len, Value v) {
     char num[FMT_NUMBER_SIZE];
     if (s->json) {
         json_begin(s->out, "value");
@@ -124,12 +139,17 @@ static void print_value(Session *s, const char *name, int name_len, double v) {
         } else {
             json_str(s->out, "name", NULL);
         }
-        json_num(s->out, "value", v);
+        json_value(s->out, "value", v);
         json_end(s->out);
+    } else if (v.shape->rank > 0) {
+        char prefix[300];
+        snprintf(prefix, sizeof prefix, "%.*s%s", name ? name_len : 0, name ? name : "",
+                 name ? " = " : "");
+        session_show(s, prefix, v);
     } else if (name) {
         /* One fwrite, not fprintf: a script prints one of these per line. */
         char line[256];
-        session_num(s, v, num);
+        session_num(s, v.data[0], num);
         size_t n = strlen(num);
         if ((size_t)name_len + n + 4 <= sizeof line) {
             memcpy(line, name, (size_t)name_len);
@@ -141,22 +161,66 @@ static void print_value(Session *s, const char *name, int name_len, double v) {
             fprintf(s->out, "%.*s = %s\n", name_len, name, num);
         }
     } else {
-        fprintf(s->out, "%s\n", session_num(s, v, num));
+        fprintf(s->out, "%s\n", session_num(s, v.data[0], num));
     }
 }
 
 /* A dependent that a definition changed: "  → price = 935". */
-static void print_update(Session *s, NodeId id, double v) {
-    char num[FMT_NUMBER_SIZE];
+static void print_update(Session *s, NodeId id) {
     const char *name = graph_name_of(&s->graph, id);
+    Value v = graph_value(&s->graph, id);
     if (s->json) {
         json_begin(s->out, "update");
         json_str(s->out, "name", name);
-        json_num(s->out, "value", v);
+        json_value(s->out, "value", v);
         json_end(s->out);
-    } else {
-        fprintf(s->out, "  → %s = %s\n", name, session_num(s, v, num));
+        return;
     }
+    StrBuf prefix;
+    sb_init(&prefix);
+    sb_printf(&prefix, "  → %s = ", name);
+    session_show(s, prefix.data, v);
+    sb_free(&prefix);
+}
+
+/* The target's value before a statement, to tell whether it changed. */
+typedef struct {
+    Shape shape;
+    double scalar;
+    double *data; /* &scalar, a malloc'd copy, or NULL if none could be made */
+    size_t size;
+} Snapshot;
+
+static void snapshot_take(const Graph *g, NodeId id, Snapshot *snap) {
+    Value v = graph_value(g, id);
+    snap->shape = *v.shape;
+    snap->size = v.size;
+    snap->scalar = v.data[0];
+    snap->data = v.size == 1 ? &snap->scalar : malloc(v.size * sizeof *v.data);
+    if (snap->data && v.size > 1) memcpy(snap->data, v.data, v.size * sizeof *v.data);
+}
+
+/* Does id's value differ from the snapshot? (Bitwise: nan stays nan.) */
+static bool snapshot_differs(const Graph *g, NodeId id, const Snapshot *snap) {
+    Value v = graph_value(g, id);
+    return !snap->data || !shape_equal(v.shape, &snap->shape) ||
+           memcmp(v.data, snap->data, v.size * sizeof *v.data) != 0;
+}
+
+static void snapshot_free(Snapshot *snap) {
+    if (snap->data != &snap->scalar) free(snap->data);
+}
+
+/* Does the statement's expression use any named node? (Then it is not a
+ * leaf, so it cannot be a param.) Its nodes are those from its mark on. */
+static bool uses_names(const Graph *g, const Statement *st) {
+    if (st->root < st->mark.count) return true;
+    for (NodeId id = st->mark.count; id < graph_count(g); id++) {
+        const Node *n = graph_node(g, id);
+        for (int i = 0; i < op_info((Op)n->op)->arity; i++)
+            if (n->in[i] < st->mark.count) return true;
+    }
+    return false;
 }
 
 /* Runs one parsed statement: a definition is committed, a bare expression
@@ -165,25 +229,40 @@ static bool execute(Session *s, const char *file, const char *text, size_t len,
                     const Statement *st) {
     Graph *g = &s->graph;
     if (!st->name) {
-        print_value(s, NULL, 0, graph_scalar(g, st->root));
+        print_value(s, NULL, 0, graph_value(g, st->root));
         graph_rollback(g, st->mark);
         return true;
     }
+    if (st->param && uses_names(g, st)) {
+        graph_rollback(g, st->mark);
+        char message[512];
+        snprintf(message, sizeof message,
+                 "param %.*s must be an input, a value that uses no names (param W = "
+                 "randn(2, 3)); define what is computed from it without `param`",
+                 st->name_len, st->name);
+        session_error(s, file, text, len, st->name_pos, message);
+        return false;
+    }
     /* Like a spreadsheet, changing an input shows what it did to the output. */
     NodeId target = session_target(s);
-    double before = target != NODE_NONE ? graph_scalar(g, target) : 0;
+    Snapshot before;
+    if (target != NODE_NONE) snapshot_take(g, target, &before);
     GraphError err;
     NodeId id = graph_define(g, st->name, st->name_len, st->root, st->mark, &err);
     if (id == NODE_NONE) {
+        if (target != NODE_NONE) snapshot_free(&before);
         session_error(s, file, text, len, st->name_pos, err.message);
         return false;
     }
-    print_value(s, st->name, st->name_len, graph_scalar(g, id));
+    /* A param stays one when given a new value; computed, it no longer is. */
+    if (st->param || !graph_is_leaf(g, id)) graph_set_param(g, id, st->param);
+    print_value(s, st->name, st->name_len, graph_value(g, id));
     s->changed = true;
-    if (target != NODE_NONE && target != id && graph_is_live(g, target) &&
-        session_target(s) == target) {
-        double after = graph_scalar(g, target);
-        if (memcmp(&before, &after, sizeof after) != 0) print_update(s, target, after);
+    if (target != NODE_NONE) {
+        if (target != id && graph_is_live(g, target) && session_target(s) == target &&
+            snapshot_differs(g, target, &before))
+            print_update(s, target);
+        snapshot_free(&before);
     }
     return true;
 }
@@ -211,6 +290,7 @@ static bool run_statements(Session *s, const char *file, int line, const char *t
         }
         Parser p;
         parser_init(&p, &s->graph, text, len, offset, line);
+        p.rng = &s->rng;
         Statement st;
         if (!parser_statement(&p, &st)) {
             if (!p.failed) return true; /* nothing left but spaces or a comment */

@@ -28,6 +28,7 @@ typedef struct Session {
     Shape seed_shape;    /* seed_tensor's shape */
     uint64_t rng;        /* randn's stream when no seed= is given */
     int digits;          /* significant digits of printed numbers */
+    size_t elide;        /* tensors with more elements print elided (…); 0 = never */
     bool json;           /* one JSON object per output line instead of text */
     FILE *out;           /* results */
     FILE *err;           /* error reports (JSON mode writes them to out) */
@@ -77,6 +78,10 @@ void session_error(Session *s, const char *file, const char *text, size_t len, S
 
 /* Formats v with the session's digits into buf (FMT_NUMBER_SIZE bytes). */
 const char *session_num(const Session *s, double v, char *buf);
+
+/* Writes prefix, then v as text (a tensor laid out by tensor_text, its rows
+ * lined up under the column after prefix), then a newline, to s->out. */
+void session_show(const Session *s, const char *prefix, Value v);
 
 /* Runs the command (starting with ':') at text[offset..end) of the source
  * line text[0..len). Defined in commands.c. */

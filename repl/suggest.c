@@ -6,6 +6,13 @@
 
 enum { MAX_SUGGEST_LEN = 64 };
 
+static const char *const extra_functions[] = {"zeros", "ones", "full", "arange", "randn", "dot"};
+enum { EXTRA_FUNCTIONS = sizeof extra_functions / sizeof extra_functions[0] };
+
+const char *suggest_extra_function(int i) {
+    return i >= 0 && i < EXTRA_FUNCTIONS ? extra_functions[i] : NULL;
+}
+
 int suggest_distance(const char *a, int alen, const char *b, int blen, int limit) {
     if (alen > MAX_SUGGEST_LEN || blen > MAX_SUGGEST_LEN) return limit + 1;
     if (alen - blen > limit || blen - alen > limit) return limit + 1;
@@ -50,6 +57,11 @@ void suggest_hint(const Graph *g, const char *name, int len, bool functions, cha
             if (info->syntax != SYN_CALL) continue;
             int d = suggest_distance(name, len, info->spelling, (int)strlen(info->spelling), limit);
             if (d < best) best = d, best_name = info->spelling;
+        }
+        for (int i = 0; i < EXTRA_FUNCTIONS; i++) {
+            const char *name_i = extra_functions[i];
+            int d = suggest_distance(name, len, name_i, (int)strlen(name_i), limit);
+            if (d < best) best = d, best_name = name_i;
         }
     } else {
         for (int32_t k = 0; k < g->name_count; k++) {

@@ -17,4 +17,8 @@ int suggest_distance(const char *a, int alen, const char *b, int blen, int limit
 void suggest_hint(const Graph *g, const char *name, int len, bool functions, char *hint,
                   size_t size);
 
+/* Function names the op table does not list: the tensor constructors and
+ * `dot` (the table spells it `@`). The i-th, or NULL past the last. */
+const char *suggest_extra_function(int i);
+
 #endif

@@ -1,0 +1,136 @@
+/* settings.c - the commands that show or change a setting: :target, :seed,
+ * :digits, :elide. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../graph/format.h"
+#include "command.h"
+#include "output.h"
+
+bool cmd_number(const Token *t, double *v) {
+    char buf[64];
+    if (t->type != TOK_NUMBER || t->length >= (int)sizeof buf) return false;
+    memcpy(buf, t->start, (size_t)t->length);
+    buf[t->length] = '\0';
+    char *end;
+    *v = strtod(buf, &end);
+    return *end == '\0';
+}
+
+/* The optional whole-number argument of :digits and :elide, from min to max:
+ * false after reporting a bad one; *given tells whether there was one. */
+static bool whole_setting(Command *c, const char *what, long min, long max, long *value,
+                          bool *given) {
+    Token t = lexer_next(&c->lexer);
+    *given = t.type != TOK_EOF;
+    if (!*given) return true;
+    double d;
+    if (!cmd_number(&t, &d) || d != floor(d) || d < (double)min || d > (double)max)
+        return cmd_error_at(c, &t, "%s must be a whole number from %ld to %ld", what, min, max);
+    *value = (long)d;
+    return cmd_no_more_args(c);
+}
+
+static void print_setting(Session *s, const char *kind, const char *name, const double *value) {
+    char num[FMT_NUMBER_SIZE];
+    if (s->json) {
+        json_begin(s->out, kind);
+        if (name) json_str(s->out, "name", name);
+        if (value) json_num(s->out, "value", *value);
+        json_end(s->out);
+    } else if (name) {
+        fprintf(s->out, "%s: %s\n", kind, name);
+    } else {
+        fprintf(s->out, "%s = %s\n", kind, session_num(s, *value, num));
+    }
+}
+
+bool cmd_target_set(Command *c) {
+    NodeId id;
+    Token t;
+    ArgResult r = cmd_next_name(c, &id, &t);
+    if (r == ARG_ERROR || (r == ARG_NAME && !cmd_no_more_args(c))) return false;
+    if (r == ARG_NAME) c->s->target = id, c->s->changed = true;
+    NodeId target;
+    if (!cmd_target(c, &target)) return false;
+    print_setting(c->s, "target", graph_name_of(&c->s->graph, target), NULL);
+    return true;
+}
+
+/* Takes the value of the expression st as the seed: a number becomes the
+ * scalar seed, a tensor the dout for a target of its shape. */
+static bool take_seed(Session *s, NodeId root) {
+    Value v = graph_value(&s->graph, root);
+    if (v.shape->rank == 0) {
+        free(s->seed_tensor);
+        s->seed_tensor = NULL;
+        s->seed = v.data[0];
+        return true;
+    }
+    double *copy = malloc(v.size * sizeof *copy);
+    if (!copy) return false;
+    memcpy(copy, v.data, v.size * sizeof *copy);
+    free(s->seed_tensor);
+    s->seed_tensor = copy;
+    s->seed_shape = *v.shape;
+    s->seed = 1; /* unused while a tensor seed is set */
+    return true;
+}
+
+bool cmd_seed(Command *c) {
+    Session *s = c->s;
+    Parser p;
+    parser_init(&p, &s->graph, c->text, c->end, c->offset, c->line);
+    p.rng = &s->rng;
+    if (!parser_at_end(&p)) {
+        Statement st;
+        if (!parser_expression(&p, &st)) {
+            session_error(s, c->file, c->text, c->len, p.error.pos, p.error.message);
+            return false;
+        }
+        bool ok = take_seed(s, st.root);
+        graph_rollback(&s->graph, st.mark);
+        if (!ok) return cmd_error(c, "out of memory");
+        s->changed = true;
+    }
+    if (!s->seed_tensor) {
+        print_setting(s, "seed", NULL, &s->seed);
+        return true;
+    }
+    Value v = {&s->seed_shape, s->seed_tensor, shape_size(&s->seed_shape)};
+    if (s->json) {
+        json_begin(s->out, "seed");
+        json_value(s->out, "value", v);
+        json_end(s->out);
+    } else {
+        session_show(s, "seed = ", v);
+    }
+    return true;
+}
+
+bool cmd_digits(Command *c) {
+    long d = c->s->digits;
+    bool given;
+    if (!whole_setting(c, "digits", 1, FMT_MAX_DIGITS, &d, &given)) return false;
+    c->s->digits = (int)d;
+    double shown = d;
+    if (c->s->json)
+        print_setting(c->s, "digits", NULL, &shown);
+    else
+        fprintf(c->s->out, "digits = %d\n", c->s->digits);
+    return true;
+}
+
+bool cmd_elide(Command *c) {
+    long n = (long)c->s->elide;
+    bool given;
+    if (!whole_setting(c, "elide", 0, BP_MAX_ELEMENTS, &n, &given)) return false;
+    c->s->elide = (size_t)n;
+    double shown = (double)n;
+    if (c->s->json)
+        print_setting(c->s, "elide", NULL, &shown);
+    else
+        fprintf(c->s->out, "elide = %ld\n", n);
+    return true;
+}

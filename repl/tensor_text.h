@@ -1,0 +1,51 @@
+/* tensor_text.h - values as NumPy prints them.
+ *
+ *     TensorStyle st = {.digits = 12, .elide = TENSOR_ELIDE_DEFAULT, .indent = 4};
+ *     sb_puts(&sb, "W = ");
+ *     tensor_text(&sb, graph_value(g, W), &st);
+ *
+ *     W = [[ 0.1  -0.25  0.5 ]
+ *          [ 2     1    -3   ]]
+ *
+ * Every element is padded to the widest integer part on the left and the
+ * widest fraction on the right, so decimal points line up down a column;
+ * rows start on new lines under the opening bracket (one blank line between
+ * the blocks of a rank-3 value, as NumPy), and a row longer than 75 columns
+ * wraps, continuing one column in from its bracket. A value with more elements than
+ * `elide` shows only the first and last TENSOR_EDGE entries along each axis
+ * longer than twice that, with `…` for the rest.
+ */
+#ifndef BP_TENSOR_TEXT_H
+#define BP_TENSOR_TEXT_H
+
+#include <stddef.h>
+
+#include "../graph/strbuf.h"
+#include "../graph/value.h"
+
+enum {
+    TENSOR_EDGE = 3,            /* entries kept at each end of an elided axis */
+    TENSOR_ELIDE_DEFAULT = 1000 /* NumPy's print threshold */
+};
+
+typedef struct {
+    int digits;   /* significant digits, as fmt_number */
+    size_t elide; /* elide values with more elements than this; 0 = never */
+    int indent;   /* the column the opening bracket is written at */
+} TensorStyle;
+
+/* Appends v laid out as above (a scalar exactly as fmt_number writes it).
+ * Never fails by itself: running out of memory sets out->failed. */
+void tensor_text(StrBuf *out, Value v, const TensorStyle *style);
+
+/* Appends v on one line in the language's literal syntax: `[[1, 2], [3, 4]]`.
+ * With digits = FMT_ROUND_TRIP the text parses back to exactly v (nan and
+ * infinities are written as expressions that compute them). */
+void tensor_text_inline(StrBuf *out, Value v, int digits);
+
+/* Appends a short description for a table cell: the literal when v has at
+ * most `inline_max` elements, else its shape and range, as
+ * `(784,50) ∈ [-3.12, 3.41]` (`(2,3) has nan` when a nan hides the range). */
+void tensor_text_cell(StrBuf *out, Value v, int digits, size_t inline_max);
+
+#endif
