@@ -3,7 +3,9 @@
 #
 #   chain   backprop on a generated 1,000,000-statement chain script ending in
 #           :grad (gen_chain.c): wall time and peak memory (/usr/bin/time -v);
-#   update  changing the one leaf of a 100,000-link chain (update_bench.c).
+#   update  changing the one leaf of a 100,000-link chain (update_bench.c);
+#   tensor  a 512x512 matmul and a two-layer-net training step, against the
+#           same work in NumPy (tensor.sh: a table, no goals).
 #
 # Prints a summary table against the goals and exits 1 if a goal is missed.
 #
@@ -36,7 +38,7 @@ fi
 echo "== building (Release) in $build"
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=ON >/dev/null
 cmake --build "$build" -j "$(nproc 2>/dev/null || echo 2)" \
-    --target backprop gen_chain update_bench >/dev/null
+    --target backprop gen_chain update_bench tensor_bench >/dev/null
 
 backprop=$build/backprop
 work=$build/bench
@@ -97,6 +99,9 @@ stmt_median=$(update_field 'session_run_line' median)
 stmt_max=$(update_field 'session_run_line' max)
 leaf_median=$(update_field 'graph_set_leaf' median)
 leaf_max=$(update_field 'graph_set_leaf' max)
+
+echo "== tensor: tensor_bench against tensor_numpy.py"
+"$root/tests/bench/tensor.sh" "$build"
 
 # verdict VALUE GOAL: "ok" if VALUE is a number below GOAL (not ">120", not "?")
 verdict() {
