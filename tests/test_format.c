@@ -29,64 +29,64 @@ static const struct {
     int digits;
     const char *text;
 } number_cases[] = {
-  /* float noise is hidden at the default 12 digits */
-    {220.00000000000003,       12,             "220"                    },
-    {3.3000000000000003,       12,             "3.3"                    },
-    {0.1 + 0.2,                12,             "0.3"                    },
-    {100 * 2 * 1.1,            12,             "220"                    },
-    {2.2,                      12,             "2.2"                    },
-    {1.0 / 3,                  12,             "0.333333333333"         },
-    {715.0000000000001,        12,             "715"                    },
- /* and shown at 17 */
-    {0.1 + 0.2,                17,             "0.30000000000000004"    },
-    {220.00000000000003,       17,             "220.00000000000003"     },
-    {0.1,                      17,             "0.10000000000000001"    },
- /* fewer digits round */
-    {3.7,                      1,              "4"                      },
-    {1.0 / 3,                  3,              "0.333"                  },
-    {123456,                   3,              "1.23e+05"               },
- /* whole numbers and trailing zeros */
-    {0,                        12,             "0"                      },
-    {100,                      12,             "100"                    },
-    {1.5,                      12,             "1.5"                    },
-    {-42,                      12,             "-42"                    },
-    {1e11,                     12,             "100000000000"           },
- /* exponents */
-    {1e12,                     12,             "1e+12"                  },
-    {123456789012345.0,        12,             "1.23456789012e+14"      },
-    {1e21,                     12,             "1e+21"                  },
-    {1e-7,                     12,             "1e-07"                  },
-    {0.0001,                   12,             "0.0001"                 },
-    {1.7976931348623157e308,   12,             "1.79769313486e+308"     },
-    {-2.2250738585072014e-308, 12,             "-2.22507385851e-308"    },
- /* not numbers */
-    {NAN,                      12,             "nan"                    },
-    {INFINITY,                 12,             "inf"                    },
-    {-INFINITY,                12,             "-inf"                   },
-    {NAN,                      FMT_ROUND_TRIP, "nan"                    },
-    {-INFINITY,                FMT_ROUND_TRIP, "-inf"                   },
- /* -0 is "0" except at round-trip precision */
-    {-0.0,                     12,             "0"                      },
-    {-0.0,                     17,             "0"                      },
-    {-0.0,                     1,              "0"                      },
-    {-0.0,                     FMT_ROUND_TRIP, "-0"                     },
- /* digits outside 1..17 mean FMT_ROUND_TRIP */
-    {0.1 + 0.2,                18,             "0.30000000000000004"    },
-    {0.1 + 0.2,                -1,             "0.30000000000000004"    },
- /* round trip: shortest exact text */
-    {0.1,                      FMT_ROUND_TRIP, "0.1"                    },
-    {0.1 + 0.2,                FMT_ROUND_TRIP, "0.30000000000000004"    },
-    {220.00000000000003,       FMT_ROUND_TRIP, "220.00000000000003"     },
-    {1.0 / 3,                  FMT_ROUND_TRIP, "0.3333333333333333"     },
-    {2.0 / 3,                  FMT_ROUND_TRIP, "0.6666666666666666"     },
-    {100,                      FMT_ROUND_TRIP, "100"                    },
-    {1.1,                      FMT_ROUND_TRIP, "1.1"                    },
-    {-1.3,                     FMT_ROUND_TRIP, "-1.3"                   },
-    {1e23,                     FMT_ROUND_TRIP, "1e+23"                  },
-    {9007199254740992.0,       FMT_ROUND_TRIP, "9007199254740992"       },
-    {1.7976931348623157e308,   FMT_ROUND_TRIP, "1.7976931348623157e+308"},
-    {2.2250738585072014e-308,  FMT_ROUND_TRIP, "2.2250738585072014e-308"},
-    {0.000123,                 FMT_ROUND_TRIP, "0.000123"               },
+    /* float noise is hidden at the default 12 digits */
+    {220.00000000000003, 12, "220"},
+    {3.3000000000000003, 12, "3.3"},
+    {0.1 + 0.2, 12, "0.3"},
+    {100 * 2 * 1.1, 12, "220"},
+    {2.2, 12, "2.2"},
+    {1.0 / 3, 12, "0.333333333333"},
+    {715.0000000000001, 12, "715"},
+    /* and shown at 17 */
+    {0.1 + 0.2, 17, "0.30000000000000004"},
+    {220.00000000000003, 17, "220.00000000000003"},
+    {0.1, 17, "0.10000000000000001"},
+    /* fewer digits round */
+    {3.7, 1, "4"},
+    {1.0 / 3, 3, "0.333"},
+    {123456, 3, "1.23e+05"},
+    /* whole numbers and trailing zeros */
+    {0, 12, "0"},
+    {100, 12, "100"},
+    {1.5, 12, "1.5"},
+    {-42, 12, "-42"},
+    {1e11, 12, "100000000000"},
+    /* exponents */
+    {1e12, 12, "1e+12"},
+    {123456789012345.0, 12, "1.23456789012e+14"},
+    {1e21, 12, "1e+21"},
+    {1e-7, 12, "1e-07"},
+    {0.0001, 12, "0.0001"},
+    {1.7976931348623157e308, 12, "1.79769313486e+308"},
+    {-2.2250738585072014e-308, 12, "-2.22507385851e-308"},
+    /* not numbers */
+    {NAN, 12, "nan"},
+    {INFINITY, 12, "inf"},
+    {-INFINITY, 12, "-inf"},
+    {NAN, FMT_ROUND_TRIP, "nan"},
+    {-INFINITY, FMT_ROUND_TRIP, "-inf"},
+    /* -0 is "0" except at round-trip precision */
+    {-0.0, 12, "0"},
+    {-0.0, 17, "0"},
+    {-0.0, 1, "0"},
+    {-0.0, FMT_ROUND_TRIP, "-0"},
+    /* digits outside 1..17 mean FMT_ROUND_TRIP */
+    {0.1 + 0.2, 18, "0.30000000000000004"},
+    {0.1 + 0.2, -1, "0.30000000000000004"},
+    /* round trip: shortest exact text */
+    {0.1, FMT_ROUND_TRIP, "0.1"},
+    {0.1 + 0.2, FMT_ROUND_TRIP, "0.30000000000000004"},
+    {220.00000000000003, FMT_ROUND_TRIP, "220.00000000000003"},
+    {1.0 / 3, FMT_ROUND_TRIP, "0.3333333333333333"},
+    {2.0 / 3, FMT_ROUND_TRIP, "0.6666666666666666"},
+    {100, FMT_ROUND_TRIP, "100"},
+    {1.1, FMT_ROUND_TRIP, "1.1"},
+    {-1.3, FMT_ROUND_TRIP, "-1.3"},
+    {1e23, FMT_ROUND_TRIP, "1e+23"},
+    {9007199254740992.0, FMT_ROUND_TRIP, "9007199254740992"},
+    {1.7976931348623157e308, FMT_ROUND_TRIP, "1.7976931348623157e+308"},
+    {2.2250738585072014e-308, FMT_ROUND_TRIP, "2.2250738585072014e-308"},
+    {0.000123, FMT_ROUND_TRIP, "0.000123"},
 };
 
 START_TEST(test_fmt_number) {
@@ -107,8 +107,8 @@ static const struct {
     double value;
     const char *text;
 } subnormal_cases[] = {
-    {5e-324,  "5e-324" },
-    {1e-310,  "1e-310" },
+    {5e-324, "5e-324"},
+    {1e-310, "1e-310"},
     {-1e-320, "-1e-320"},
 };
 
@@ -320,20 +320,14 @@ static const struct {
     const char *a, *b;
     int limit, distance;
 } distance_cases[] = {
-    {"apple",  "apple",   3, 0},
-    {"aple",   "apple",   3, 1}, /* deletion */
-    {"applle", "apple",   3, 1}, /* insertion */
-    {"appke",  "apple",   3, 1}, /* substitution */
-    {"appel",  "apple",   3, 1}, /* adjacent swap */
-    {"kitten", "sitting", 5, 3},
-    {"",       "abc",     5, 3},
-    {"abc",    "",        5, 3},
-    {"",       "",        1, 0},
-    {"abc",    "xyz",     1, 2}, /* more than limit: limit + 1 */
-    {"a",      "abcdef",  2, 3}, /* lengths alone exceed the limit */
-    {"tax",    "tex",     1, 1},
-    {"사과", "사과",  1, 0},
-    {"ab",     "ba",      1, 1},
+    {"apple", "apple", 3, 0},    {"aple", "apple", 3, 1}, /* deletion */
+    {"applle", "apple", 3, 1},                            /* insertion */
+    {"appke", "apple", 3, 1},                             /* substitution */
+    {"appel", "apple", 3, 1},                             /* adjacent swap */
+    {"kitten", "sitting", 5, 3}, {"", "abc", 5, 3},       {"abc", "", 5, 3},  {"", "", 1, 0},
+    {"abc", "xyz", 1, 2},  /* more than limit: limit + 1 */
+    {"a", "abcdef", 2, 3}, /* lengths alone exceed the limit */
+    {"tax", "tex", 1, 1},        {"사과", "사과", 1, 0},  {"ab", "ba", 1, 1},
 };
 
 START_TEST(test_suggest_distance) {
@@ -398,17 +392,11 @@ static const struct {
     const char *text;
     int width;
 } width_cases[] = {
-    {"",              0},
-    {"apple",         5},
-    {"사과",        4}, /* Hangul: 2 columns each */
-    {"사과 = x",    8},
-    {"α",            1},
-    {"∂price/∂x", 9},
-    {"×÷−",       3},
-    {"e\xcc\x81",     1}, /* e + combining acute */
-    {"ＡＢ",        4}, /* fullwidth */
-    {"漢字",        4},
-    {"\xff",          1}, /* an invalid byte: one column */
+    {"", 0},         {"apple", 5},     {"사과", 4}, /* Hangul: 2 columns each */
+    {"사과 = x", 8}, {"α", 1},         {"∂price/∂x", 9},
+    {"×÷−", 3},      {"e\xcc\x81", 1}, /* e + combining acute */
+    {"ＡＢ", 4},                       /* fullwidth */
+    {"漢字", 4},     {"\xff", 1},      /* an invalid byte: one column */
 };
 
 START_TEST(test_display_width) {
@@ -441,17 +429,17 @@ static const struct {
     int offset, length;
     const char *out;
 } caret_cases[] = {
-    {"price = aple * 2", 8,  4, "    price = aple * 2\n            ^~~~\n"},
-    {"1 +",              3,  1, "    1 +\n       ^\n"                     },
-    {"x",                0,  1, "    x\n    ^\n"                          },
-    {"x",                0,  0, "    x\n    ^\n"                          }, /* at least a caret */
-    {"사과 = aple",    9,  4, "    사과 = aple\n           ^~~~\n"    }, /* 사과 is 4 columns */
-    {"x = 사과",       4,  6, "    x = 사과\n        ^~~~\n"          }, /* 2 chars, 4 columns */
-    {"\tx = @",          5,  1, "    \tx = @\n    \t    ^\n"              }, /* tabs kept */
-    {"x = y\n",          4,  1, "    x = y\n        ^\n"                  }, /* newline dropped */
-    {"x = (1+",          7,  1, "    x = (1+\n           ^\n"             }, /* at the end */
-    {"abc",              10, 1, "    abc\n       ^\n"                     }, /* clamped */
-    {"a ∂ b",          2,  3, "    a ∂ b\n      ^\n"                  },
+    {"price = aple * 2", 8, 4, "    price = aple * 2\n            ^~~~\n"},
+    {"1 +", 3, 1, "    1 +\n       ^\n"},
+    {"x", 0, 1, "    x\n    ^\n"},
+    {"x", 0, 0, "    x\n    ^\n"},                               /* at least a caret */
+    {"사과 = aple", 9, 4, "    사과 = aple\n           ^~~~\n"}, /* 사과 is 4 columns */
+    {"x = 사과", 4, 6, "    x = 사과\n        ^~~~\n"},          /* 2 chars, 4 columns */
+    {"\tx = @", 5, 1, "    \tx = @\n    \t    ^\n"},             /* tabs kept */
+    {"x = y\n", 4, 1, "    x = y\n        ^\n"},                 /* newline dropped */
+    {"x = (1+", 7, 1, "    x = (1+\n           ^\n"},            /* at the end */
+    {"abc", 10, 1, "    abc\n       ^\n"},                       /* clamped */
+    {"a ∂ b", 2, 3, "    a ∂ b\n      ^\n"},
 };
 
 START_TEST(test_write_caret_text) {

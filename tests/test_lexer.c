@@ -69,48 +69,49 @@ static const struct {
     const char *input;
     const char *tokens;
 } token_cases[] = {
-  /* numbers */
-    {"100",                 "NUM:100@1 EOF@4"                                                  },
-    {"1.1",                 "NUM:1.1@1 EOF@4"                                                  },
-    {"2e-3",                "NUM:2e-3@1 EOF@5"                                                 },
-    {".5",                  "NUM:.5@1 EOF@3"                                                   },
-    {"x.T[0] @ [1]",        "NAME:x@1 DOT:.@2 NAME:T@3 LBRACKET:[@4 NUM:0@5 RBRACKET:]@6 AT:@@8 LBRACKET:[@10 NUM:1@11 RBRACKET:]@12 EOF@13"},
-    {"1E+5",                "NUM:1E+5@1 EOF@5"                                                 },
-    {"1e5",                 "NUM:1e5@1 EOF@4"                                                  },
-    {"3.",                  "NUM:3.@1 EOF@3"                                                   },
-    {"0.25e10",             "NUM:0.25e10@1 EOF@8"                                              },
-    {"007",                 "NUM:007@1 EOF@4"                                                  },
- /* names */
-    {"apple",               "NAME:apple@1 EOF@6"                                               },
-    {"x_1",                 "NAME:x_1@1 EOF@4"                                                 },
-    {"_tmp",                "NAME:_tmp@1 EOF@5"                                                },
-    {"Apple2",              "NAME:Apple2@1 EOF@7"                                              },
-    {"사과",              "NAME:사과@1 EOF@3"                                              },
-    {"α",                  "NAME:α@1 EOF@2"                                                  },
-    {"größe",             "NAME:größe@1 EOF@6"                                             },
-    {"사과_price",        "NAME:사과_price@1 EOF@9"                                        },
- /* operators, ASCII and Unicode */
-    {"+ - * / ** ^",        "PLUS:+@1 MINUS:-@3 STAR:*@5 SLASH:/@7 POW:**@9 POW:^@12 EOF@13"   },
-    {"× ÷ − ·",        "STAR:×@1 SLASH:÷@3 MINUS:−@5 STAR:·@7 EOF@8"                 },
-    {"a×b",                "NAME:a@1 STAR:×@2 NAME:b@3 EOF@4"                                },
-    {"2***3",               "NUM:2@1 POW:**@2 STAR:*@4 NUM:3@5 EOF@6"                          },
-    {"x**-1",               "NAME:x@1 POW:**@2 MINUS:-@4 NUM:1@5 EOF@6"                        },
- /* punctuation */
-    {"f(a, b)",             "NAME:f@1 LP:(@2 NAME:a@3 COMMA:,@4 NAME:b@6 RP:)@7 EOF@8"         },
-    {"x = 1; y = 2",        "NAME:x@1 EQ:=@3 NUM:1@5 SEMI:;@6 NAME:y@8 EQ:=@10 NUM:2@12 EOF@13"},
- /* whitespace and comments */
-    {"",                    "EOF@1"                                                            },
-    {"   ",                 "EOF@4"                                                            },
-    {"\tx\r",               "NAME:x@2 EOF@4"                                                   },
-    {"# just a comment",    "EOF@1"                                                            },
-    {"x # the rest: 1 + @", "NAME:x@1 EOF@3"                                                   },
-    {"1#2",                 "NUM:1@1 EOF@2"                                                    },
- /* columns count code points, not bytes */
-    {"사과 = x",          "NAME:사과@1 EQ:=@4 NAME:x@6 EOF@7"                              },
-    {"α×β − 1",        "NAME:α@1 STAR:×@2 NAME:β@3 MINUS:−@5 NUM:1@7 EOF@8"          },
- /* the book's statements */
+    /* numbers */
+    {"100", "NUM:100@1 EOF@4"},
+    {"1.1", "NUM:1.1@1 EOF@4"},
+    {"2e-3", "NUM:2e-3@1 EOF@5"},
+    {".5", "NUM:.5@1 EOF@3"},
+    {"x.T[0] @ [1]", "NAME:x@1 DOT:.@2 NAME:T@3 LBRACKET:[@4 NUM:0@5 RBRACKET:]@6 AT:@@8 "
+                     "LBRACKET:[@10 NUM:1@11 RBRACKET:]@12 EOF@13"},
+    {"1E+5", "NUM:1E+5@1 EOF@5"},
+    {"1e5", "NUM:1e5@1 EOF@4"},
+    {"3.", "NUM:3.@1 EOF@3"},
+    {"0.25e10", "NUM:0.25e10@1 EOF@8"},
+    {"007", "NUM:007@1 EOF@4"},
+    /* names */
+    {"apple", "NAME:apple@1 EOF@6"},
+    {"x_1", "NAME:x_1@1 EOF@4"},
+    {"_tmp", "NAME:_tmp@1 EOF@5"},
+    {"Apple2", "NAME:Apple2@1 EOF@7"},
+    {"사과", "NAME:사과@1 EOF@3"},
+    {"α", "NAME:α@1 EOF@2"},
+    {"größe", "NAME:größe@1 EOF@6"},
+    {"사과_price", "NAME:사과_price@1 EOF@9"},
+    /* operators, ASCII and Unicode */
+    {"+ - * / ** ^", "PLUS:+@1 MINUS:-@3 STAR:*@5 SLASH:/@7 POW:**@9 POW:^@12 EOF@13"},
+    {"× ÷ − ·", "STAR:×@1 SLASH:÷@3 MINUS:−@5 STAR:·@7 EOF@8"},
+    {"a×b", "NAME:a@1 STAR:×@2 NAME:b@3 EOF@4"},
+    {"2***3", "NUM:2@1 POW:**@2 STAR:*@4 NUM:3@5 EOF@6"},
+    {"x**-1", "NAME:x@1 POW:**@2 MINUS:-@4 NUM:1@5 EOF@6"},
+    /* punctuation */
+    {"f(a, b)", "NAME:f@1 LP:(@2 NAME:a@3 COMMA:,@4 NAME:b@6 RP:)@7 EOF@8"},
+    {"x = 1; y = 2", "NAME:x@1 EQ:=@3 NUM:1@5 SEMI:;@6 NAME:y@8 EQ:=@10 NUM:2@12 EOF@13"},
+    /* whitespace and comments */
+    {"", "EOF@1"},
+    {"   ", "EOF@4"},
+    {"\tx\r", "NAME:x@2 EOF@4"},
+    {"# just a comment", "EOF@1"},
+    {"x # the rest: 1 + @", "NAME:x@1 EOF@3"},
+    {"1#2", "NUM:1@1 EOF@2"},
+    /* columns count code points, not bytes */
+    {"사과 = x", "NAME:사과@1 EQ:=@4 NAME:x@6 EOF@7"},
+    {"α×β − 1", "NAME:α@1 STAR:×@2 NAME:β@3 MINUS:−@5 NUM:1@7 EOF@8"},
+    /* the book's statements */
     {"price = apple*2*tax", "NAME:price@1 EQ:=@7 NAME:apple@9 STAR:*@14 NUM:2@15 STAR:*@16 "
-                            "NAME:tax@17 EOF@20"                    },
+                            "NAME:tax@17 EOF@20"},
 };
 
 START_TEST(test_token_stream) {
@@ -130,25 +131,25 @@ static const struct {
     int length;          /* bytes it spans (the caret) */
     const char *message; /* a substring of its message */
 } error_cases[] = {
-    {"2x",           1, 2, "a number runs into a name"},
-    {"y = 3abc",     5, 4, "a number runs into a name"},
-    {"1.5사과",    1, 9, "a number runs into a name"},
-    {"1e",           1, 2, "exponent has no digits"   },
-    {"1e+",          1, 3, "exponent has no digits"   },
-    {"2E-x",         1, 3, "exponent has no digits"   },
-    {"∂",          1, 3, "unexpected character"     },
-    {"→",          1, 3, "unexpected character"     },
-    {"x → y",      3, 3, "unexpected character"     },
-    {"사과 $",     4, 1, "unexpected character"     },
-    {"$",            1, 1, "unexpected character"     },
-    {"$",            1, 1, "unexpected character"     },
-    {"!",            1, 1, "unexpected character"     },
-    {":grad",        1, 1, "unexpected character"     },
-    {"\xff",         1, 1, "invalid UTF-8"            },
-    {"x \xfe",       3, 1, "invalid UTF-8"            },
-    {"\xc0\x80",     1, 1, "invalid UTF-8"            }, /* overlong NUL */
-    {"\xe2\x88",     1, 1, "invalid UTF-8"            }, /* truncated ∂ */
-    {"\xed\xa0\x80", 1, 1, "invalid UTF-8"            }, /* a UTF-16 surrogate */
+    {"2x", 1, 2, "a number runs into a name"},
+    {"y = 3abc", 5, 4, "a number runs into a name"},
+    {"1.5사과", 1, 9, "a number runs into a name"},
+    {"1e", 1, 2, "exponent has no digits"},
+    {"1e+", 1, 3, "exponent has no digits"},
+    {"2E-x", 1, 3, "exponent has no digits"},
+    {"∂", 1, 3, "unexpected character"},
+    {"→", 1, 3, "unexpected character"},
+    {"x → y", 3, 3, "unexpected character"},
+    {"사과 $", 4, 1, "unexpected character"},
+    {"$", 1, 1, "unexpected character"},
+    {"$", 1, 1, "unexpected character"},
+    {"!", 1, 1, "unexpected character"},
+    {":grad", 1, 1, "unexpected character"},
+    {"\xff", 1, 1, "invalid UTF-8"},
+    {"x \xfe", 3, 1, "invalid UTF-8"},
+    {"\xc0\x80", 1, 1, "invalid UTF-8"},     /* overlong NUL */
+    {"\xe2\x88", 1, 1, "invalid UTF-8"},     /* truncated ∂ */
+    {"\xed\xa0\x80", 1, 1, "invalid UTF-8"}, /* a UTF-16 surrogate */
 };
 
 START_TEST(test_error_token) {
