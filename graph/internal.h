@@ -8,6 +8,32 @@
  * `need`, doubling. Returns false, leaving *items as it was, on failure. */
 bool graph_grow(void **items, int64_t *cap, size_t item_size, int64_t need);
 
+/* graph_grow for the int32 capacities the structs use. */
+bool graph_grow32(void **items, int32_t *cap, size_t item_size, int64_t need);
+
+/* Fills err with status and message. */
+void graph_set_error(GraphError *err, GraphStatus status, const char *message);
+
+/* Makes room for `more` elements of value and gradient storage. */
+bool graph_reserve_values(Graph *g, size_t more);
+/* Takes `size` reserved elements (zeroed); returns the offset of the first. */
+uint32_t graph_take_values(Graph *g, size_t size);
+/* The shape-table index for a new value of shape s, or -1 with err set
+ * (too big, or too many shapes). */
+int32_t graph_shape_for_value(Graph *g, const Shape *s, GraphError *err);
+/* Appends a node of shape index `shape` with zeroed storage; NODE_NONE if
+ * memory ran out. */
+NodeId graph_add_node(Graph *g, Op op, const NodeId *inputs, int32_t shape);
+
+/* The index of `name` in the name table, or -1 (names.c). */
+int32_t graph_find_name(const Graph *g, const char *name, int len);
+/* Adds `name`, which must not be there yet; returns its index, or -1 if
+ * memory ran out (names.c). */
+int32_t graph_add_name(Graph *g, const char *name, int len);
+/* Finds the newest derived name again after the cached one stopped being
+ * one (define.c). */
+void graph_find_newest_derived(Graph *g);
+
 /* Recomputes node id's value from its inputs (no-op for leaves, constants). */
 void graph_compute(Graph *g, NodeId id);
 

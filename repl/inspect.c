@@ -103,12 +103,26 @@ bool cmd_graph(Command *c) {
     char grad_head[64], text[64];
     if (target != NODE_NONE)
         snprintf(grad_head, sizeof grad_head, "∂%s/∂·", session_grad_of(s, target));
-    if (!s->json) {
-        fprintf(s->out, "id      op       inputs          value         ");
-        fprintf(s->out, "%s\n", target != NODE_NONE ? grad_head : "");
-    }
     StrBuf cell;
     sb_init(&cell);
+    /* Scalar numbers keep the fixed 14 columns they always had; tensor cells
+     * widen the value and gradient columns to fit them. */
+    int value_w = 14;
+    for (int32_t i = 0; i < len && !s->json; i++) {
+        if (graph_is_scalar(g, order[i])) continue;
+        value_cell(s, graph_value(g, order[i]), &cell);
+        int w = display_width(cell.data, cell.len) + 2;
+        value_w = w > value_w ? w : value_w;
+        if (target == NODE_NONE) continue;
+        value_cell(s, graph_grad_value(g, order[i]), &cell);
+        w = display_width(cell.data, cell.len) + 2;
+        value_w = w > value_w ? w : value_w;
+    }
+    if (!s->json) {
+        fprintf(s->out, "id      op       inputs          ");
+        write_padded(s->out, "value", value_w);
+        fprintf(s->out, "%s\n", target != NODE_NONE ? grad_head : "");
+    }
     for (int32_t i = 0; i < len; i++) {
         NodeId id = order[i];
         const Node *n = graph_node(g, id);
@@ -140,10 +154,10 @@ bool cmd_graph(Command *c) {
          * tensor cells keep a space. */
         bool tensor = !graph_is_scalar(g, id);
         value_cell(s, graph_value(g, id), &cell);
-        write_cell(s->out, &cell, 14, tensor);
+        write_cell(s->out, &cell, value_w, tensor);
         if (target != NODE_NONE) {
             value_cell(s, graph_grad_value(g, id), &cell);
-            write_cell(s->out, &cell, 14, tensor);
+            write_cell(s->out, &cell, value_w, tensor);
         }
         fprintf(s->out, "%s\n", name ? name : "");
     }

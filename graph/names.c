@@ -1,0 +1,93 @@
+/* names.c - the name table: names in definition order, found through an
+ * open-addressing hash whose slots carry each name's hash. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static uint32_t hash_name(const char *s, int len) {
+    uint32_t h = 2166136261u; /* FNV-1a, then a final mix so the low bits */
+    for (int i = 0; i < len; i++)
+        h = (h ^ (uint8_t)s[i]) * 16777619u;
+    h ^= h >> 16; /* used as the slot index depend on every byte */
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
+    return h;
+}
+
+/* A slot packs the name's hash (high half) with its index + 1 (low half), so
+ * probing compares hashes without touching the name table; 0 is empty. */
+static uint64_t make_slot(uint32_t hash, int32_t k) {
+    return (uint64_t)hash << 32 | (uint32_t)(k + 1);
+}
+
+/* The slot holding `name`, or the empty slot where it would go. */
+static uint32_t find_slot(const Graph *g, const char *name, int len, uint32_t hash) {
+    uint32_t mask = g->slot_cap - 1;
+    for (uint32_t i = hash & mask;; i = (i + 1) & mask) {
+        uint64_t slot = g->name_slots[i];
+        if (slot == 0) return i;
+        if ((uint32_t)(slot >> 32) != hash) continue;
+        const Name *nm = &g->names[(int32_t)(uint32_t)slot - 1];
+        if ((int)nm->len == len && memcmp(g->strings + nm->str, name, (size_t)len) == 0) return i;
+    }
+}
+
+int32_t graph_find_name(const Graph *g, const char *name, int len) {
+    if (g->slot_cap == 0) return -1;
+    uint64_t slot = g->name_slots[find_slot(g, name, len, hash_name(name, len))];
+    return (int32_t)(uint32_t)slot - 1;
+}
+
+void graph_prefetch_name(const Graph *g, const char *name, int len) {
+    if (g->slot_cap == 0) return;
+    __builtin_prefetch(&g->name_slots[hash_name(name, len) & (g->slot_cap - 1)]);
+}
+
+static bool rehash(Graph *g, uint32_t cap) {
+    uint64_t *slots = calloc(cap, sizeof *slots);
+    if (!slots) return false;
+    free(g->name_slots);
+    g->name_slots = slots;
+    g->slot_cap = cap;
+    for (int32_t k = 0; k < g->name_count; k++) {
+        const Name *nm = &g->names[k];
+        uint32_t hash = hash_name(g->strings + nm->str, (int)nm->len);
+        slots[find_slot(g, g->strings + nm->str, (int)nm->len, hash)] = make_slot(hash, k);
+    }
+    return true;
+}
+
+/* Adds `name` to the table (it must not be there yet). Returns its index. */
+int32_t graph_add_name(Graph *g, const char *name, int len) {
+    if (((uint64_t)g->name_count + 1) * 4 > (uint64_t)g->slot_cap * 3) { /* load <= 3/4 */
+        uint32_t cap = g->slot_cap ? g->slot_cap * 2 : 64;
+        if (cap <= g->slot_cap || !rehash(g, cap)) return -1;
+    }
+    int64_t str_cap = g->str_cap;
+    if ((uint64_t)g->str_len + (uint64_t)len + 1 > UINT32_MAX ||
+        !graph_grow((void **)&g->strings, &str_cap, 1, (int64_t)g->str_len + len + 1))
+        return -1;
+    g->str_cap = (uint32_t)(str_cap > UINT32_MAX ? UINT32_MAX : str_cap);
+    if (!graph_grow32((void **)&g->names, &g->name_cap, sizeof *g->names,
+                      (int64_t)g->name_count + 1))
+        return -1;
+    int32_t k = g->name_count++;
+    g->names[k] = (Name){g->str_len, (uint32_t)len, NODE_NONE, 0};
+    memcpy(g->strings + g->str_len, name, (size_t)len);
+    g->strings[g->str_len + (uint32_t)len] = '\0';
+    g->str_len += (uint32_t)len + 1;
+    uint32_t hash = hash_name(name, len);
+    g->name_slots[find_slot(g, name, len, hash)] = make_slot(hash, k);
+    return k;
+}
+
+NodeId graph_lookup(const Graph *g, const char *name, int len) {
+    int32_t k = graph_find_name(g, name, len);
+    return k < 0 ? NODE_NONE : g->names[k].node;
+}
+
+const char *graph_name_of(const Graph *g, NodeId id) {
+    int32_t k = g->nodes[id].name;
+    return k < 0 ? NULL : g->strings + g->names[k].str;
+}
