@@ -1,0 +1,352 @@
+/* parse_tensor.c - the grammar that builds tensors: literals, row indexing,
+ * the .T attribute, and calls whose arguments mix tensors, numbers (dims, an
+ * axis) and keywords (axis=, seed=), constructors included. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "construct.h"
+#include "parser_internal.h"
+#include "suggest.h"
+
+/* A number written where only a number makes sense (a literal's element, a
+ * dimension, an index): an expression using no names, whose nodes are
+ * removed again once its value is read. `what` names it in errors. */
+static bool constant(Parser *p, const char *what, double *out) {
+    GraphMark m = graph_mark(p->graph);
+    Token at = p->current;
+    const char *outer = p->constant_only;
+    p->constant_only = what;
+    NodeId id = parse_expression(p);
+    p->constant_only = outer;
+    if (p->failed) return false;
+    if (!graph_is_scalar(p->graph, id)) {
+        parse_error_at(p, &at, "%s must be a number, not a tensor", what);
+        return false;
+    }
+    *out = graph_scalar(p->graph, id);
+    graph_rollback(p->graph, m);
+    return true;
+}
+
+/* A constant that must be a whole number that fits an int32. */
+static bool whole_number(Parser *p, const char *what, int32_t *out) {
+    Token at = p->current;
+    double v;
+    if (!constant(p, what, &v)) return false;
+    if (v != floor(v) || fabs(v) > INT32_MAX) {
+        parse_error_at(p, &at, "%s must be a whole number, not %g", what, v);
+        return false;
+    }
+    *out = (int32_t)v;
+    return true;
+}
+
+/* A literal's elements as they are read, row-major. */
+typedef struct {
+    double *data;
+    size_t len, cap;
+    int rank; /* 0 until the first number tells how deep numbers sit */
+    int32_t dims[BP_MAX_RANK];
+    bool dims_known[BP_MAX_RANK];
+} Literal;
+
+static bool push_element(Literal *lit, double v) {
+    if (lit->len == lit->cap) {
+        size_t cap = lit->cap ? lit->cap * 2 : 16;
+        double *data = realloc(lit->data, cap * sizeof *data);
+        if (!data) return false;
+        lit->data = data;
+        lit->cap = cap;
+    }
+    lit->data[lit->len++] = v;
+    return true;
+}
+
+static void expected_close_bracket(Parser *p, const Token *open) {
+    char what[64];
+    snprintf(what, sizeof what, "expected ']' to close the '[' at column %d", open->col);
+    parse_unexpected(p, what);
+}
+
+/* row := '[' element (',' element)* ']'    element := row | number
+ * `open` is the row's '[' (already consumed); depth counts enclosing rows. */
+static bool literal_row(Parser *p, Literal *lit, int depth, const Token *open) {
+    if (depth >= BP_MAX_RANK) {
+        parse_error_at(p, open, "a literal has at most %d dimensions", BP_MAX_RANK);
+        return false;
+    }
+    if (parse_check(p, TOK_RBRACKET)) {
+        parse_error_at(p, &p->current, "an empty literal: write at least one number");
+        return false;
+    }
+    int32_t count = 0;
+    do {
+        Token at = p->current;
+        if (parse_match(p, TOK_LBRACKET)) {
+            if (lit->rank != 0 && depth + 1 >= lit->rank) {
+                parse_error_at(p, &at,
+                               "ragged literal: expected a number here, as in the rows before");
+                return false;
+            }
+            if (!literal_row(p, lit, depth + 1, &at)) return false;
+        } else {
+            if (lit->rank == 0) lit->rank = depth + 1;
+            if (depth + 1 != lit->rank) {
+                parse_error_at(p, &at,
+                               "ragged literal: expected a row [...] here, as in the rows before");
+                return false;
+            }
+            double v;
+            if (!constant(p, "a literal's element", &v)) return false;
+            if (!push_element(lit, v)) {
+                parse_error_at(p, &at, "out of memory");
+                return false;
+            }
+        }
+        count++;
+    } while (parse_match(p, TOK_COMMA));
+    if (!parse_match(p, TOK_RBRACKET)) {
+        expected_close_bracket(p, open);
+        return false;
+    }
+    if (lit->dims_known[depth] && lit->dims[depth] != count) {
+        parse_error_at(p, open, "ragged literal: this row has %d element%s, the first has %d",
+                       (int)count, count == 1 ? "" : "s", (int)lit->dims[depth]);
+        return false;
+    }
+    lit->dims[depth] = count;
+    lit->dims_known[depth] = true;
+    return true;
+}
+
+/* literal := row, e.g. [1, 2, 3] or [[1, 2], [3, 4]] */
+NodeId parse_literal(Parser *p) {
+    Token open = p->previous;
+    Literal lit = {0};
+    NodeId id = NODE_NONE;
+    if (literal_row(p, &lit, 0, &open)) {
+        Shape shape = {(uint8_t)lit.rank, {0}};
+        memcpy(shape.dims, lit.dims, sizeof shape.dims);
+        GraphError err;
+        id = graph_add_tensor(p->graph, &shape, lit.data, &err);
+        if (id == NODE_NONE) parse_error_at(p, &open, "%s", err.message);
+    }
+    free(lit.data);
+    return id;
+}
+
+/* index := operand '[' integer ']'    (a row: x[0], x[-1]) */
+NodeId parse_index(Parser *p, NodeId left) {
+    Token open = p->previous;
+    int32_t row;
+    if (!whole_number(p, "an index", &row)) return NODE_NONE;
+    if (!parse_match(p, TOK_RBRACKET)) {
+        expected_close_bracket(p, &open);
+        return NODE_NONE;
+    }
+    NodeId inputs[BP_MAX_INPUTS] = {left, NODE_NONE, NODE_NONE};
+    return parse_emit_arg(p, OP_INDEX, inputs, row, &open);
+}
+
+/* attribute := operand '.' 'T'    (the transpose, as NumPy's x.T) */
+NodeId parse_attribute(Parser *p, NodeId left) {
+    Token dot = p->previous;
+    if (!parse_check(p, TOK_NAME) || p->current.length != 1 || p->current.start[0] != 'T') {
+        parse_unexpected(p, "expected T after '.': x.T is x transposed");
+        return NODE_NONE;
+    }
+    parse_advance(p);
+    return parse_emit(p, OP_TRANSPOSE, left, NODE_NONE, &dot);
+}
+
+/* A call's arguments: tensors first, then numbers (dims, an axis), then
+ * keywords, each number remembered with its token for error carets. */
+typedef struct {
+    NodeId inputs[BP_MAX_INPUTS];
+    int input_count;
+    double numbers[CONSTRUCT_MAX_ARGS];
+    Token number_at[CONSTRUCT_MAX_ARGS];
+    int number_count;
+    bool has_axis, has_seed;
+    double axis, seed;
+    Token axis_at, seed_at;
+} CallArgs;
+
+/* Is the current token a keyword argument's name (NAME followed by '=')? */
+static bool at_keyword(Parser *p) {
+    if (!parse_check(p, TOK_NAME)) return false;
+    Lexer saved = p->lexer;
+    bool keyword = lexer_next(&p->lexer).type == TOK_EQUAL;
+    p->lexer = saved;
+    return keyword;
+}
+
+/* keyword := NAME '=' number      (axis=0, seed=7) */
+static bool keyword(Parser *p, const Token *fn, bool allow_axis, bool allow_seed, CallArgs *a) {
+    Token name = p->current;
+    parse_advance(p);
+    parse_advance(p); /* the '=' */
+    bool axis = name.length == 4 && memcmp(name.start, "axis", 4) == 0;
+    bool seed = name.length == 4 && memcmp(name.start, "seed", 4) == 0;
+    if ((axis && !allow_axis) || (seed && !allow_seed) || (!axis && !seed)) {
+        parse_error_at(p, &name, "%.*s takes no %.*s=%s", fn->length, fn->start, name.length,
+                       name.start,
+                       allow_axis   ? " (only axis=)"
+                       : allow_seed ? " (only seed=)"
+                                    : "");
+        return false;
+    }
+    if ((axis && a->has_axis) || (seed && a->has_seed)) {
+        parse_error_at(p, &name, "%.*s= is given twice", name.length, name.start);
+        return false;
+    }
+    Token at = p->current;
+    double v;
+    if (!constant(p, axis ? "an axis" : "a seed", &v)) return false;
+    if (axis) a->has_axis = true, a->axis = v, a->axis_at = at;
+    if (seed) a->has_seed = true, a->seed = v, a->seed_at = at;
+    return true;
+}
+
+/* arguments := [argument (',' argument)*] ')'
+ * argument  := expression | number | keyword
+ * The first `inputs` arguments are tensors (the op's inputs), the rest
+ * numbers. */
+static bool call_arguments(Parser *p, const Token *fn, int inputs, bool allow_axis, bool allow_seed,
+                           CallArgs *a) {
+    Token open = p->previous;
+    if (!parse_check(p, TOK_RPAREN)) {
+        do {
+            if (at_keyword(p)) {
+                if (!keyword(p, fn, allow_axis, allow_seed, a)) return false;
+                continue;
+            }
+            if (a->has_axis || a->has_seed) {
+                parse_error_at(p, &p->current, "positional arguments go before keyword ones");
+                return false;
+            }
+            if (a->input_count < inputs) {
+                a->inputs[a->input_count++] = parse_expression(p);
+                if (p->failed) return false;
+                continue;
+            }
+            if (a->number_count == CONSTRUCT_MAX_ARGS) {
+                parse_error_at(p, &p->current, "too many arguments to %.*s", fn->length, fn->start);
+                return false;
+            }
+            a->number_at[a->number_count] = p->current;
+            if (!constant(p, inputs > 0 ? "an argument after the tensor" : "a dimension",
+                          &a->numbers[a->number_count]))
+                return false;
+            a->number_count++;
+        } while (parse_match(p, TOK_COMMA));
+    }
+    if (!parse_match(p, TOK_RPAREN)) {
+        parse_expected_close(p, &open);
+        return false;
+    }
+    return true;
+}
+
+/* constructor := ('zeros'|'ones'|'full'|'arange'|'randn') '(' numbers [',' 'seed=' n] ')' */
+static NodeId construct(Parser *p, const Token *fn, const Constructor *c) {
+    CallArgs a = {0};
+    if (!call_arguments(p, fn, 0, false, construct_takes_seed(c), &a)) return NODE_NONE;
+    Shape shape;
+    double *data;
+    int bad;
+    char why[256];
+    if (!construct_run(c, a.numbers, a.number_count, a.has_seed ? &a.seed : NULL, p->rng, &shape,
+                       &data, &bad, why, sizeof why)) {
+        const Token *at = bad < 0 ? fn : bad < a.number_count ? &a.number_at[bad] : &a.seed_at;
+        parse_error_at(p, at, "%s", why);
+        return NODE_NONE;
+    }
+    GraphError err;
+    NodeId id = graph_add_tensor(p->graph, &shape, data, &err);
+    free(data);
+    if (id == NODE_NONE) parse_error_at(p, fn, "%s", err.message);
+    return id;
+}
+
+/* The op's parameter from the numbers after its tensors: sum's axis,
+ * reshape's shape. False (reported) if they do not fit the op. */
+static bool op_parameter(Parser *p, const Token *fn, Op op, CallArgs *a, int32_t *arg) {
+    const OpInfo *info = op_info(op);
+    *arg = 0;
+    if (info->arg == ARG_AXIS) {
+        *arg = AXIS_ALL;
+        if (a->number_count == 1 && !a->has_axis) /* sum(x, 0) as NumPy allows */
+            a->has_axis = true, a->axis = a->numbers[0], a->axis_at = a->number_at[0],
+            a->number_count = 0;
+        if (a->number_count > 0) {
+            parse_error_at(p, &a->number_at[0], "%s takes one tensor and axis=", info->spelling);
+            return false;
+        }
+        if (a->has_axis && (a->axis != floor(a->axis) || fabs(a->axis) > BP_MAX_RANK)) {
+            parse_error_at(p, &a->axis_at, "an axis must be a whole number such as 0, 1 or -1");
+            return false;
+        }
+        if (a->has_axis) *arg = (int32_t)a->axis;
+        return true;
+    }
+    if (info->arg == ARG_SHAPE) {
+        Shape spec = {(uint8_t)a->number_count, {0}};
+        if (a->number_count == 0 || a->number_count > BP_MAX_RANK) {
+            parse_error_at(p, fn, "reshape takes a tensor and 1 to %d dimensions: reshape(x, 2, 3)",
+                           BP_MAX_RANK);
+            return false;
+        }
+        for (int i = 0; i < a->number_count; i++) {
+            double d = a->numbers[i];
+            if (!(d == -1 || (d >= 1 && d <= BP_MAX_ELEMENTS && d == floor(d)))) {
+                parse_error_at(p, &a->number_at[i],
+                               "a dimension must be a whole number from 1 up (or -1 "
+                               "for the rest), not %g",
+                               d);
+                return false;
+            }
+            spec.dims[i] = (int32_t)d;
+        }
+        if ((*arg = graph_intern_shape(p->graph, &spec)) < 0) {
+            parse_error_at(p, fn, "too many different shapes in one session");
+            return false;
+        }
+        return true;
+    }
+    if (a->number_count > 0) {
+        parse_error_at(p, &a->number_at[0], "%.*s takes %d argument%s, got %d", fn->length,
+                       fn->start, info->arity, info->arity == 1 ? "" : "s",
+                       a->input_count + a->number_count);
+        return false;
+    }
+    return true;
+}
+
+/* call := NAME '(' arguments */
+NodeId parse_call(Parser *p, const Token *name) {
+    const Constructor *c = construct_find(name->start, name->length);
+    if (c) return construct(p, name, c);
+    Op op = parse_function_op(name->start, name->length);
+    if (op == OP_COUNT) {
+        char known[512], hint[128];
+        op_function_list(known, sizeof known);
+        suggest_hint(p->graph, name->start, name->length, true, hint, sizeof hint);
+        parse_error_at(p, name, "unknown function '%.*s'%s (known: %s, dot, %s)", name->length,
+                       name->start, hint, known, construct_names());
+        return NODE_NONE;
+    }
+    const OpInfo *info = op_info(op);
+    CallArgs a = {0};
+    if (!call_arguments(p, name, info->arity, info->arg == ARG_AXIS, false, &a)) return NODE_NONE;
+    if (a.input_count != info->arity) {
+        parse_error_at(p, name, "%.*s takes %d argument%s, got %d", name->length, name->start,
+                       info->arity, info->arity == 1 ? "" : "s", a.input_count);
+        return NODE_NONE;
+    }
+    int32_t arg;
+    if (!op_parameter(p, name, op, &a, &arg)) return NODE_NONE;
+    return parse_emit_arg(p, op, a.inputs, arg, name);
+}
