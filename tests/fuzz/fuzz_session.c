@@ -30,7 +30,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     Session s;
     session_init(&s, out, out);
     /* A small known session first, so inputs can refer to names. */
-    const char *setup = "apple = 100; tax = 1.1; price = apple * 2 * tax";
+    const char *setup = "apple = 100; tax = 1.1; price = apple * 2 * tax; X = [[1, 2], [3, 4]]; "
+                        "param W = [[0.5, -1], [2, 0.25]]; b = [1, -1]; Y = affine(X, W, b)";
     session_run_line(&s, "<setup>", 1, setup, strlen(setup));
     const char *text = (const char *)data;
     int line = 1;
