@@ -157,7 +157,7 @@ static int32_t *plan_reshape(Graph *g, NodeId id, int32_t shape, GraphError *err
         if (!touched) continue;
         Shape out;
         int32_t s = -1;
-        if (graph_infer_shape(g, (Op)n->op, in_shapes, n->arg, &out, err))
+        if (graph_infer_shape(g, (Op)n->op, in_shapes, node_arg(n), &out, err))
             s = graph_shape_for_value(g, &out, err);
         if (s < 0) {
             char was[SHAPE_TEXT_SIZE], now[SHAPE_TEXT_SIZE], why[256];
@@ -273,14 +273,14 @@ static NodeId define(Graph *g, int32_t k, const char *name, int len, NodeId root
     if (root >= m.count) {
         assert(root == g->count - 1 && "graph_define: the root must be the statement's last node");
         op = (Op)g->nodes[root].op;
-        arg = g->nodes[root].arg;
+        arg = node_arg(&g->nodes[root]);
         memcpy(inputs, g->nodes[root].in, sizeof inputs);
         g->count--;
         g->vcount = g->nodes[root].off; /* the root's storage was the last */
     }
     bool ok = redefine(g, existing, op, inputs) && (!plan || apply_reshape(g, plan));
     free(plan);
-    g->nodes[existing].arg = arg;
+    if (op_info(op)->arg != ARG_NONE) g->nodes[existing].arg = arg;
     if (!ok || !graph_propagate(g, existing)) {
         graph_set_error(err, GRAPH_NO_MEMORY, "out of memory");
         return NODE_NONE;

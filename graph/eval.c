@@ -78,7 +78,7 @@ static OpCall make_call(Graph *g, const Node *n) {
     c.yshape = &g->shapes[n->shape];
     c.y = &g->values[n->off];
     c.ysize = shape_size(c.yshape);
-    c.arg = n->arg;
+    c.arg = node_arg(n);
     return c;
 }
 

@@ -121,8 +121,11 @@ static bool check_size(const Graph *g, const Shape *s, GraphError *err) {
     return false;
 }
 
-/* Appends a node of shape index `shape`; its storage is zeroed. */
+/* Appends a node of shape index `shape`; its storage is zeroed. inputs may
+ * be NULL for leaves and constants. */
 NodeId graph_add_node(Graph *g, Op op, const NodeId *inputs, int32_t shape) {
+    static const NodeId no_inputs[BP_MAX_INPUTS] = {NODE_NONE, NODE_NONE, NODE_NONE};
+    if (!inputs) inputs = no_inputs;
     if (!ensure_shape_table(g)) return NODE_NONE;
     size_t size = shape == 0 ? 1 : shape_size(&g->shapes[shape]);
     if (!graph_grow32((void **)&g->nodes, &g->cap, sizeof *g->nodes, (int64_t)g->count + 1) ||
@@ -135,7 +138,6 @@ NodeId graph_add_node(Graph *g, Op op, const NodeId *inputs, int32_t shape) {
     n->flags = 0;
     n->shape = (uint16_t)shape;
     n->name = -1;
-    n->arg = 0;
     if (size == 1) { /* the scalar path: no memset calls */
         n->off = g->vcount++;
         g->values[n->off] = 0;
@@ -224,7 +226,7 @@ NodeId graph_add_op(Graph *g, Op op, const NodeId *inputs, int32_t arg, GraphErr
         graph_set_error(err, GRAPH_NO_MEMORY, "out of memory");
         return NODE_NONE;
     }
-    g->nodes[id].arg = arg;
+    if (info->arg != ARG_NONE) g->nodes[id].arg = arg; /* in in[2]'s slot: see Node */
     graph_compute(g, id);
     return id;
 }

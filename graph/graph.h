@@ -49,14 +49,30 @@ enum {
 };
 
 typedef struct {
-    uint8_t op;               /* Op */
-    uint8_t flags;            /* NODE_* */
-    uint16_t shape;           /* index into the graph's shape table; 0 is the scalar shape */
-    NodeId in[BP_MAX_INPUTS]; /* the first op_info(op)->arity entries are used */
-    int32_t name;             /* index into the name table, or -1 if unnamed */
-    uint32_t off;             /* first element of the value (and gradient) storage */
-    int32_t arg;              /* the op's parameter (see OpArg in ops.h), else 0 */
+    uint8_t op;     /* Op */
+    uint8_t flags;  /* NODE_* */
+    uint16_t shape; /* index into the graph's shape table; 0 is the scalar shape */
+    union {
+        NodeId in[BP_MAX_INPUTS]; /* the first op_info(op)->arity entries are used */
+        struct {
+            NodeId in_unused_[BP_MAX_INPUTS - 1];
+            /* The op's parameter (OpArg in ops.h): only unary ops have one, so
+             * it shares the last input's slot and a node stays 24 bytes (a
+             * million-node graph is 24 MB of nodes). Read it with node_arg. */
+            int32_t arg;
+        };
+    };
+    int32_t name; /* index into the name table, or -1 if unnamed */
+    uint32_t off; /* first element of the value (and gradient) storage */
 } Node;
+
+_Static_assert(sizeof(Node) == 24, "Node grew: the scalar benchmark's memory depends on it");
+
+/* The node's parameter (an axis, a row, a shape index), or 0 for ops
+ * without one. */
+static inline int32_t node_arg(const Node *n) {
+    return op_info((Op)n->op)->arg != ARG_NONE ? n->arg : 0;
+}
 
 typedef struct {
     uint32_t str; /* offset of the NUL-terminated name in the string pool */

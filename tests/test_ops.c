@@ -313,6 +313,10 @@ START_TEST(every_row_is_complete) {
         if (info->syntax == SYN_PREFIX) ck_assert_int_eq(info->prec, PREC_UNARY);
         if (info->syntax == SYN_CALL || info->syntax == SYN_SOURCE)
             ck_assert_int_eq(info->prec, PREC_PRIMARY);
+        /* Node keeps the parameter in its last input's slot. */
+        if (info->arg != ARG_NONE)
+            ck_assert_msg(info->arity < BP_MAX_INPUTS, "op %s has a parameter and %d inputs",
+                          info->name, info->arity);
         for (int other = 0; other < op; other++)
             ck_assert_msg(strcmp(op_info((Op)other)->name, info->name) != 0,
                           "ops %d and %d are both named %s", other, op, info->name);
