@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <graphviz/cgraph.h>
 #include <graphviz/gvc.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +12,6 @@
 
 #include "layout.h"
 
-enum { MAX_POINTS = 1024 }; /* spline control points kept per link */
 static const char *const FONT = "DejaVu Sans";
 
 /* Graphviz reports problems through one process-wide callback, so the text
@@ -87,36 +85,14 @@ static Agnode_t *make_node(Agraph_t *g, const char *prefix, int i) {
     return agnode(g, name, 1);
 }
 
-/* Characters in the longest line of s. */
-static int codepoints(const char *s) {
-    int n = 0, longest = 0;
-    for (; *s; s++) {
-        if (*s == '\n') n = 0;
-        n += *s != '\n' && ((unsigned char)*s & 0xC0) != 0x80;
-        longest = n > longest ? n : longest;
-    }
-    return longest;
-}
-
-/* Circles are sized to their text so "sigmoid" fits as well as "×". */
-static double circle_width(const char *label) {
-    int n = codepoints(label);
-    return n <= 1 ? 0.45 : n <= 3 ? 0.5 : 0.2 + 0.08 * n;
-}
-
-static const char *circle_font_size(const char *label) {
-    int n = codepoints(label);
-    return n <= 1 ? "16" : n <= 3 ? "12" : "11";
-}
-
 static void style_node(Agnode_t *n, const ViewNode *vn) {
     set(n, "fontname", FONT);
     switch (vn->kind) {
     case VIEW_OP:
         set(n, "shape", "circle");
         set(n, "fixedsize", "true");
-        setf(n, "width", "%.2f", circle_width(vn->label), 0);
-        set(n, "fontsize", circle_font_size(vn->label));
+        setf(n, "width", "%.2f", circle_width(vn->label) / 72, 0);
+        setf(n, "fontsize", "%g", node_font_size(vn), 0);
         set(n, "label", vn->label);
         break;
     case VIEW_LAYER: /* the book's layer boxes: tall, rounded, the name inside */
@@ -141,34 +117,17 @@ static void style_node(Agnode_t *n, const ViewNode *vn) {
     }
 }
 
-static bool parse_point(const char **s, Point *p) {
-    char *end;
-    p->x = strtod(*s, &end);
-    if (end == *s || *end != ',') return false;
-    const char *y = end + 1;
-    p->y = strtod(y, &end);
-    if (end == y) return false;
-    *s = end;
-    return true;
-}
-
-/* Reads an edge's "pos": [e,x,y ][s,x,y ]x,y x,y ... (see Graphviz's docs). */
-static bool parse_spline(const char *pos, Point *points, int *count, Point *tip) {
+/* Reads dot's curve for e: its control points (every piece of it, in
+ * order) and the point its arrowhead touches. False if it has none. */
+static bool read_spline(Agedge_t *e, Point *points, int *count, Point *tip) {
+    const splines *spl = ED_spl(e);
     *count = 0;
     bool has_tip = false;
-    for (const char *s = pos; *s;) {
-        while (*s == ' ' || *s == ';')
-            s++;
-        if (!*s) break;
-        bool end_mark = s[0] == 'e' && s[1] == ',';
-        bool start_mark = s[0] == 's' && s[1] == ',';
-        if (end_mark || start_mark) s += 2;
-        Point p;
-        if (!parse_point(&s, &p)) return false;
-        if (end_mark)
-            *tip = p, has_tip = true;
-        else if (!start_mark && *count < MAX_POINTS)
-            points[(*count)++] = p;
+    for (int k = 0; spl && k < spl->size; k++) {
+        const bezier *bz = &spl->list[k];
+        if (bz->eflag) *tip = (Point){bz->ep.x, bz->ep.y}, has_tip = true;
+        for (int j = 0; j < bz->size && *count < MAX_POINTS; j++)
+            points[(*count)++] = (Point){bz->list[j].x, bz->list[j].y};
     }
     if (*count < 2) return false;
     if (!has_tip) *tip = points[*count - 1];
@@ -190,16 +149,42 @@ static void layout_free(Layout *l, int edges) {
     memset(l, 0, sizeof *l);
 }
 
-/* Step 1 and 2: dot's layout of the view, read back as numbers. */
-static bool lay_out(Renderer *r, const View *v, Layout *l, char *error, int size) {
-    memset(l, 0, sizeof *l);
+/* The graph dot lays out: the view's nodes, each link labelled with what
+ * step 3 writes beside it, so dot leaves room for both. NULL if memory ran
+ * out; nodes and edges (node_count and edge_count long) receive its parts. */
+static Agraph_t *layout_graph(const View *v, Agnode_t **nodes, Agedge_t **edges) {
     Agraph_t *g = agopen("layout", Agdirected, NULL);
+    if (!g) return NULL;
     set(g, "rankdir", "LR");
     set(g, "ordering", "in");
     set(g, "nodesep", "0.45");
     set(g, "ranksep", "0.75");
+    for (int i = 0; i < v->node_count; i++) {
+        nodes[i] = make_node(g, "n", i);
+        style_node(nodes[i], &v->nodes[i]);
+    }
+    for (int i = 0; i < v->edge_count; i++) {
+        const ViewEdge *e = &v->edges[i];
+        char name[32], label[3 * VIEW_TEXT + 8];
+        snprintf(name, sizeof name, "e%d", i);
+        edges[i] = agedge(g, nodes[e->from], nodes[e->to], name, 1);
+        /* Name and value above, gradient below. */
+        snprintf(label, sizeof label, "%s%s%s\n%s", e->name, *e->name ? "\n" : "", e->value,
+                 *e->grad ? e->grad : " ");
+        set(edges[i], "label", label);
+        set(edges[i], "fontsize", "11");
+        set(edges[i], "fontname", FONT);
+        set(edges[i], "arrowsize", "0.7");
+    }
+    return g;
+}
+
+/* Step 1 and 2: dot's layout of the view, read back as numbers. */
+static bool lay_out(Renderer *r, const View *v, Layout *l, char *error, int size) {
+    memset(l, 0, sizeof *l);
     Agnode_t **nodes = calloc((size_t)v->node_count + 1, sizeof *nodes);
     Agedge_t **edges = calloc((size_t)v->edge_count + 1, sizeof *edges);
+    Agraph_t *g = nodes && edges ? layout_graph(v, nodes, edges) : NULL;
     l->pos = calloc((size_t)v->node_count + 1, sizeof *l->pos);
     l->curve = calloc((size_t)v->edge_count + 1, sizeof *l->curve);
     l->points = calloc((size_t)v->edge_count + 1, sizeof *l->points);
@@ -208,47 +193,21 @@ static bool lay_out(Renderer *r, const View *v, Layout *l, char *error, int size
     l->value_at = calloc((size_t)v->edge_count + 1, sizeof *l->value_at);
     l->grad_at = calloc((size_t)v->edge_count + 1, sizeof *l->grad_at);
     l->name_at = calloc((size_t)v->edge_count + 1, sizeof *l->name_at);
-    bool ok = g && nodes && edges && l->pos && l->curve && l->points && l->tip && l->width &&
-              l->value_at && l->grad_at && l->name_at;
-    for (int i = 0; ok && i < v->node_count; i++) {
-        nodes[i] = make_node(g, "n", i);
-        style_node(nodes[i], &v->nodes[i]);
-    }
-    for (int i = 0; ok && i < v->edge_count; i++) {
-        const ViewEdge *e = &v->edges[i];
-        char name[32], label[3 * VIEW_TEXT + 8];
-        snprintf(name, sizeof name, "e%d", i);
-        edges[i] = agedge(g, nodes[e->from], nodes[e->to], name, 1);
-        /* Room for what step 3 writes beside the link: name and value above,
-         * gradient below. */
-        snprintf(label, sizeof label, "%s%s%s\n%s", e->name, *e->name ? "\n" : "", e->value,
-                 *e->grad ? e->grad : " ");
-        set(edges[i], "label", label);
-        set(edges[i], "fontsize", "11");
-        set(edges[i], "fontname", FONT);
-        set(edges[i], "arrowsize", "0.7");
-    }
+    bool ok = g && l->pos && l->curve && l->points && l->tip && l->width && l->value_at &&
+              l->grad_at && l->name_at;
     if (ok && gvLayout(r->gvc, g, "dot") != 0) {
         fail(error, size,
              "Graphviz could not lay out the graph (are its plugins configured? "
              "run `dot -c` as root)");
         ok = false;
     } else if (ok) {
-        char *data = NULL;
-        unsigned int len = 0;
-        /* Rendering to "dot" is what stores the layout as pos attributes. */
-        ok = gvRenderData(r->gvc, g, "dot", &data, &len) == 0;
-        gvFreeRenderData(data);
-        for (int i = 0; ok && i < v->node_count; i++) {
-            const char *s = agget(nodes[i], "pos");
-            ok = s && parse_point(&s, &l->pos[i]);
-            const char *w = agget(nodes[i], "width");
-            l->width[i] = w ? 72 * atof(w) : 0; /* inches to points */
+        for (int i = 0; i < v->node_count; i++) {
+            l->pos[i] = (Point){ND_coord(nodes[i]).x, ND_coord(nodes[i]).y};
+            l->width[i] = 72 * ND_width(nodes[i]); /* inches to points */
         }
         Point *points = malloc(MAX_POINTS * sizeof *points);
         for (int i = 0; ok && i < v->edge_count; i++) {
-            const char *s = agget(edges[i], "pos");
-            ok = points && s && parse_spline(s, points, &l->points[i], &l->tip[i]);
+            ok = points && read_spline(edges[i], points, &l->points[i], &l->tip[i]);
             if (ok) l->curve[i] = malloc((size_t)l->points[i] * sizeof *points);
             if (ok && (ok = l->curve[i] != NULL))
                 memcpy(l->curve[i], points, (size_t)l->points[i] * sizeof *points);
@@ -292,7 +251,8 @@ static void set_spline(Agedge_t *e, const Point *p, int n, Point tip) {
     sb_free(&sb);
 }
 
-/* Step 3: the picture, showing the red arrows of backward steps <= frame. */
+/* Step 3 through Graphviz (DOT, PNG, PDF): the picture, showing the red
+ * arrows of backward steps <= frame. */
 static Agraph_t *draw(const View *v, const Layout *l, int frame, bool names) {
     Agraph_t *g = agopen("backprop", Agdirected, NULL);
     if (!g) return NULL;
@@ -312,35 +272,19 @@ static Agraph_t *draw(const View *v, const Layout *l, int frame, bool names) {
     }
     for (int i = 0; i < v->edge_count; i++) {
         const ViewEdge *ve = &v->edges[i];
-        const Point *c = l->curve[i];
-        int n = l->points[i];
+        Point fwd_tip, back_tip;
+        link_arrows(l, i, fwd, &fwd_tip, back, &back_tip);
         char name[32];
         snprintf(name, sizeof name, "f%d", i);
-        offset_curve(c, n, LINE_GAP, fwd);
         Agedge_t *e = agedge(g, nodes[ve->from], nodes[ve->to], name, 1);
-        set_spline(e, fwd, n, point_add(l->tip[i], unit_normal(c[n - 1], l->tip[i]), LINE_GAP));
+        set_spline(e, fwd, l->points[i], fwd_tip);
         set(e, "arrowsize", "0.7");
         pin_label(g, "v", i, ve->value, l->value_at[i], VALUE_SIZE, "black");
         if (names && *ve->name) pin_label(g, "m", i, ve->name, l->name_at[i], NAME_SIZE, "gray45");
         if (!*ve->grad || ve->step > frame) continue;
-
-        /* The red arrow runs the other way: from the head's end of the link
-         * back to the tail, its tip where dot's curve starts. */
-        offset_curve(c, n, -LINE_GAP, back);
-        for (int k = 0; k < n / 2; k++) {
-            Point t = back[k];
-            back[k] = back[n - 1 - k];
-            back[n - 1 - k] = t;
-        }
-        back[0] = point_add(l->tip[i], unit_normal(c[n - 1], l->tip[i]), -LINE_GAP);
-        Point tip = back[n - 1], before = back[n - 2];
-        double len = hypot(tip.x - before.x, tip.y - before.y);
-        if (len > 0) /* end the curve where the arrowhead begins */
-            back[n - 1] = point_add(tip, (Point){before.x - tip.x, before.y - tip.y},
-                                    ARROW_LENGTH / fmax(len, ARROW_LENGTH + 1));
         snprintf(name, sizeof name, "b%d", i);
         Agedge_t *r = agedge(g, nodes[ve->to], nodes[ve->from], name, 1);
-        set_spline(r, back, n, tip);
+        set_spline(r, back, l->points[i], back_tip);
         set(r, "color", "red");
         set(r, "arrowsize", "0.7");
         pin_label(g, "g", i, ve->grad, l->grad_at[i], VALUE_SIZE, "red");
@@ -401,6 +345,24 @@ static bool emit(Renderer *r, Agraph_t *g, const char *format, const char *path,
     return ok;
 }
 
+/* Step 3 for SVG, written here (svg.c): into path, or appended to out
+ * when path is NULL. */
+static bool emit_svg(const View *v, const Layout *l, int frame, bool names, const char *path,
+                     StrBuf *out, char *error, int size) {
+    StrBuf svg;
+    sb_init(&svg);
+    write_svg(v, l, frame, names, &svg);
+    bool ok = !svg.failed;
+    if (!ok)
+        snprintf(error, (size_t)size, "out of memory");
+    else if (path)
+        ok = write_atomically(path, svg.data, svg.len, error, size);
+    else
+        sb_append(out, svg.data, svg.len);
+    sb_free(&svg);
+    return ok;
+}
+
 /* "out.svg", frame 3 -> "out-03.svg" */
 static char *frame_path(const char *path, int frame) {
     const char *dot = strrchr(path, '.');
@@ -438,6 +400,26 @@ static bool emit_mermaid(const View *v, bool names, const char *path, StrBuf *ou
     return ok;
 }
 
+/* The graph dot lays out, as DOT, unpositioned, appended to out: what
+ * `dot` itself would be given to draw this figure. */
+static bool emit_layout_graph(const View *v, StrBuf *out, char *error, int size) {
+    Agnode_t **nodes = calloc((size_t)v->node_count + 1, sizeof *nodes);
+    Agedge_t **edges = calloc((size_t)v->edge_count + 1, sizeof *edges);
+    Agraph_t *g = nodes && edges ? layout_graph(v, nodes, edges) : NULL;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = g ? open_memstream(&text, &len) : NULL;
+    bool ok = f && agwrite(g, f) == 0;
+    if (f && fclose(f) != 0) ok = false;
+    if (ok) sb_append(out, text, len);
+    if (!ok) snprintf(error, (size_t)size, "out of memory");
+    free(text);
+    if (g) agclose(g);
+    free(nodes);
+    free(edges);
+    return ok;
+}
+
 static bool render(Renderer *r, Graph *g, const RenderOptions *o, const char *format,
                    const char *path, StrBuf *out, RenderResult *result, char *error, int size) {
     struct timespec start;
@@ -461,6 +443,12 @@ static bool render(Renderer *r, Graph *g, const RenderOptions *o, const char *fo
         result->seconds = seconds_since(&start);
         return ok;
     }
+    if (strcmp(format, "layout") == 0) {
+        ok = emit_layout_graph(&v, out, error, size);
+        view_free(&v);
+        result->seconds = seconds_since(&start);
+        return ok;
+    }
     Layout l;
     if (!lay_out(r, &v, &l, error, size)) {
         view_free(&v);
@@ -473,12 +461,18 @@ static bool render(Renderer *r, Graph *g, const RenderOptions *o, const char *fo
     }
     for (int frame = first; ok && frame <= (last > first ? last : first); frame++) {
         char *file = path && o->steps ? frame_path(path, frame) : NULL;
-        Agraph_t *pic = draw(&v, &l, o->view.forward_only ? -1 : frame, o->view.names);
-        ok = pic && (!o->steps || !path || file);
-        if (!ok) snprintf(error, (size_t)size, "out of memory");
-        if (ok) ok = emit(r, pic, format, file ? file : path, out, error, size);
-        if (ok && path) result->files++;
+        int shown = o->view.forward_only ? -1 : frame;
+        Agraph_t *pic = NULL;
+        ok = (!o->steps || !path || file) &&
+             (strcmp(format, "svg") == 0 || (pic = draw(&v, &l, shown, o->view.names)));
+        if (!ok)
+            snprintf(error, (size_t)size, "out of memory");
+        else if (pic)
+            ok = emit(r, pic, format, file ? file : path, out, error, size);
+        else
+            ok = emit_svg(&v, &l, shown, o->view.names, file ? file : path, out, error, size);
         if (pic) agclose(pic);
+        if (ok && path) result->files++;
         free(file);
     }
     layout_free(&l, v.edge_count);

@@ -3,9 +3,12 @@
  * Each link gets its value above and its gradient below (left and right of
  * the direction of travel). Candidate spots are tried along the link, from
  * its middle outwards and then a little further from the line; the first
- * where no label box touches another label, a node or any link wins. */
+ * where no label box touches another label, a node or any link wins, else
+ * the one touching fewest, text over text counting worst of all. What a
+ * box could touch is found through a grid of cells, not by trying all. */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "layout.h"
 
@@ -58,6 +61,53 @@ int text_lines(const char *s) {
     return n;
 }
 
+void link_arrows(const Layout *l, int i, Point *fwd, Point *fwd_tip, Point *back, Point *back_tip) {
+    const Point *c = l->curve[i];
+    int n = l->points[i];
+    offset_curve(c, n, LINE_GAP, fwd);
+    *fwd_tip = point_add(l->tip[i], unit_normal(c[n - 1], l->tip[i]), LINE_GAP);
+    /* The red arrow runs the other way: from the head's end of the link
+     * back to the tail, its tip where dot's curve starts. */
+    offset_curve(c, n, -LINE_GAP, back);
+    for (int k = 0; k < n / 2; k++) {
+        Point t = back[k];
+        back[k] = back[n - 1 - k];
+        back[n - 1 - k] = t;
+    }
+    back[0] = point_add(l->tip[i], unit_normal(c[n - 1], l->tip[i]), -LINE_GAP);
+    Point tip = back[n - 1], before = back[n - 2];
+    double len = hypot(tip.x - before.x, tip.y - before.y);
+    if (len > 0) /* end the curve where the arrowhead begins */
+        back[n - 1] = point_add(tip, (Point){before.x - tip.x, before.y - tip.y},
+                                ARROW_LENGTH / fmax(len, ARROW_LENGTH + 1));
+    *back_tip = tip;
+}
+
+/* Characters in the longest line of s. */
+static int codepoints(const char *s) {
+    int n = 0, longest = 0;
+    for (; *s; s++) {
+        if (*s == '\n') n = 0;
+        n += *s != '\n' && ((unsigned char)*s & 0xC0) != 0x80;
+        longest = n > longest ? n : longest;
+    }
+    return longest;
+}
+
+double circle_width(const char *label) {
+    int n = codepoints(label);
+    return 72 * (n <= 1 ? 0.45 : n <= 3 ? 0.5 : 0.2 + 0.08 * n);
+}
+
+double node_font_size(const ViewNode *n) {
+    int chars = codepoints(n->label);
+    switch (n->kind) {
+    case VIEW_OP: return chars <= 1 ? 16 : chars <= 3 ? 12 : 11;
+    case VIEW_LAYER: return 12;
+    default: return NODE_SIZE;
+    }
+}
+
 /* The point at t (0..1 over the whole curve) and the normal there. */
 static Point curve_at(const Point *p, int n, double t, Point *normal) {
     int segments = (n - 1) / 3;
@@ -93,21 +143,96 @@ static bool boxes_meet(Box a, Box b) {
     return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
 }
 
+/* Everything a label must keep off, bucketed into square cells so a
+ * candidate box is tested only against what lies near it: the all-pairs
+ * test made label placement quadratic in the links. Boxes go into every
+ * cell they overlap; cells outside the grid clamp to its edge, for inserts
+ * and queries alike, so nothing is missed. */
+typedef struct {
+    double x0, y0, cell;
+    int cols, rows;
+    int *head;       /* per cell: first entry, -1 if none */
+    int *next, *obj; /* per entry: next in its cell, the obstacle */
+    int entries, capacity;
+    Box *boxes;     /* obstacles 0 .. nboxes-1: node boxes, then placed labels */
+    bool *is_label; /* per box: a placed label (kept further apart) */
+    int nboxes, boxes_cap;
+    const Point *samples; /* obstacles nboxes_cap + k: points along the links */
+    int *seen;            /* per obstacle: the last query that counted it */
+    int query;
+    bool failed;
+} Grid;
+
+enum { CELL = 32 };      /* points: about one scalar label */
+enum { OVERLAP = 1000 }; /* what a label over another label counts as */
+
+static int cell_of(double v, double origin, double cell, int count) {
+    int c = (int)floor((v - origin) / cell);
+    return c < 0 ? 0 : c >= count ? count - 1 : c;
+}
+
+static void grid_insert(Grid *g, double x0, double y0, double x1, double y1, int obj) {
+    int c0 = cell_of(x0, g->x0, g->cell, g->cols), c1 = cell_of(x1, g->x0, g->cell, g->cols);
+    int r0 = cell_of(y0, g->y0, g->cell, g->rows), r1 = cell_of(y1, g->y0, g->cell, g->rows);
+    for (int r = r0; r <= r1; r++)
+        for (int c = c0; c <= c1; c++) {
+            if (g->entries == g->capacity) {
+                int cap = g->capacity * 2 + 64;
+                int *next = realloc(g->next, (size_t)cap * sizeof *next);
+                if (next) g->next = next;
+                int *obj_ = next ? realloc(g->obj, (size_t)cap * sizeof *obj_) : NULL;
+                if (obj_) g->obj = obj_;
+                if (!next || !obj_) {
+                    g->failed = true;
+                    return;
+                }
+                g->capacity = cap;
+            }
+            int cell = r * g->cols + c;
+            g->obj[g->entries] = obj;
+            g->next[g->entries] = g->head[cell];
+            g->head[cell] = g->entries++;
+        }
+}
+
+/* Adds box b as obstacle; labels also count against their neighbours'
+ * spacing. Ignored if the grid has no room left for it. */
+static void grid_add_box(Grid *g, Box b, bool is_label) {
+    if (g->nboxes == g->boxes_cap) return;
+    g->boxes[g->nboxes] = b;
+    g->is_label[g->nboxes] = is_label;
+    grid_insert(g, b.x0, b.y0, b.x1, b.y1, g->nboxes);
+    g->nboxes++;
+}
+
 /* How many obstacles the box touches. */
-static int collisions(Box b, const Box *placed, int nplaced, const Box *nodes, int nnodes,
-                      const Point *samples, int nsamples) {
+static int collisions(Grid *g, Box b) {
     int hits = 0;
     /* Labels keep apart, so each number reads as belonging to its own link. */
     Box spaced = {b.x0 - 9, b.y0 - 4, b.x1 + 9, b.y1 + 4};
-    for (int i = 0; i < nplaced; i++)
-        hits += boxes_meet(spaced, placed[i]);
-    for (int i = 0; i < nnodes; i++)
-        hits += boxes_meet(b, nodes[i]);
     double pad = LINE_GAP + 1;
     Box grown = {b.x0 - pad, b.y0 - pad, b.x1 + pad, b.y1 + pad};
-    for (int i = 0; i < nsamples; i++)
-        hits += samples[i].x > grown.x0 && samples[i].x < grown.x1 && samples[i].y > grown.y0 &&
-                samples[i].y < grown.y1;
+    g->query++;
+    int c0 = cell_of(fmin(spaced.x0, grown.x0), g->x0, g->cell, g->cols);
+    int c1 = cell_of(fmax(spaced.x1, grown.x1), g->x0, g->cell, g->cols);
+    int r0 = cell_of(fmin(spaced.y0, grown.y0), g->y0, g->cell, g->rows);
+    int r1 = cell_of(fmax(spaced.y1, grown.y1), g->y0, g->cell, g->rows);
+    for (int r = r0; r <= r1; r++)
+        for (int c = c0; c <= c1; c++)
+            for (int k = g->head[r * g->cols + c]; k >= 0; k = g->next[k]) {
+                int o = g->obj[k];
+                if (g->seen[o] == g->query) continue;
+                g->seen[o] = g->query;
+                if (o >= g->boxes_cap) {
+                    Point p = g->samples[o - g->boxes_cap];
+                    hits += p.x > grown.x0 && p.x < grown.x1 && p.y > grown.y0 && p.y < grown.y1;
+                } else {
+                    hits += boxes_meet(g->is_label[o] ? spaced : b, g->boxes[o]);
+                    /* Text over text is unreadable: worse than any number of
+                     * lines crossed, so a spot with it is taken last. */
+                    if (g->is_label[o] && boxes_meet(b, g->boxes[o])) hits += OVERLAP;
+                }
+            }
     return hits;
 }
 
@@ -131,30 +256,71 @@ static int *label_order(const View *v) {
     return order;
 }
 
-void place_labels(const View *v, Layout *l) {
+/* A grid over the nodes and the sampled links; false if memory ran out. */
+static bool grid_init(Grid *g, const View *v, const Layout *l) {
+    memset(g, 0, sizeof *g);
     int nsamples = 0;
     for (int e = 0; e < v->edge_count; e++)
         nsamples += ((l->points[e] - 1) / 3 + 1) * SAMPLES;
+    g->boxes_cap = v->node_count + 3 * v->edge_count;
+    g->boxes = malloc(((size_t)g->boxes_cap + 1) * sizeof *g->boxes);
+    g->is_label = malloc(((size_t)g->boxes_cap + 1) * sizeof *g->is_label);
     Point *samples = malloc(((size_t)nsamples + 1) * sizeof *samples);
-    Box *nodes = malloc(((size_t)v->node_count + 1) * sizeof *nodes);
-    Box *placed = malloc(((size_t)v->edge_count * 3 + 1) * sizeof *placed);
-    int nplaced = 0;
+    g->samples = samples;
+    g->seen = calloc((size_t)g->boxes_cap + (size_t)nsamples + 1, sizeof *g->seen);
+    if (!g->boxes || !g->is_label || !samples || !g->seen) return false;
     nsamples = 0;
-    for (int e = 0; samples && e < v->edge_count; e++) {
+    for (int e = 0; e < v->edge_count; e++) {
         int count = ((l->points[e] - 1) / 3 + 1) * SAMPLES;
         Point normal;
         for (int s = 0; s <= count - 1; s++)
             samples[nsamples++] =
                 curve_at(l->curve[e], l->points[e], (double)s / (count - 1), &normal);
     }
-    for (int i = 0; nodes && i < v->node_count; i++) {
+    Box all = {INFINITY, INFINITY, -INFINITY, -INFINITY};
+    for (int i = 0; i < nsamples; i++)
+        all = (Box){fmin(all.x0, samples[i].x), fmin(all.y0, samples[i].y),
+                    fmax(all.x1, samples[i].x), fmax(all.y1, samples[i].y)};
+    for (int i = 0; i < v->node_count; i++)
+        all = (Box){fmin(all.x0, l->pos[i].x), fmin(all.y0, l->pos[i].y), fmax(all.x1, l->pos[i].x),
+                    fmax(all.y1, l->pos[i].y)};
+    g->x0 = all.x0, g->y0 = all.y0, g->cell = CELL;
+    double w = all.x1 - all.x0, h = all.y1 - all.y0;
+    while ((w / g->cell + 1) * (h / g->cell + 1) > 1 << 20) /* a huge picture: coarser cells */
+        g->cell *= 2;
+    g->cols = (int)(w / g->cell) + 1, g->rows = (int)(h / g->cell) + 1;
+    g->head = malloc((size_t)g->cols * (size_t)g->rows * sizeof *g->head);
+    if (!g->head) return false;
+    for (int i = 0; i < g->cols * g->rows; i++)
+        g->head[i] = -1;
+    for (int i = 0; i < v->node_count; i++) {
         ViewNodeKind kind = v->nodes[i].kind;
         double hw = l->width[i] / 2;
         double hh = kind == VIEW_OP      ? hw
                     : kind == VIEW_LAYER ? LAYER_HEIGHT / 2
                                          : NODE_SIZE * 0.6 * text_lines(v->nodes[i].label);
-        nodes[i] = (Box){l->pos[i].x - hw, l->pos[i].y - hh, l->pos[i].x + hw, l->pos[i].y + hh};
+        grid_add_box(g,
+                     (Box){l->pos[i].x - hw, l->pos[i].y - hh, l->pos[i].x + hw, l->pos[i].y + hh},
+                     false);
     }
+    for (int i = 0; i < nsamples; i++)
+        grid_insert(g, samples[i].x, samples[i].y, samples[i].x, samples[i].y, g->boxes_cap + i);
+    return !g->failed;
+}
+
+static void grid_free(Grid *g) {
+    free(g->head);
+    free(g->next);
+    free(g->obj);
+    free(g->boxes);
+    free(g->is_label);
+    free((Point *)g->samples);
+    free(g->seen);
+}
+
+void place_labels(const View *v, Layout *l) {
+    Grid grid;
+    bool ok = grid_init(&grid, v, l); /* without it, labels go to their first spot */
     static const double spots[] = {0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74, 0.18, 0.82};
     static const double pushes[] = {0, 5, 10};
     int *order = label_order(v);
@@ -180,10 +346,8 @@ void place_labels(const View *v, Layout *l) {
                     boxes[count++] = label_box(ve->name, NAME_SIZE, at, normal, 1, beyond, &name);
                 }
                 int hits = 0;
-                for (int b = 0; b < count; b++)
-                    hits += collisions(boxes[b], placed, nplaced, nodes ? nodes : boxes,
-                                       nodes ? v->node_count : 0, samples ? samples : &at,
-                                       samples ? nsamples : 0);
+                for (int b = 0; ok && b < count; b++)
+                    hits += collisions(&grid, boxes[b]);
                 if (best < 0 || hits < best) {
                     best = hits;
                     best_value = value, best_grad = grad, best_name = name;
@@ -195,14 +359,9 @@ void place_labels(const View *v, Layout *l) {
         l->value_at[e] = best_value;
         l->grad_at[e] = best_grad;
         l->name_at[e] = best_name;
-        if (placed) {
-            placed[nplaced++] = best_boxes[0];
-            placed[nplaced++] = best_boxes[1];
-            if (*ve->name) placed[nplaced++] = best_boxes[2];
-        }
+        for (int b = 0; ok && b < (*ve->name ? 3 : 2); b++)
+            grid_add_box(&grid, best_boxes[b], true);
     }
     free(order);
-    free(samples);
-    free(nodes);
-    free(placed);
+    grid_free(&grid);
 }

@@ -1,8 +1,9 @@
-/* layout.h - geometry shared by the Graphviz writer and label placement
+/* layout.h - geometry shared by the Graphviz and SVG writers and label placement
  * (private to render/). Coordinates are Graphviz points, y pointing up. */
 #ifndef BP_LAYOUT_H
 #define BP_LAYOUT_H
 
+#include "../graph/strbuf.h"
 #include "view.h"
 
 typedef struct {
@@ -21,6 +22,7 @@ typedef struct {
 } Layout;
 
 enum { ARROW_LENGTH = 7 };      /* points, for arrowsize 0.7 */
+enum { MAX_POINTS = 1024 };     /* spline control points kept per link */
 extern const double LINE_GAP;   /* each arrow's distance from dot's curve */
 extern const double VALUE_SIZE; /* font sizes, in points */
 extern const double NAME_SIZE;
@@ -37,6 +39,21 @@ void offset_curve(const Point *in, int n, double d, Point *out);
 double text_width(const char *s, double size);
 /* How many lines the text has ('\n' separates them). */
 int text_lines(const char *s);
+
+/* A circle's width in points: sized to its text so "sigmoid" fits as well as "×". */
+double circle_width(const char *label);
+/* The font size a node's label is drawn at. */
+double node_font_size(const ViewNode *n);
+
+/* Link i drawn as two arrows a LINE_GAP either side of dot's curve, each
+ * l->points[i] control points and the tip of its head: the black one
+ * forward into fwd and *fwd_tip, the red one back into back and *back_tip
+ * (its curve stops where its head begins). */
+void link_arrows(const Layout *l, int i, Point *fwd, Point *fwd_tip, Point *back, Point *back_tip);
+
+/* The picture as SVG, showing the red arrows of backward steps <= frame
+ * and, with names, the grey names of intermediates; appended to out. */
+void write_svg(const View *v, const Layout *l, int frame, bool names, StrBuf *out);
 
 /* Chooses where each link's value, gradient and name go: beside the link,
  * value (and name) on the left of travel, gradient on the right, clear of

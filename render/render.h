@@ -10,10 +10,12 @@
  *   1. dot lays out the View left to right, each link labelled with its
  *      value and gradient so dot leaves room for both;
  *   2. the link splines and node positions are read back;
- *   3. a second graph pins every node, draws each link as two splines a few
- *      points either side of dot's — black forward, red backward — with the
- *      value above and the gradient below, pushed out along the normal far
- *      enough to clear the lines, and Graphviz draws it with `nop2`.
+ *   3. each link is drawn as two curves a few points either side of dot's —
+ *      black forward, red backward — with the value above and the gradient
+ *      below, pushed out along the normal far enough to clear the lines
+ *      (labels.c). SVG is written straight from these numbers (svg.c); PNG,
+ *      PDF and DOT go through a second graph that pins every node and
+ *      curve, which Graphviz draws with `nop2`.
  * Files are written to a temporary name and renamed, so a failed render
  * never leaves a partial file.
  */
@@ -64,7 +66,9 @@ bool render_file(Renderer *r, Graph *g, const RenderOptions *o, const char *path
                  RenderResult *result, char *error, int error_size);
 
 /* The figure's DOT (the positioned picture that `neato -n2` redraws), or
- * with format "mermaid" the Mermaid flowchart, appended to out. */
+ * with format "mermaid" the Mermaid flowchart, or with "layout" the DOT
+ * that dot lays the figure out from (unpositioned: what `dot -Tsvg` would
+ * be given), appended to out. */
 bool render_text(Renderer *r, Graph *g, const RenderOptions *o, const char *format, StrBuf *out,
                  RenderResult *result, char *error, int error_size);
 

@@ -569,7 +569,8 @@ enum { SVG_MAX = 1024 };
 typedef struct {
     char text[4 * VIEW_TEXT];
     char fill[32]; /* "" when not given (black) */
-    double x;
+    double x, y;   /* the middle of its baseline */
+    double size;   /* font size */
 } SvgText;
 
 typedef struct {
@@ -669,9 +670,11 @@ static Svg *svg_read(const char *path) {
             ck_assert_ptr_nonnull(close);
             unescape(end + 1, close, t->text, sizeof t->text);
             snprintf(t->fill, sizeof t->fill, "%s", fill);
-            char x[32];
+            char x[32], y[32], size[32];
             attr(p, end, "x", x, sizeof x);
-            t->x = atof(x);
+            attr(p, end, "y", y, sizeof y);
+            attr(p, end, "font-size", size, sizeof size);
+            t->x = atof(x), t->y = atof(y), t->size = atof(size);
         } else if (strncmp(p, "<path", 5) == 0) {
             if (strcmp(stroke, "red") == 0) svg->red_paths++;
             if (strcmp(stroke, "black") == 0) {
@@ -730,6 +733,27 @@ static bool svg_has_text(const Svg *svg, const char *text) {
     return false;
 }
 
+/* Fails if two texts of the picture overlap: each is taken as a box as wide
+ * as its characters at 0.55 of its font size (narrower than any, so a
+ * failure is a real overlap) and 0.7 of its size tall above its baseline. */
+static void ck_texts_apart(const Svg *svg, const char *what) {
+    double half[SVG_MAX];
+    for (int i = 0; i < svg->text_count; i++) {
+        int chars = 0;
+        for (const char *c = svg->texts[i].text; *c; c++)
+            chars += ((unsigned char)*c & 0xC0) != 0x80;
+        half[i] = 0.55 * svg->texts[i].size * chars / 2;
+    }
+    for (int i = 0; i < svg->text_count; i++)
+        for (int k = i + 1; k < svg->text_count; k++) {
+            const SvgText *a = &svg->texts[i], *b = &svg->texts[k];
+            bool apart = fabs(a->x - b->x) >= half[i] + half[k] || a->y <= b->y - 0.7 * b->size ||
+                         b->y <= a->y - 0.7 * a->size;
+            ck_assert_msg(apart, "%s: '%s' at (%g, %g) overlaps '%s' at (%g, %g)", what, a->text,
+                          a->x, a->y, b->text, b->x, b->y);
+        }
+}
+
 #define ck_assert_lines(got, expected)                                                             \
     do {                                                                                           \
         char *got_ = (got), *want_ = sorted_lines(expected);                                       \
@@ -769,6 +793,7 @@ START_TEST(test_svg_apple) {
             if (strcmp(svg->texts[k].text, leaves[i]) == 0)
                 ck_assert_msg(svg->texts[k].x < svg->output_end, "%s at x %g, output ends at %g",
                               leaves[i], svg->texts[k].x, svg->output_end);
+    ck_texts_apart(svg, "apple");
     /* Numbers as the REPL prints them: 2 * 1.1 is 2.2 here, not 2.2000000000000002. */
     for (int k = 0; k < svg->text_count; k++)
         ck_assert_msg(!strstr(svg->texts[k].text, "0000") && !strstr(svg->texts[k].text, "9999"),
@@ -855,6 +880,9 @@ START_TEST(test_svg_cases) {
     ck_assert_msg(svg->black_paths == v.edge_count + layers,
                   "%s: %d black, view has %d links and %d layers", svg_cases[_i].what,
                   svg->black_paths, v.edge_count, layers);
+    /* BIG's M * M draws two links between the same two nodes, too close
+     * for labels between them: a known limit of label placement. */
+    if (svg_cases[_i].source != BIG) ck_texts_apart(svg, svg_cases[_i].what);
     if (strstr(svg_cases[_i].options, "--forward")) {
         ck_assert_ptr_null(strstr(svg->raw, "\"red\""));
         ck_assert_int_eq(svg->red_paths, 0);
@@ -1032,6 +1060,18 @@ START_TEST(test_render_without_file_prints_dot) {
     h_ok(&h, ":render");
     ck_assert_msg(strncmp(h.out_text, "4 ops, 9 links;", 15) == 0, "%s", h.out_text);
     ck_assert_ptr_nonnull(strstr(h.out_text, "digraph"));
+    /* "layout": the graph dot is given, labelled, not yet positioned. */
+    RenderOptions o = render_defaults(session_target(&h.s), NULL, h.s.digits);
+    RenderResult result;
+    char error[256];
+    StrBuf dot;
+    sb_init(&dot);
+    ck_assert(
+        render_text(&h.s.renderer, &h.s.graph, &o, "layout", &dot, &result, error, sizeof error));
+    ck_assert_msg(strstr(dot.data, "rankdir=LR") && strstr(dot.data, "label=\"price\n715\n1\"") &&
+                      !strstr(dot.data, "pos="),
+                  "%s", dot.data);
+    sb_free(&dot);
     h_free(&h);
 }
 END_TEST
