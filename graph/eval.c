@@ -82,8 +82,38 @@ static OpCall make_call(Graph *g, const Node *n) {
     return c;
 }
 
+/* Scalar +, - and * are most of a scalar graph's nodes, and through the
+ * kernel table the call and the trip of x[] through memory cost more than
+ * the arithmetic; so they are written out here, with exactly the kernels'
+ * results (ops.c). */
+static bool is_scalar_arith(const Node *n) {
+    return n->shape == 0 && (n->op == OP_ADD || n->op == OP_SUB || n->op == OP_MUL);
+}
+
+static void forward_scalar_arith(Graph *g, const Node *n) {
+    double a = g->values[g->nodes[n->in[0]].off], b = g->values[g->nodes[n->in[1]].off];
+    g->values[n->off] = n->op == OP_ADD ? a + b : n->op == OP_SUB ? a - b : a * b;
+}
+
+static void backward_scalar_arith(Graph *g, const Node *n) {
+    const Node *a = &g->nodes[n->in[0]], *b = &g->nodes[n->in[1]];
+    double dy = g->grads[n->off];
+    if (n->op == OP_MUL) {
+        double va = g->values[a->off], vb = g->values[b->off];
+        g->grads[a->off] += dy * vb;
+        g->grads[b->off] += dy * va;
+    } else {
+        g->grads[a->off] += dy;
+        g->grads[b->off] += n->op == OP_ADD ? dy : -dy;
+    }
+}
+
 void graph_compute(Graph *g, NodeId id) {
     const Node *n = &g->nodes[id];
+    if (is_scalar_arith(n)) {
+        forward_scalar_arith(g, n);
+        return;
+    }
     const OpInfo *info = op_info(n->op);
     if (n->shape == 0 && info->forward) { /* scalars in, scalar out */
         double x[BP_MAX_INPUTS];
@@ -148,6 +178,7 @@ static bool ensure_topo(Graph *g) {
                 g->topo_pos[g->topo[p]] = p;
             g->topo_covers = g->count;
             g->topo_valid = true;
+            g->topo_builds++;
         }
         free(state);
         free(next);
@@ -182,12 +213,26 @@ bool graph_propagate(Graph *g, NodeId id) {
     return graph_update(g, &id, 1);
 }
 
-bool graph_update(Graph *g, const NodeId *ids, int32_t count) {
-    if (count == 0) return true;
-    if (!ensure_topo(g)) return false;
-    int32_t start = g->topo_len;
+/* Is g->down still the downstream order of ids[0..count)? Only a change of
+ * structure moves it, and every such change adds nodes or rebuilds topo. */
+static bool down_cached(const Graph *g, const NodeId *ids, int32_t count) {
+    return g->down_count == g->count && g->down_builds == g->topo_builds &&
+           g->down_nleaves == count &&
+           memcmp(g->down_leaves, ids, (size_t)count * sizeof *ids) == 0;
+}
+
+/* Records in g->down every node downstream of ids[0..count), in topological
+ * order: one walk from the earliest of them, marking what changed. */
+static bool record_downstream(Graph *g, const NodeId *ids, int32_t count) {
+    NodeId *down = realloc(g->down, ((size_t)g->topo_len + 1) * sizeof *down);
+    if (down) g->down = down;
+    NodeId *leaves = realloc(g->down_leaves, (size_t)count * sizeof *leaves);
+    if (leaves) g->down_leaves = leaves;
+    g->down_count = -1;
+    if (!down || !leaves) return false;
+    memcpy(leaves, ids, (size_t)count * sizeof *ids);
+    int32_t start = g->topo_len, len = 0;
     for (int32_t k = 0; k < count; k++) {
-        graph_compute(g, ids[k]);
         g->nodes[ids[k]].flags |= NODE_DIRTY;
         start = g->topo_pos[ids[k]] < start ? g->topo_pos[ids[k]] : start;
     }
@@ -196,15 +241,33 @@ bool graph_update(Graph *g, const NodeId *ids, int32_t count) {
         int arity = op_info(n->op)->arity;
         for (int i = 0; i < arity; i++) {
             if (g->nodes[n->in[i]].flags & NODE_DIRTY) {
-                graph_compute(g, g->topo[p]);
-                g->recomputed++;
                 n->flags |= NODE_DIRTY;
+                down[len++] = g->topo[p];
                 break;
             }
         }
     }
-    for (int32_t p = start; p < g->topo_len; p++)
-        g->nodes[g->topo[p]].flags &= ~NODE_DIRTY;
+    /* Only what was marked needs unmarking: not the whole graph. */
+    for (int32_t k = 0; k < count; k++)
+        g->nodes[ids[k]].flags &= (uint8_t)~NODE_DIRTY;
+    for (int32_t k = 0; k < len; k++)
+        g->nodes[down[k]].flags &= (uint8_t)~NODE_DIRTY;
+    g->down_len = len;
+    g->down_nleaves = count;
+    g->down_count = g->count;
+    g->down_builds = g->topo_builds;
+    return true;
+}
+
+bool graph_update(Graph *g, const NodeId *ids, int32_t count) {
+    if (count == 0) return true;
+    if (!ensure_topo(g)) return false;
+    if (!down_cached(g, ids, count) && !record_downstream(g, ids, count)) return false;
+    for (int32_t k = 0; k < count; k++)
+        graph_compute(g, ids[k]);
+    for (int32_t k = 0; k < g->down_len; k++)
+        graph_compute(g, g->down[k]);
+    g->recomputed += g->down_len;
     return true;
 }
 
@@ -307,8 +370,13 @@ bool graph_backward(Graph *g, NodeId target, const double *seed) {
     const NodeId *order;
     int32_t len;
     if (!graph_backward_begin(g, target, seed, &order, &len)) return false;
-    for (int32_t p = len - 1; p >= 0; p--)
-        graph_backward_node(g, order[p], NULL);
+    for (int32_t p = len - 1; p >= 0; p--) {
+        const Node *n = &g->nodes[order[p]];
+        if (is_scalar_arith(n))
+            backward_scalar_arith(g, n);
+        else if (op_info(n->op)->arity > 0) /* leaves and constants pass nothing on */
+            graph_backward_node(g, order[p], NULL);
+    }
     return true;
 }
 
@@ -335,11 +403,17 @@ static double forward_over(Graph *g, const NodeId *order, int32_t len, NodeId ta
 }
 
 bool graph_numeric_grad(Graph *g, NodeId target, NodeId leaf, const double *seed, double *out) {
+    return graph_numeric_grad_until(g, target, leaf, seed, NULL, out);
+}
+
+bool graph_numeric_grad_until(Graph *g, NodeId target, NodeId leaf, const double *seed,
+                              const volatile sig_atomic_t *stop, double *out) {
     int32_t len;
     const NodeId *order = graph_ancestors(g, target, &len);
     if (!order) return false;
     size_t size = shape_size(graph_shape(g, leaf));
     for (size_t e = 0; e < size; e++) {
+        if (stop && *stop) break; /* the forward pass below restores the values */
         double *x = &g->values[g->nodes[leaf].off + e];
         double x0 = *x;
         /* h ~ cbrt(machine epsilon) balances truncation against rounding
@@ -354,5 +428,5 @@ bool graph_numeric_grad(Graph *g, NodeId target, NodeId leaf, const double *seed
         out[e] = (f_plus - f_minus) / (2 * h);
     }
     forward_over(g, order, len, target, seed);
-    return true;
+    return !(stop && *stop);
 }

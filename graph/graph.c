@@ -16,6 +16,7 @@ void graph_init_empty(Graph *g) {
     memset(g, 0, sizeof *g);
     g->ancestors_of = NODE_NONE;
     g->newest_derived = NODE_NONE;
+    g->down_count = -1;
 }
 
 void graph_free(Graph *g) {
@@ -29,6 +30,8 @@ void graph_free(Graph *g) {
     free(g->topo);
     free(g->topo_pos);
     free(g->grad_order);
+    free(g->down);
+    free(g->down_leaves);
     graph_init_empty(g);
 }
 

@@ -32,6 +32,7 @@
 #ifndef BP_GRAPH_H
 #define BP_GRAPH_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -104,6 +105,16 @@ typedef struct {
     int32_t *topo_pos;
     int32_t topo_len, topo_covers; /* topo_covers: nodes [0, covers) are in it */
     bool topo_valid;
+    uint32_t topo_builds; /* how often topo was rebuilt from scratch */
+
+    /* graph_update's last answer: the nodes downstream of down_leaves, in
+     * order. Changing the same leaves again (a slider, gradient descent)
+     * replays it instead of searching the graph. Valid while the graph has
+     * down_count nodes and topo was not rebuilt (no relink, deletion or
+     * rollback below down_count). */
+    NodeId *down, *down_leaves;
+    int32_t down_len, down_nleaves, down_count;
+    uint32_t down_builds;
 
     /* graph_ancestors' last answer, reused while no node was added, removed
      * or relinked (`edits` counts those changes). */
@@ -292,5 +303,10 @@ Value graph_grad_value(const Graph *g, NodeId node);
  * numerical_gradient. out receives one double per element of the leaf.
  * Values are restored afterwards. Returns false if memory ran out. */
 bool graph_numeric_grad(Graph *g, NodeId target, NodeId leaf, const double *seed, double *out);
+/* graph_numeric_grad that gives up, returning false with values restored,
+ * once *stop is nonzero (Ctrl-C; checked before each element). stop may be
+ * NULL. */
+bool graph_numeric_grad_until(Graph *g, NodeId target, NodeId leaf, const double *seed,
+                              const volatile sig_atomic_t *stop, double *out);
 
 #endif

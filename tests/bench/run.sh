@@ -5,9 +5,14 @@
 #           :grad (gen_chain.c): wall time and peak memory (/usr/bin/time -v);
 #   update  changing the one leaf of a 100,000-link chain (update_bench.c);
 #   tensor  a 512x512 matmul and a two-layer-net training step, against the
-#           same work in NumPy (tensor.sh: a table, no goals).
+#           same work in NumPy (tensor.sh: a table, no goals);
+#   scalar  four scalar workloads (chain, mlp, fanin, fanout) at 1e4, 1e5 and
+#           1e6 nodes end to end, against the same graphs in PyTorch
+#           (workloads.py, which generates both);
+#   pass    forward + backward alone on a built 1e6-node graph (pass_bench.c);
+#   start   `backprop -e 'x=1'`, the REPL's start-up.
 #
-# Prints a summary table against the goals and exits 1 if a goal is missed.
+# Prints one summary table against the goals and exits 1 if a goal is missed.
 #
 #     tests/bench/run.sh                    # from anywhere in the repository
 #     BUILD_DIR=/tmp/bp-release RUNS=5 tests/bench/run.sh
@@ -17,6 +22,9 @@
 # times the chain runs; the summary takes the median wall time and the
 # largest peak memory. CHAIN_TIMEOUT (default 120 seconds) stops a chain run
 # that is far too slow (a run that times out counts as a missed goal).
+# PYTHON (default python3, then /usr/bin/python3) should have PyTorch
+# (Debian: python3-torch) and NumPy; workloads.py documents its own
+# settings (TORCH_RUNS, TORCH_TIMEOUT: PyTorch runs once at 1e6 nodes).
 set -eu
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -29,6 +37,11 @@ links=100000
 goal_chain_seconds=1
 goal_chain_mb=150
 goal_update_ms=10
+goal_leaf_ms=1
+goal_faster=50
+goal_bytes_per_node=100
+goal_pass_ns=10
+goal_start_ms=10
 
 if [ ! -x /usr/bin/time ]; then
     echo "run.sh: needs GNU time at /usr/bin/time (Debian/Ubuntu package: time)" >&2
@@ -38,7 +51,7 @@ fi
 echo "== building (Release) in $build"
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=ON >/dev/null
 cmake --build "$build" -j "$(nproc 2>/dev/null || echo 2)" \
-    --target backprop gen_chain update_bench tensor_bench >/dev/null
+    --target backprop gen_chain update_bench tensor_bench pass_bench >/dev/null
 
 backprop=$build/backprop
 work=$build/bench
@@ -101,26 +114,84 @@ leaf_median=$(update_field 'graph_set_leaf' median)
 leaf_max=$(update_field 'graph_set_leaf' max)
 
 echo "== tensor: tensor_bench against tensor_numpy.py"
-"$root/tests/bench/tensor.sh" "$build"
+"$root/tests/bench/tensor.sh" "$build" | tee "$work/tensor.txt"
+
+python=
+for candidate in "${PYTHON:-python3}" /usr/bin/python3; do
+    if "$candidate" -c 'import torch' 2>/dev/null; then
+        python=$candidate
+        break
+    fi
+done
+echo "== scalar: workloads.py run (backprop end to end against PyTorch${python:+ via $python})"
+"${python:-python3}" "$root/tests/bench/workloads.py" run "$backprop" | tee "$work/scalar.txt"
+
+echo "== pass: pass_bench 1000000"
+"$build/tests/bench/pass_bench" 1000000 | tee "$work/pass.txt" | grep -v '^pass ' | sed 's/^/   /'
+pass_chain=$(awk '$1 == "pass" && $2 == "chain" { print $3 }' "$work/pass.txt")
+pass_fanin=$(awk '$1 == "pass" && $2 == "fanin" { print $3 }' "$work/pass.txt")
+
+echo "== start: backprop -e 'x=1', median of 21"
+i=0
+: >"$work/start.times"
+while [ "$i" -lt 21 ]; do
+    t0=$(date +%s%N)
+    "$backprop" -e 'x=1' >/dev/null
+    t1=$(date +%s%N)
+    echo $(((t1 - t0) / 1000)) >>"$work/start.times"
+    i=$((i + 1))
+done
+start_ms=$(sort -n "$work/start.times" | awk '{ t[NR] = $1 } END { printf "%.2f", t[11] / 1000 }')
+echo "   $start_ms ms"
 
 # verdict VALUE GOAL: "ok" if VALUE is a number below GOAL (not ">120", not "?")
 verdict() {
     awk -v v="$1" -v g="$2" 'BEGIN { print (v ~ /^[0-9.]+$/ && v + 0 < g + 0) ? "ok" : "MISSED" }'
 }
+# at_least VALUE GOAL: "ok" if VALUE ("16x", or ">80x" for a lower bound) is at least GOAL
+at_least() {
+    awk -v v="$1" -v g="$2" 'BEGIN { sub(/^>/, "", v); sub(/x$/, "", v)
+        print (v ~ /^[0-9.]+$/ && v + 0 >= g + 0) ? "ok" : "MISSED" }'
+}
+# scalar_field KIND COLUMN: the 1e6 row of the scalar table
+scalar_field() {
+    awk -v k="$1" -v c="$2" '$1 == k && $2 == "1e+06" { print $c }' "$work/scalar.txt"
+}
 
 echo
 echo "== summary"
+echo "scalar workloads, end to end: backprop (whole process: parse, build, forward, backward,"
+echo ":grad) against PyTorch eager float64 scalars (after import torch; one run at 1e6,"
+echo "'>' = stopped at TORCH_TIMEOUT, a lower bound); peak = peak RSS (PyTorch: growth after import)"
+cat "$work/scalar.txt"
+echo "tensor workloads (no goals):"
+grep -E '^   (workload|matmul|two-layer)' "$work/tensor.txt"
+echo
 printf '%-40s %12s %10s  %s\n' "benchmark" "result" "goal" "verdict"
+for kind in chain mlp fanin fanout; do
+    faster=$(scalar_field "$kind" 5)
+    bpn=$(scalar_field "$kind" 7)
+    printf '%-40s %12s %10s  %s\n' "$kind 1e6: faster than PyTorch" "${faster:-?}" ">= ${goal_faster}x" \
+        "$(at_least "${faster:-?}" "$goal_faster")"
+    printf '%-40s %12s %10s  %s\n' "$kind 1e6: peak bytes per node" "${bpn:-?} B" "< $goal_bytes_per_node B" \
+        "$(verdict "${bpn:-?}" "$goal_bytes_per_node")"
+done
+printf '%-40s %12s %10s  %s\n' "pass: chain forward+backward per node" "$pass_chain ns" "< $goal_pass_ns ns" \
+    "$(verdict "$pass_chain" "$goal_pass_ns")"
+printf '%-40s %12s %10s  %s\n' "pass: fanin forward+backward per node" "$pass_fanin ns" "< $goal_pass_ns ns" \
+    "$(verdict "$pass_fanin" "$goal_pass_ns")"
+printf '%-40s %12s %10s  %s\n' "start-up: backprop -e 'x=1'" "$start_ms ms" "< $goal_start_ms ms" \
+    "$(verdict "$start_ms" "$goal_start_ms")"
 printf '%-40s %12s %10s  %s\n' "chain: wall time (median of $runs)" "$chain_wall s" "< $goal_chain_seconds s" \
     "$(verdict "$chain_wall" "$goal_chain_seconds")"
 printf '%-40s %12s %10s  %s\n' "chain: peak RSS" "$chain_mb MB" "< $goal_chain_mb MB" \
     "$(verdict "$chain_mb" "$goal_chain_mb")"
-printf '%-40s %12s %10s  %s\n' "update via statement: median" "$stmt_median ms" "< $goal_update_ms ms" \
-    "$(verdict "$stmt_median" "$goal_update_ms")"
+printf '%-40s %12s %10s  %s\n' "update via statement: median" "$stmt_median ms" "< $goal_leaf_ms ms" \
+    "$(verdict "$stmt_median" "$goal_leaf_ms")"
 printf '%-40s %12s %10s  %s\n' "update via statement: max" "$stmt_max ms" "< $goal_update_ms ms" \
     "$(verdict "$stmt_max" "$goal_update_ms")"
-printf '%-40s %12s %10s  %s\n' "update via graph_set_leaf: median" "$leaf_median ms" "< $goal_update_ms ms" \
-    "$(verdict "$leaf_median" "$goal_update_ms")"
+printf '%-40s %12s %10s  %s\n' "update via graph_set_leaf: median" "$leaf_median ms" "< $goal_leaf_ms ms" \
+    "$(verdict "$leaf_median" "$goal_leaf_ms")"
 printf '%-40s %12s %10s  %s\n' "update via graph_set_leaf: max" "$leaf_max ms" "< $goal_update_ms ms" \
     "$(verdict "$leaf_max" "$goal_update_ms")"
 
@@ -128,9 +199,19 @@ missed=$(
     {
         verdict "$chain_wall" "$goal_chain_seconds"
         verdict "$chain_mb" "$goal_chain_mb"
-        for v in "$stmt_median" "$stmt_max" "$leaf_median" "$leaf_max"; do
+        for v in "$stmt_max" "$leaf_max"; do
             verdict "$v" "$goal_update_ms"
         done
+        for v in "$stmt_median" "$leaf_median"; do
+            verdict "$v" "$goal_leaf_ms"
+        done
+        for kind in chain mlp fanin fanout; do
+            at_least "$(scalar_field "$kind" 5)" "$goal_faster"
+            verdict "$(scalar_field "$kind" 7)" "$goal_bytes_per_node"
+        done
+        verdict "$pass_chain" "$goal_pass_ns"
+        verdict "$pass_fanin" "$goal_pass_ns"
+        verdict "$start_ms" "$goal_start_ms"
     } | grep -c MISSED || true
 )
 if [ "$missed" -gt 0 ]; then
