@@ -303,6 +303,7 @@ static bool cmd_load(Command *c) {
     fresh.digits = c->s->digits;
     fresh.elide = c->s->elide;
     fresh.load_depth = c->s->load_depth + 1;
+    fresh.interrupt = c->s->interrupt;
     bool ok = session_run_file(&fresh, path, true);
     if (ok) { /* take the new graph and settings; keep Graphviz and :watch */
         graph_free(&c->s->graph);
@@ -398,6 +399,8 @@ static bool cmd_help(Command *c) {
         }
         only = find_command(word, wlen);
         if (!only) return cmd_error_at(c, &t, "no command '%.*s' (try :help)", (int)wlen, word);
+        lexer_seek(&c->lexer, (size_t)(word + wlen - c->text));
+        if (!cmd_no_more_args(c)) return false;
     }
     for (int i = 0; i < COMMAND_COUNT; i++) {
         const CommandInfo *ci = &commands[i];

@@ -5,6 +5,7 @@
 
 #include "command.h"
 #include "output.h"
+#include "warning.h"
 
 enum { MAX_STEPS = 1000000 };
 
@@ -96,8 +97,11 @@ bool cmd_descend(Command *c) {
     int32_t n;
     NodeId *params = target_params(c, target, &n);
     if (!params) return false;
-    bool ok = true;
-    for (long step = 1; ok && step <= steps; step++) {
+    bool ok = true, warned = false;
+    long step = 1;
+    /* Polled between steps, so the steps taken so far are whole: each has
+     * updated every param and recomputed the graph. */
+    for (; ok && step <= steps && !session_stopped(s); step++) {
         ok = graph_backward(g, target, seed);
         for (int32_t i = 0; ok && i < n; i++) {
             double *w = graph_leaf_data(g, params[i]);
@@ -108,8 +112,14 @@ bool cmd_descend(Command *c) {
         /* One recomputation for all params: they change together. */
         ok = ok && graph_update(g, params, n);
         if (ok) print_step(s, step, target);
+        /* Once: a diverging descent would repeat it every step. */
+        if (ok && !warned) warned = session_warn_nonfinite(s, graph_name_of(g, target), target);
         s->changed = true;
     }
     free(params);
-    return ok || cmd_error(c, "out of memory");
+    if (!ok) return cmd_error(c, "out of memory");
+    if (step <= steps && session_interrupted(s))
+        return cmd_error(c, "interrupted after %ld of %ld steps; the params keep the steps taken",
+                         step - 1, steps);
+    return step > steps;
 }

@@ -271,7 +271,8 @@ bool cmd_check(Command *c) {
     int bad = 0;
     bool ok = true;
     for (int32_t i = 0, at = 0; ok && i < n; i++) {
-        ok = graph_numeric_grad(g, target, wrt[i], seed, numeric);
+        ok = !session_stopped(s) &&
+             graph_numeric_grad_until(g, target, wrt[i], seed, s->interrupt, numeric);
         if (!ok) break;
         size_t size = shape_size(graph_shape(g, wrt[i]));
         bad += !compare(analytic + at, numeric, size).ok;
@@ -287,5 +288,8 @@ bool cmd_check(Command *c) {
     free(wrt);
     free(analytic);
     free(numeric);
-    return ok || cmd_error(c, "out of memory");
+    if (ok || ferror(s->out)) return ok;
+    if (session_interrupted(s))
+        return cmd_error(c, "interrupted; the rows above are complete and no value changed");
+    return cmd_error(c, "out of memory");
 }

@@ -145,6 +145,10 @@ static Token name(Lexer *lx, const char *start, int col) {
         if (n == 0) break;
         advance(lx, n);
     }
+    /* Token messages are static text, so the limit is spelled out. */
+    _Static_assert(LEXER_MAX_NAME == 255, "the message below states the limit");
+    if (lx->current - start > LEXER_MAX_NAME)
+        return error_token(lx, start, col, "name too long: the limit is 255 bytes");
     return make_token(lx, TOK_NAME, start, col);
 }
 

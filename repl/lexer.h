@@ -16,6 +16,10 @@
 
 #include <stddef.h>
 
+/* The longest name, in bytes (85 Korean syllables): longer ones are a
+ * TOK_ERROR, so names always fit the fixed buffers that print them. */
+#define LEXER_MAX_NAME 255
+
 typedef enum {
     TOK_NUMBER, /* 100, 1.1, 2e-3, .5 */
     TOK_NAME,   /* apple, x_1, 사과, α */

@@ -7,19 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "suggest.h"
 
 enum { HISTORY_SIZE = 1000 };
-
-/* Set by Ctrl-C. A signal handler can only talk to the loop through a
- * global; it is the one place that needs to. */
-static volatile sig_atomic_t interrupted;
-
-static void on_interrupt(int sig) {
-    (void)sig;
-    interrupted = 1;
-}
 
 /* readline's completion callbacks take no user data, so the session being
  * completed against has to be reachable from here. Set only while
@@ -54,6 +46,32 @@ static char *history_path(void) {
     }
     if (path) make_parents(path);
     return path;
+}
+
+/* Writes the history to a temporary file renamed over path, so a failed
+ * or interrupted write never damages the history already there. The first
+ * failure is reported (on stderr: this is the terminal front end), later
+ * ones are not, so a read-only home does not repeat it after every line. */
+static void save_history(const char *path, bool *reported) {
+    size_t n = strlen(path) + 16;
+    char *tmp = malloc(n);
+    int fd = -1, err = ENOMEM;
+    if (tmp) {
+        snprintf(tmp, n, "%s.tmp.XXXXXX", path);
+        fd = mkstemp(tmp);
+        err = errno;
+    }
+    if (fd >= 0) {
+        close(fd);
+        err = write_history(tmp); /* 0, or an errno value */
+        if (err == 0 && rename(tmp, path) != 0) err = errno;
+        if (err != 0) unlink(tmp);
+    }
+    if (err != 0 && !*reported) {
+        fprintf(stderr, "backprop: cannot save the history to '%s': %s\n", path, strerror(err));
+        *reported = true;
+    }
+    free(tmp);
 }
 
 /* Candidates for the word being completed: commands after ':', else defined
@@ -109,26 +127,22 @@ static char **complete(const char *text, int start, int end) {
     return rl_completion_matches(text, complete_word);
 }
 
-bool lineedit_repl(Session *s) {
+bool lineedit_repl(Session *s, volatile sig_atomic_t *interrupted) {
     completing = s;
     char *history = history_path();
+    bool history_failed = false;
     using_history();
     stifle_history(HISTORY_SIZE);
     if (history) read_history(history);
     rl_attempted_completion_function = complete;
     rl_completer_word_break_characters = " \t\n()+-*/^=,;";
     fprintf(s->out, "backprop %s: type an expression, or :help. Ctrl-D quits.\n", BP_VERSION);
-    /* No SA_RESTART: the interrupted read returns, so readline gives up the line. */
-    struct sigaction sa = {.sa_handler = on_interrupt};
-    sigemptyset(&sa.sa_mask);
-    struct sigaction old;
-    sigaction(SIGINT, &sa, &old);
     bool ok = true;
-    for (int line = 1; !s->quit; line++) {
+    for (int line = 1; !s->quit && !ferror(s->out); line++) {
         fflush(s->out);
-        interrupted = 0;
+        *interrupted = 0;
         char *text = readline("bp> ");
-        if (interrupted) { /* Ctrl-C drops the line being typed, as in a shell */
+        if (*interrupted) { /* Ctrl-C drops the line being typed, as in a shell */
             free(text);
             fputc('\n', s->out);
             line--;
@@ -140,12 +154,11 @@ bool lineedit_repl(Session *s) {
         }
         if (text[0] != '\0') {
             add_history(text);
-            if (history) write_history(history);
+            if (history) save_history(history, &history_failed);
         }
         if (!session_run_line(s, "<stdin>", line, text, strlen(text))) ok = false;
         free(text);
     }
-    sigaction(SIGINT, &old, NULL);
     free(history);
     completing = NULL;
     return ok;

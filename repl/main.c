@@ -1,6 +1,8 @@
 /* main.c - the backprop program: command-line options, scripts, the REPL. */
+#include <errno.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +29,35 @@ static const char usage[] =
     "  --version       show the version\n"
     "\n"
     "Without FILE or -e, backprop reads statements from standard input: at a\n"
-    "prompt on a terminal, otherwise line by line, going on after errors.\n";
+    "prompt on a terminal, otherwise line by line, going on after errors.\n"
+    "\n"
+    "Exit status: 0; 1 if a statement failed; 2 for bad usage; 130 when Ctrl-C\n"
+    "stopped a script; 141 when the reader of the output went away (| head).\n";
+
+/* Exit statuses besides 0 (all well), 1 (a statement failed) and 2 (bad
+ * usage): Ctrl-C outside the REPL, and a reader that closed the pipe. Both
+ * are what a shell reports for a program a signal ended (128 + signal). */
+enum { EXIT_INTERRUPTED = 128 + SIGINT, EXIT_CLOSED_PIPE = 128 + SIGPIPE };
+
+/* Set by Ctrl-C; the Session and the REPL read it. A signal handler can
+ * only reach the program through a global, and this is the one. */
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int sig) {
+    (void)sig;
+    interrupted = 1;
+}
+
+/* Ctrl-C sets the flag instead of killing backprop, so long commands stop
+ * cleanly and the REPL survives. No SA_RESTART: a read waiting for input
+ * returns, so readline gives up the line being typed. A write to a closed
+ * pipe fails with EPIPE rather than killing the program mid-statement. */
+static void handle_signals(void) {
+    struct sigaction sa = {.sa_handler = on_interrupt};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
 
 /* Reads non-terminal stdin line by line like the REPL, without a prompt. */
 static bool run_stdin(Session *s) {
@@ -35,9 +65,15 @@ static bool run_stdin(Session *s) {
     size_t cap = 0;
     ssize_t len;
     bool ok = true;
-    for (int n = 1; !s->quit && (len = getline(&line, &cap, stdin)) >= 0; n++)
+    int n = 1;
+    for (; !s->quit && !session_stopped(s) && (len = getline(&line, &cap, stdin)) >= 0; n++)
         if (!session_run_line(s, "<stdin>", n, line, (size_t)len)) ok = false;
     free(line);
+    if (session_interrupted(s)) {
+        char message[64];
+        snprintf(message, sizeof message, "interrupted before line %d", n);
+        session_error(s, "<stdin>", "", 0, (SourcePos){0, 0, 0, 1}, message);
+    }
     return ok;
 }
 
@@ -60,8 +96,10 @@ static void use_utf8(void) {
 
 int main(int argc, char **argv) {
     use_utf8();
+    handle_signals();
     Session s;
     session_init(&s, stdout, stderr);
+    s.interrupt = &interrupted;
     bool interactive = false, ran_something = false, ok = true;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
@@ -101,13 +139,21 @@ int main(int argc, char **argv) {
             ran_something = true;
         }
     }
+    /* With -i, Ctrl-C during the scripts only cuts them short. */
+    bool repl = interactive && isatty(STDIN_FILENO);
+    if (interrupted && repl) interrupted = 0, ok = true;
     if (ok && !s.quit && (interactive || !ran_something)) {
         if (isatty(STDIN_FILENO))
-            ok = lineedit_repl(&s);
+            ok = lineedit_repl(&s, &interrupted);
         else
             ok = run_stdin(&s);
     }
-    fflush(stdout);
     session_free(&s);
+    if ((fflush(stdout) != 0 || ferror(stdout)) && errno == EPIPE) return EXIT_CLOSED_PIPE;
+    if (ferror(stdout)) {
+        fprintf(stderr, "backprop: cannot write the output: %s\n", strerror(errno));
+        return 1;
+    }
+    if (interrupted) return EXIT_INTERRUPTED;
     return ok ? 0 : 1;
 }

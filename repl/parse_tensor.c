@@ -100,6 +100,13 @@ static bool literal_row(Parser *p, Literal *lit, int depth, const Token *open) {
             }
             double v;
             if (!constant(p, "a literal's element", &v)) return false;
+            if (lit->len == BP_MAX_ELEMENTS) { /* refused before memory is spent on it */
+                parse_error_at(p, &at,
+                               "a literal of more than %d elements is too big: the limit "
+                               "is %d elements per value",
+                               BP_MAX_ELEMENTS, BP_MAX_ELEMENTS);
+                return false;
+            }
             if (!push_element(lit, v)) {
                 parse_error_at(p, &at, "out of memory");
                 return false;

@@ -8,6 +8,7 @@
 #include "../graph/format.h"
 #include "output.h"
 #include "tensor_text.h"
+#include "warning.h"
 
 void session_init(Session *s, FILE *out, FILE *err) {
     graph_init_empty(&s->graph);
@@ -27,6 +28,7 @@ void session_init(Session *s, FILE *out, FILE *err) {
     s->renderer.gvc = NULL;
     s->watch = NULL;
     s->changed = false;
+    s->interrupt = NULL;
 }
 
 void session_free(Session *s) {
@@ -45,6 +47,14 @@ void session_clear(Session *s) {
     free(s->seed_tensor);
     s->seed_tensor = NULL;
     s->rng = 0;
+}
+
+bool session_interrupted(const Session *s) {
+    return s->interrupt && *s->interrupt;
+}
+
+bool session_stopped(const Session *s) {
+    return session_interrupted(s) || ferror(s->out);
 }
 
 const char *session_num(const Session *s, double v, char *buf) {
@@ -183,6 +193,12 @@ static void print_update(Session *s, NodeId id) {
     sb_free(&prefix);
 }
 
+/* An update: the line, then a warning if the value is no longer finite. */
+static void report_update(Session *s, NodeId id) {
+    print_update(s, id);
+    session_warn_nonfinite(s, graph_name_of(&s->graph, id), id);
+}
+
 /* The target's value before a statement, to tell whether it changed. */
 typedef struct {
     Shape shape;
@@ -228,8 +244,13 @@ static bool uses_names(const Graph *g, const Statement *st) {
 static bool execute(Session *s, const char *file, const char *text, size_t len,
                     const Statement *st) {
     Graph *g = &s->graph;
+    Warning warning;
     if (!st->name) {
         print_value(s, NULL, 0, graph_value(g, st->root));
+        if (warning_find(s, NULL, 0, st->root, &warning)) {
+            warning_print(s, &warning);
+            warning_free(&warning);
+        }
         graph_rollback(g, st->mark);
         return true;
     }
@@ -247,21 +268,29 @@ static bool execute(Session *s, const char *file, const char *text, size_t len,
     NodeId target = session_target(s);
     Snapshot before;
     if (target != NODE_NONE) snapshot_take(g, target, &before);
+    /* Found now: a definition without names becomes a leaf and drops the
+     * nodes that say where a nan came from. */
+    bool warn = warning_find(s, st->name, st->name_len, st->root, &warning);
     GraphError err;
     NodeId id = graph_define(g, st->name, st->name_len, st->root, st->mark, &err);
     if (id == NODE_NONE) {
         if (target != NODE_NONE) snapshot_free(&before);
+        if (warn) warning_free(&warning);
         session_error(s, file, text, len, st->name_pos, err.message);
         return false;
     }
     /* A param stays one when given a new value; computed, it no longer is. */
     if (st->param || !graph_is_leaf(g, id)) graph_set_param(g, id, st->param);
     print_value(s, st->name, st->name_len, graph_value(g, id));
+    if (warn) {
+        warning_print(s, &warning);
+        warning_free(&warning);
+    }
     s->changed = true;
     if (target != NODE_NONE) {
         if (target != id && graph_is_live(g, target) && session_target(s) == target &&
             snapshot_differs(g, target, &before))
-            print_update(s, target);
+            report_update(s, target);
         snapshot_free(&before);
     }
     return true;
@@ -324,6 +353,15 @@ bool session_run_file(Session *s, const char *path, bool stop_at_error) {
     ssize_t len;
     bool ok = true;
     for (int line = 1; !s->quit && (len = getline(&text, &cap, f)) >= 0; line++) {
+        if (session_stopped(s)) {
+            if (session_interrupted(s)) {
+                char message[64];
+                snprintf(message, sizeof message, "interrupted before line %d", line);
+                session_error(s, path, "", 0, (SourcePos){0, 0, 0, 1}, message);
+            }
+            ok = false;
+            break;
+        }
         if (!session_run_line(s, path, line, text, (size_t)len)) {
             ok = false;
             if (stop_at_error) break;

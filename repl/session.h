@@ -13,6 +13,7 @@
 #ifndef BP_SESSION_H
 #define BP_SESSION_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -38,6 +39,9 @@ typedef struct Session {
     Renderer renderer;   /* Graphviz, opened by the first render */
     char *watch;         /* re-rendered after every change (:watch), or NULL */
     bool changed;        /* the current line changed what a figure shows (:watch) */
+    /* Set by Ctrl-C (the program's SIGINT handler owns it; NULL: never).
+     * Long loops poll it through session_stopped. */
+    const volatile sig_atomic_t *interrupt;
 } Session;
 
 /* A session with an empty graph writing to out/err (not owned). */
@@ -54,8 +58,17 @@ bool session_run_line(Session *s, const char *file, int line, const char *text, 
 
 /* Runs the file at `path` line by line. With stop_at_error it stops at the
  * first failing line. Returns false if the file could not be read (reported)
- * or any line failed. */
+ * or any line failed. Ctrl-C stops it between lines (reported, false); so
+ * does output that can no longer be written (not reported). */
 bool session_run_file(Session *s, const char *path, bool stop_at_error);
+
+/* Should long work stop? True once Ctrl-C was pressed (see `interrupt`) or
+ * s->out has failed, e.g. its reader closed the pipe: then nothing more can
+ * be shown, so there is no point computing it. */
+bool session_stopped(const Session *s);
+
+/* Was it Ctrl-C (not a failed output) that stopped the session? */
+bool session_interrupted(const Session *s);
 
 /* The node gradients are taken of: the :target, else the most recently
  * defined derived name; NODE_NONE if there is none. */

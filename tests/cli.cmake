@@ -70,6 +70,39 @@ expect("--render with options" 0 "rendered" "" empty.txt "${WORK}/ok.bp" --rende
 expect("--render of an unknown format" 1 "" "cannot tell the format" empty.txt "${WORK}/ok.bp" --render "${WORK}/ok.xyz")
 expect("-i after a file reads stdin" 0 "x = 1" "" quit.txt -i "${WORK}/ok.bp")
 
+# A reader that goes away (| head -1): backprop stops quietly with status 141.
+# Output beyond the pipe's buffer makes the failed write certain.
+string(REPEAT "x = 1\n" 50000 many)
+file(WRITE "${WORK}/many.txt" "${many}")
+execute_process(COMMAND "${BACKPROP}" INPUT_FILE "${WORK}/many.txt"
+                COMMAND head -1
+                OUTPUT_VARIABLE out ERROR_VARIABLE err RESULTS_VARIABLE statuses)
+if(NOT out STREQUAL "x = 1\n" OR NOT err STREQUAL "" OR NOT statuses STREQUAL "141;0")
+  message(STATUS "FAIL closed pipe: statuses ${statuses}, stdout '${out}', stderr '${err}'")
+  math(EXPR failures "${failures} + 1")
+else()
+  message(STATUS "ok   closed pipe")
+endif()
+
+# Ctrl-C (SIGINT) during a long :descend read from a pipe: the descent stops
+# between steps, says how far it got, and backprop exits with status 130.
+# The signal is sent once steps are being printed (stdout is a file, so
+# buffered: step 2 shows once 64 KB of steps are out).
+file(WRITE "${WORK}/long.txt"
+     "param W = randn(100, 100, seed=1) * 0.01\nloss = sum(W @ W)\n:descend 0.001 1000000\n")
+execute_process(
+  COMMAND sh -c "\"$0\" < \"$1\" > \"$1.out\" & pid=$!
+                 n=0; until grep -q '^step 2:' \"$1.out\" || [ $n -gt 600 ]; do sleep 0.1; n=$((n+1)); done
+                 kill -INT $pid; wait $pid; echo status $?"
+          "${BACKPROP}" "${WORK}/long.txt"
+  OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT out STREQUAL "status 130\n" OR NOT err MATCHES "error: interrupted after [0-9]+ of 1000000 steps")
+  message(STATUS "FAIL Ctrl-C: stdout '${out}', stderr '${err}'")
+  math(EXPR failures "${failures} + 1")
+else()
+  message(STATUS "ok   Ctrl-C")
+endif()
+
 if(failures GREATER 0)
   message(FATAL_ERROR "${failures} command-line case(s) failed")
 endif()

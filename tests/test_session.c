@@ -97,7 +97,10 @@ static const struct {
     {"seed: show, set to an expression", false, ":seed\n:seed -1.3\n:seed 2*3\n:seed",
      "seed = 1\nseed = -1.3\nseed = 6\nseed = 6\n", ""},
     {"a comment and an empty line", false, "x = 1 # one\n\n# nothing\nx", "x = 1\n1\n", ""},
-    {"nan and inf in text", false, "0/0\n1/0\n-1/0", "nan\ninf\n-inf\n", ""},
+    {"nan and inf in text, each with where it appeared", false, "0/0\n1/0\n-1/0",
+     "nan\nwarning: nan first appears at 0 / 0\ninf\nwarning: division by zero at 1 / 0\n"
+     "-inf\nwarning: division by zero at -1 / 0\n",
+     ""},
     {"unicode operators and names", false, "사과 = 100\n사과 × 2 ÷ 4 − 1\nα = 0.5; α·사과",
      "사과 = 100\n49\nα = 0.5\n50\n", ""},
     {"functions", false, "x = 0\nexp(x); sigmoid(x); relu(x - 1); tanh(x); sqrt(4); log(1)",
@@ -133,8 +136,14 @@ static const struct {
      ""},
     {"json: nan and inf are strings", true, "x = 0/0; y = 1/0; z = -1/0",
      "{\"kind\":\"value\",\"name\":\"x\",\"value\":\"nan\"}\n"
+     "{\"kind\":\"warning\",\"name\":\"x\",\"message\":\"x = nan: nan first appears at 0 / "
+     "0\",\"at\":\"0 / 0\"}\n"
      "{\"kind\":\"value\",\"name\":\"y\",\"value\":\"inf\"}\n"
-     "{\"kind\":\"value\",\"name\":\"z\",\"value\":\"-inf\"}\n",
+     "{\"kind\":\"warning\",\"name\":\"y\",\"message\":\"y = inf: division by zero at 1 / "
+     "0\",\"at\":\"1 / 0\"}\n"
+     "{\"kind\":\"value\",\"name\":\"z\",\"value\":\"-inf\"}\n"
+     "{\"kind\":\"warning\",\"name\":\"z\",\"message\":\"z = -inf: division by zero at -1 / "
+     "0\",\"at\":\"-1 / 0\"}\n",
      ""},
     {"json: settings and commands", true,
      "x = 1; y = x * 2\n:seed 1.3\n:target\n:digits 17\n:del y\n:clear\n:help quit",

@@ -1,0 +1,425 @@
+/* test_limits.c - the limits that keep backprop from crashing or hanging,
+ * and what it says at them.
+ *
+ * Covers: nesting depth; 10 MB lines (a long expression and a long literal
+ * work, a long name is refused); the name length cap; the element cap on
+ * every path that makes a tensor (constructors, literals, broadcasting,
+ * matrix products); warnings naming where a nan or an infinity first
+ * appeared (overflow, log of a negative number, an update, a diverging
+ * :descend, JSON); Ctrl-C through the session's interrupt flag (:descend
+ * keeps the steps it took, :check changes nothing, :load leaves the session
+ * as it was); failed writes (:save, :render, :mermaid) that name the path
+ * and the reason and leave the previous file whole.
+ *
+ * The program's own signal handling (Ctrl-C exit status, a closed output
+ * pipe) is tested on the real binary in cli.cmake.
+ */
+#include <check.h>
+#include <dirent.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "check_main.h"
+#include "harness.h"
+#include "repl/lexer.h"
+#include "repl/session.h"
+
+#define ck_assert_has(text, part)                                                                  \
+    ck_assert_msg(strstr((text), (part)) != NULL, "expected '%s' in:\n%.2000s", (part), (text))
+
+/* A string of `prefix`, then `item` n times separated by `sep`, then
+ * `suffix` (malloc'd). */
+static char *repeat(const char *prefix, const char *item, const char *sep, size_t n,
+                    const char *suffix) {
+    size_t il = strlen(item), sl = strlen(sep), pl = strlen(prefix);
+    char *s = malloc(pl + n * (il + sl) + strlen(suffix) + 1);
+    ck_assert(s);
+    char *p = s;
+    memcpy(p, prefix, pl), p += pl;
+    for (size_t i = 0; i < n; i++) {
+        if (i) memcpy(p, sep, sl), p += sl;
+        memcpy(p, item, il), p += il;
+    }
+    strcpy(p, suffix);
+    return s;
+}
+
+/* --- source size ------------------------------------------------------------------------------ */
+
+START_TEST(test_nesting_depth) {
+    Harness h;
+    h_init(&h);
+    char *deep = repeat("x = ", "(", "", 300, "1");
+    ck_assert(!h_run(&h, deep));
+    ck_assert_has(h.err_text, "expression nested too deeply (the limit is 256 levels)");
+    free(deep);
+    h_free(&h);
+}
+END_TEST
+
+/* 10 MB lines: 5 million terms, 5 million elements. */
+START_TEST(test_long_lines_work) {
+    Harness h;
+    h_init(&h);
+    char *sum = repeat("x = ", "1", "+", 5000000, "");
+    ck_assert_msg(h_run(&h, sum), "%.500s", h.err_text);
+    ck_assert_str_eq(h.out_text, "x = 5000000\n");
+    free(sum);
+    char *literal = repeat("y = [", "1", ",", 5000000, "]; sum(y)");
+    ck_assert_msg(h_run(&h, literal), "%.500s", h.err_text);
+    ck_assert_has(h.out_text, "\n5000000\n");
+    free(literal);
+    h_free(&h);
+}
+END_TEST
+
+START_TEST(test_name_length) {
+    Harness h;
+    h_init(&h);
+    char *longest = repeat("", "a", "", LEXER_MAX_NAME, " = 1");
+    ck_assert_msg(h_run(&h, longest), "%s", h.err_text);
+    free(longest);
+    char *too_long = repeat("", "b", "", LEXER_MAX_NAME + 1, " = 1");
+    ck_assert(!h_run(&h, too_long));
+    ck_assert_has(h.err_text, "<test>:2:1: error: name too long: the limit is 255 bytes\n");
+    free(too_long);
+    char *huge = repeat("", "c", "", 10000000, " = 1");
+    ck_assert(!h_run(&h, huge));
+    ck_assert_has(h.err_text, "name too long: the limit is 255 bytes");
+    free(huge);
+    /* Korean letters are 3 bytes: 86 of them are over. */
+    char *korean = repeat("", "가", "", 86, " = 1");
+    ck_assert(!h_run(&h, korean));
+    ck_assert_has(h.err_text, "name too long");
+    free(korean);
+    h_free(&h);
+}
+END_TEST
+
+/* --- tensor sizes ------------------------------------------------------------------------------
+ */
+
+static const struct {
+    const char *input, *error;
+} too_big[] = {
+    {"zeros(5000, 5000)", "that is 25000000 elements: the limit is 16777216 per value"},
+    {"randn(4097, 4096)", "that is 16781312 elements: the limit is 16777216 per value"},
+    {"full(1e9, 1)", "a dimension must be a whole number from 1 to 16777216, not 1e+09"},
+    {"arange(0, 1e9)", "arange would make 1000000000 elements: the limit is 16777216 per value"},
+    {"ones(4096, 4096) * ones(4096, 4096, 1)",
+     "a value of shape (4096,4096,4096) is too big: the limit is 16777216 elements per value"},
+    {"ones(8000, 3) @ ones(3, 8000)",
+     "a value of shape (8000,8000) is too big: the limit is 16777216 elements per value"},
+    {"dot(ones(8000, 3), ones(3, 8000))", "a value of shape (8000,8000) is too big"},
+    {"reshape(arange(16), 16777217)", "a dimension must be a whole number from 1 up"},
+};
+
+START_TEST(test_tensor_too_big) {
+    Harness h;
+    h_init(&h);
+    ck_assert(!h_run(&h, too_big[_i].input));
+    ck_assert_has(h.err_text, too_big[_i].error);
+    ck_assert_int_eq(graph_count(&h.s.graph), 0); /* nothing was kept */
+    h_free(&h);
+}
+END_TEST
+
+START_TEST(test_literal_too_big) {
+    Harness h;
+    h_init(&h);
+    char *literal = repeat("[", "0", ",", (size_t)BP_MAX_ELEMENTS + 1, "]");
+    ck_assert(!h_run(&h, literal));
+    ck_assert_has(h.err_text, "a literal of more than 16777216 elements is too big: the limit is "
+                              "16777216 elements per value");
+    free(literal);
+    h_free(&h);
+}
+END_TEST
+
+/* --- nan and inf -------------------------------------------------------------------------------
+ */
+
+static const struct {
+    const char *what, *input, *out;
+} warnings[] = {
+    {"overflow", "price = 1e308 * 10",
+     "price = inf\nwarning: price = inf: overflow at 1e+308 * 10\n"},
+    {"log of a negative input", "x = -1; y = log(x)",
+     "x = -1\ny = nan\nwarning: y = nan: nan first appears at log(x) (x = -1)\n"},
+    {"found upstream, named", "x = -1; y = log(x); z = y * 2 + x",
+     "x = -1\ny = nan\nwarning: y = nan: nan first appears at log(x) (x = -1)\nz = nan\n"
+     "warning: z = nan: nan first appears at y = log(x) (x = -1)\n"},
+    {"the first of two", "a = -1; b = -4; c = log(a) + sqrt(b)",
+     "a = -1\nb = -4\nc = nan\nwarning: c = nan: nan first appears at log(a) (a = -1)\n"},
+    {"inputs through unnamed nodes", "a = 2; b = 3; c = log(a - b * 2)",
+     "a = 2\nb = 3\nc = nan\nwarning: c = nan: nan first appears at log(a - b * 2) (a = 2, b = "
+     "3)\n"},
+    {"a tensor element", "w = [4, -4]; v = sqrt(w)",
+     "w = [ 4 -4]\nv = [  2 nan]\nwarning: v has nan: nan first appears at sqrt(w) (w = [4, "
+     "-4])\n"},
+    {"log of 0", "log(0)", "-inf\nwarning: log of 0 at log(0)\n"},
+    {"exp overflows", "t = 1000; e = exp(t)",
+     "t = 1000\ne = inf\nwarning: e = inf: overflow at exp(t) (t = 1000)\n"},
+    {"from an infinite input", "big = 1e308 * 10; y = big - 1",
+     "big = inf\nwarning: big = inf: overflow at 1e+308 * 10\ny = inf\n"
+     "warning: y = inf: it comes from the input big, which is inf\n"},
+    {"an update", "x = 1; y = log(x); x = -2",
+     "x = 1\ny = 0\nx = -2\n  → y = nan\nwarning: y = nan: nan first appears at log(x) (x = -2)\n"},
+    {"finite values say nothing", "x = 1e308; y = x * 1.5 / 2", "x = 1e+308\ny = 7.5e+307\n"},
+};
+
+START_TEST(test_nonfinite_warning) {
+    Harness h;
+    h_init(&h);
+    ck_assert(h_run(&h, warnings[_i].input));
+    ck_assert_msg(strcmp(h.out_text, warnings[_i].out) == 0, "%s:\n%s\nexpected:\n%s",
+                  warnings[_i].what, h.out_text, warnings[_i].out);
+    ck_assert_str_eq(h.err_text, "");
+    h_free(&h);
+}
+END_TEST
+
+START_TEST(test_warning_json) {
+    Harness h;
+    h_init(&h);
+    h.s.json = true;
+    ck_assert(h_run(&h, "x = -1; y = log(x)"));
+    ck_assert_has(h.out_text,
+                  "{\"kind\":\"warning\",\"name\":\"y\",\"message\":\"y = nan: nan first "
+                  "appears at log(x) (x = -1)\",\"at\":\"log(x)\"}\n");
+    h_free(&h);
+}
+END_TEST
+
+/* A diverging descent warns once, at the first step that overflows. */
+START_TEST(test_descend_warns_once) {
+    Harness h;
+    h_init(&h);
+    ck_assert(h_run(&h, "param w = 1e100\nloss = w * w * w\n:descend 1e200 3"));
+    char *first = strstr(h.out_text, "warning:");
+    ck_assert_msg(first && !strstr(first + 1, "warning:"), "%s", h.out_text);
+    h_free(&h);
+}
+END_TEST
+
+/* --- Ctrl-C --------------------------------------------------------------------------------------
+ */
+
+static volatile sig_atomic_t ctrl_c;
+
+static void on_alarm(int sig) {
+    (void)sig;
+    ctrl_c = 1;
+}
+
+/* Sets ctrl_c after `ms` milliseconds, as a Ctrl-C would. */
+static void ctrl_c_after(int ms) {
+    ctrl_c = 0;
+    signal(SIGALRM, on_alarm);
+    struct itimerval t = {{0, 0}, {ms / 1000, (ms % 1000) * 1000}};
+    setitimer(ITIMER_REAL, &t, NULL);
+}
+
+START_TEST(test_interrupt_descend) {
+    Harness h;
+    h_init(&h);
+    h.s.interrupt = &ctrl_c;
+    ck_assert(h_run(&h, "param W = randn(60, 60, seed=1) * 0.01\nloss = sum(W @ W)"));
+    ctrl_c_after(200);
+    ck_assert(!h_run(&h, ":descend 0.001 1000000; never = 1"));
+    long done = -1;
+    const char *msg = strstr(h.err_text, "interrupted after ");
+    ck_assert_msg(msg && sscanf(msg, "interrupted after %ld of 1000000 steps", &done) == 1, "%s",
+                  h.err_text);
+    ck_assert_has(h.err_text, "; the params keep the steps taken");
+    ck_assert(done > 0 && done < 1000000);
+    /* The steps taken are whole: the last one printed is the loss now. */
+    char last[64];
+    snprintf(last, sizeof last, "step %ld: loss = ", done);
+    const char *line = strstr(h.out_text, last);
+    ck_assert_msg(line, "%s", last);
+    char *printed = strndup(line + strlen(last), strcspn(line + strlen(last), "\n") + 1);
+    ck_assert(graph_lookup(&h.s.graph, "never", 5) == NODE_NONE);
+    ctrl_c = 0;
+    ck_assert(h_run(&h, "loss"));
+    ck_assert_str_eq(h.out_text, printed);
+    free(printed);
+    h_free(&h);
+}
+END_TEST
+
+START_TEST(test_interrupt_check) {
+    Harness h;
+    h_init(&h);
+    h.s.interrupt = &ctrl_c;
+    ck_assert(h_run(&h, "x = [1, 2, 3]; y = sum(x * x)"));
+    ctrl_c = 1;
+    ck_assert(!h_run(&h, ":check"));
+    ck_assert_has(h.err_text, "interrupted; the rows above are complete and no value changed");
+    ctrl_c = 0;
+    ck_assert(h_run(&h, "x; y"));
+    ck_assert_str_eq(h.out_text, "[1 2 3]\n14\n");
+    h_free(&h);
+}
+END_TEST
+
+START_TEST(test_interrupt_load) {
+    Harness h;
+    h_init(&h);
+    h.s.interrupt = &ctrl_c;
+    char path[128], line[160];
+    snprintf(path, sizeof path, "%s/interrupted.bp", tmpdir);
+    FILE *f = fopen(path, "w");
+    ck_assert(f);
+    fputs("a = 1\nb = 2\n", f);
+    fclose(f);
+    ck_assert(h_run(&h, "keep = 5"));
+    ctrl_c = 1;
+    snprintf(line, sizeof line, ":load %s", path);
+    ck_assert(!h_run(&h, line));
+    ck_assert_has(h.err_text, "interrupted.bp: error: interrupted before line 1\n");
+    ck_assert_has(h.err_text, "the session is unchanged");
+    ctrl_c = 0;
+    ck_assert(h_run(&h, "keep"));
+    ck_assert_str_eq(h.out_text, "5\n");
+    h_free(&h);
+}
+END_TEST
+
+/* --- failed writes -------------------------------------------------------------------------------
+ */
+
+/* Files in dir whose names contain ".tmp.": leftovers of a failed write. */
+static int leftovers(const char *dir) {
+    DIR *d = opendir(dir);
+    ck_assert(d);
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d)) != NULL;)
+        n += strstr(e->d_name, ".tmp.") != NULL;
+    closedir(d);
+    return n;
+}
+
+static char *read_all(const char *path) {
+    FILE *f = fopen(path, "r");
+    ck_assert_msg(f, "%s", path);
+    char *buf = calloc(1, 1 << 16);
+    ck_assert(buf && fread(buf, 1, (1 << 16) - 1, f) < (1 << 16) - 1);
+    fclose(f);
+    return buf;
+}
+
+static const struct {
+    const char *command, *path, *reason;
+} bad_writes[] = {
+    {":save", "no-such-dir/x.bp", "No such file or directory"},
+    {":save", "a-dir", "Is a directory"},
+    {":save", "a-file/x.bp", "Not a directory"},
+    {":render", "no-such-dir/x.dot", "No such file or directory"},
+    {":render", "a-dir.dot", "Is a directory"},
+    {":mermaid", "a-dir.mmd", "Is a directory"},
+};
+
+START_TEST(test_write_fails) {
+    char dir[128], line[300], expected[300];
+    snprintf(dir, sizeof dir, "%s/writes%d", tmpdir, _i);
+    ck_assert(mkdir(dir, 0700) == 0);
+    char sub[200];
+    snprintf(sub, sizeof sub, "%s/a-dir", dir);
+    ck_assert(mkdir(sub, 0700) == 0);
+    snprintf(sub, sizeof sub, "%s/a-dir.dot", dir);
+    ck_assert(mkdir(sub, 0700) == 0);
+    snprintf(sub, sizeof sub, "%s/a-dir.mmd", dir);
+    ck_assert(mkdir(sub, 0700) == 0);
+    snprintf(sub, sizeof sub, "%s/a-file", dir);
+    fclose(fopen(sub, "w"));
+    Harness h;
+    h_init(&h);
+    ck_assert(h_run(&h, "x = 2; y = x * 3"));
+    snprintf(line, sizeof line, "%s %s/%s", bad_writes[_i].command, dir, bad_writes[_i].path);
+    ck_assert(!h_run(&h, line));
+    snprintf(expected, sizeof expected, "'%s/%s': %s\n", dir, bad_writes[_i].path,
+             bad_writes[_i].reason);
+    ck_assert_has(h.err_text, expected);
+    ck_assert_int_eq(leftovers(dir), 0);
+    h_free(&h);
+}
+END_TEST
+
+/* In a directory that cannot be written, the previous file stays whole.
+ * (root writes anywhere, so there this proves nothing and is skipped.) */
+START_TEST(test_write_keeps_previous) {
+    if (geteuid() == 0) return;
+    char dir[128], path[160], line[200];
+    snprintf(dir, sizeof dir, "%s/readonly", tmpdir);
+    ck_assert(mkdir(dir, 0700) == 0);
+    Harness h;
+    h_init(&h);
+    ck_assert(h_run(&h, "x = 2; y = x * 3"));
+    const char *commands[] = {":save", ":render", ":mermaid"};
+    const char *names[] = {"s.bp", "r.dot", "m.mmd"};
+    char *before[3];
+    for (int k = 0; k < 3; k++) {
+        snprintf(path, sizeof path, "%s/%s", dir, names[k]);
+        snprintf(line, sizeof line, "%s %s", commands[k], path);
+        ck_assert_msg(h_run(&h, line), "%s", h.err_text);
+        before[k] = read_all(path);
+    }
+    ck_assert(chmod(dir, 0500) == 0);
+    ck_assert(h_run(&h, "x = 5"));
+    for (int k = 0; k < 3; k++) {
+        snprintf(path, sizeof path, "%s/%s", dir, names[k]);
+        snprintf(line, sizeof line, "%s %s", commands[k], path);
+        ck_assert(!h_run(&h, line));
+        ck_assert_has(h.err_text, "Permission denied");
+        ck_assert_has(h.err_text, path);
+        char *after = read_all(path);
+        ck_assert_str_eq(after, before[k]);
+        free(after);
+        free(before[k]);
+    }
+    chmod(dir, 0700);
+    h_free(&h);
+}
+END_TEST
+
+static Suite *limits_suite(void) {
+    Suite *s = suite_create("limits");
+    TCase *tc = tcase_create("source");
+    tcase_set_timeout(tc, 300); /* 10 MB lines under the sanitizers */
+    tcase_add_test(tc, test_nesting_depth);
+    tcase_add_test(tc, test_long_lines_work);
+    tcase_add_test(tc, test_name_length);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("tensors");
+    tcase_set_timeout(tc, 300);
+    tcase_add_loop_test(tc, test_tensor_too_big, 0, sizeof too_big / sizeof too_big[0]);
+    tcase_add_test(tc, test_literal_too_big);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("nonfinite");
+    tcase_add_loop_test(tc, test_nonfinite_warning, 0, sizeof warnings / sizeof warnings[0]);
+    tcase_add_test(tc, test_warning_json);
+    tcase_add_test(tc, test_descend_warns_once);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("interrupt");
+    tcase_set_timeout(tc, 60);
+    tcase_add_unchecked_fixture(tc, make_tmpdir, remove_tmpdir);
+    tcase_add_test(tc, test_interrupt_descend);
+    tcase_add_test(tc, test_interrupt_check);
+    tcase_add_test(tc, test_interrupt_load);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("writes");
+    tcase_set_timeout(tc, 60);
+    tcase_add_unchecked_fixture(tc, make_tmpdir, remove_tmpdir);
+    tcase_add_loop_test(tc, test_write_fails, 0, sizeof bad_writes / sizeof bad_writes[0]);
+    tcase_add_test(tc, test_write_keeps_previous);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+CHECK_MAIN(limits_suite)
