@@ -6,6 +6,10 @@
  *     cmake --build build-fuzz --target fuzz_session
  *     mkdir -p /tmp/corpus && build-fuzz/tests/fuzz/fuzz_session -max_total_time=120 /tmp/corpus
  * tests/fuzz/corpus
+ *
+ * `./dev test` does this for BP_FUZZ_SECONDS (60) per target; ordinary
+ * builds replay tests/fuzz/regressions/session through this file's code
+ * (replay_session), so a crash saved there stays fixed.
  */
 #define _GNU_SOURCE /* memmem */
 #include <stdbool.h>
