@@ -336,7 +336,8 @@ bool softmax_infer(const Shape *const *in, int32_t arg, const Shape *spec, Shape
                    size_t why_size) {
     (void)arg, (void)spec;
     if (in[0]->rank == 0)
-        return fail(why, why_size, "softmax needs a vector or matrix, not %s", in[0], NULL);
+        return fail(why, why_size, "softmax needs an axis to normalise along, not a scalar %s",
+                    in[0], NULL);
     *out = *in[0];
     return true;
 }

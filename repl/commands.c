@@ -383,6 +383,16 @@ static const CommandInfo *find_command(const char *word, size_t len) {
     return NULL;
 }
 
+/* The :help usage column: the longest usage and two spaces. */
+static int usage_width(void) {
+    int width = 0;
+    for (int i = 0; i < COMMAND_COUNT; i++) {
+        int w = 2 + (int)strlen(commands[i].name) + (int)strlen(commands[i].args) + 2;
+        width = w > width ? w : width;
+    }
+    return width;
+}
+
 /* :help [COMMAND] */
 static bool cmd_help(Command *c) {
     Session *s = c->s;
@@ -416,7 +426,7 @@ static bool cmd_help(Command *c) {
         char usage[64];
         snprintf(usage, sizeof usage, ":%s %s", ci->name, ci->args);
         fputs("  ", s->out);
-        write_padded(s->out, usage, 20);
+        write_padded(s->out, usage, usage_width());
         fprintf(s->out, "%s\n", ci->help);
     }
     if (!only && !s->json)

@@ -292,7 +292,9 @@ static bool op_parameter(Parser *p, const Token *fn, Op op, CallArgs *a, int32_t
             parse_error_at(p, &a->number_at[0], "%s takes one tensor and axis=", info->spelling);
             return false;
         }
-        if (a->has_axis && (a->axis != floor(a->axis) || fabs(a->axis) > BP_MAX_RANK)) {
+        /* Whole and small enough for an int here; the shape rule then says
+         * whether the axis exists. */
+        if (a->has_axis && (a->axis != floor(a->axis) || fabs(a->axis) > 1e6)) {
             parse_error_at(p, &a->axis_at, "an axis must be a whole number such as 0, 1 or -1");
             return false;
         }

@@ -341,9 +341,12 @@ static bool at_param(Parser *p) {
         memcmp(p->current.start, "param", 5) != 0)
         return false;
     Lexer saved = p->lexer;
-    bool param = lexer_next(&p->lexer).type == TOK_NAME;
+    TokenType next = lexer_next(&p->lexer).type;
     p->lexer = saved;
-    return param;
+    /* `param 1 = 2` is a parameter without a name, unless param is a
+     * variable being used (`param + 1`) or defined (`param = 2`). */
+    return next == TOK_NAME ||
+           (next != TOK_EQUAL && graph_lookup(p->graph, "param", 5) == NODE_NONE);
 }
 
 /* statement := ['param'] NAME '=' expression | expression */
@@ -356,6 +359,8 @@ bool parser_statement(Parser *p, Statement *st) {
     st->name_len = 0;
     st->param = at_param(p);
     if (st->param) parse_advance(p);
+    if (st->param && !parse_check(p, TOK_NAME))
+        parse_unexpected(p, "expected the parameter's name after param: param W = randn(2, 3)");
     if (parse_check(p, TOK_NAME)) {
         /* Two tokens of lookahead tell `x = ...` from `x + ...`. */
         Lexer saved = p->lexer;

@@ -213,8 +213,9 @@ static const struct {
      "result: ∂y/∂x = -1\n",
      ""},
     {"prefix: :h is :help for one command", false, ":h grad\n:help :seed",
-     "  :grad [NAME...]     gradients of the target with respect to NAMEs (default: its leaves)\n"
-     "  :seed [VALUE]       show or set the gradient fed into the target (the book's dout; "
+     "  :grad [NAME...]           gradients of the target with respect to NAMEs (default: its "
+     "leaves)\n"
+     "  :seed [VALUE]             show or set the gradient fed into the target (the book's dout; "
      "default 1)\n",
      ""},
 
@@ -641,7 +642,7 @@ START_TEST(test_help_lists_commands) {
         ck_assert_msg(strstr(h.out_text, usage), ":help lacks :%s:\n%s", name, h.out_text);
     }
     ck_assert_int_eq(n, 19);
-    ck_assert(strncmp(h.out_text, "  :grad [NAME...]     gradients", 31) == 0);
+    ck_assert(strncmp(h.out_text, "  :grad [NAME...]           gradients", 37) == 0);
     ck_assert(strstr(h.out_text, "Commands may be shortened: :g is :grad.\n"));
     ck_assert(!h_run(&h, ":help zz"));
     ck_assert(strstr(h.err_text, "no command 'zz' (try :help)"));

@@ -871,7 +871,7 @@ static const ErrorCase error_cases[] = {
     {"E = affine(ones(2, 3), ones(3), ones(3))", 5, "affine: W must be a matrix, not shape (3)"},
     {"E = affine(ones(3), ones(3, 2), ones(3))", 5, "affine: b (3) must be a vector as long"},
     {"E = affine(2, ones(1, 2), ones(2))", 5, "affine: X must have samples"},
-    {"E = softmax(2)", 5, "softmax needs a vector or matrix, not ()"},
+    {"E = softmax(2)", 5, "softmax needs an axis to normalise along, not a scalar ()"},
     {"E = cross_entropy(ones(2, 3), ones(3))", 5,
      "cross_entropy: t (3) must be one-hot like the scores (2,3)"},
     {"E = softmax_with_loss(ones(2, 3), ones(2, 2))", 5, "softmax_with_loss: t (2,2) must be"},
