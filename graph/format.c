@@ -54,6 +54,12 @@ static bool fast_g(char *buf, size_t size, double v, int digits) {
     if (hi < pow10_table[digits - 1] || hi >= pow10_table[digits]) return false;
     uint64_t whole = (uint64_t)hi; /* hi < 10^15 < 2^53: exact */
     double frac = (hi - (double)whole) + lo;
+    /* Short decimals (0.107) sit just below an integer that hi rounded up
+     * to: step down one so frac is in [0, 1) instead of giving up. */
+    if (frac < 0 && whole > 0) {
+        whole--;
+        frac += 1;
+    }
     if (fabs(frac - 0.5) < 1e-9 || frac < 0 || frac >= 1) return false;
     uint64_t m = whole + (frac > 0.5);
     if (m == (uint64_t)pow10_table[digits]) { /* 9.99…5 rounded up a decade */

@@ -173,11 +173,22 @@ static void print_grad(Session *s, NodeId target, NodeId wrt) {
         json_end(s->out);
         return;
     }
-    StrBuf prefix;
-    sb_init(&prefix);
-    sb_printf(&prefix, "∂%s/∂%s = ", of, name);
-    session_show(s, prefix.data, v);
-    sb_free(&prefix);
+    StrBuf line;
+    sb_init(&line);
+    sb_puts(&line, "∂");
+    sb_puts(&line, of);
+    sb_puts(&line, "/∂");
+    sb_puts(&line, name);
+    sb_puts(&line, " = ");
+    if (v.shape->rank == 0) { /* the common case, and a big :grad prints many */
+        char num[FMT_NUMBER_SIZE];
+        sb_puts(&line, session_num(s, v.data[0], num));
+        sb_append(&line, "\n", 1);
+        fwrite(line.data, 1, line.len, s->out);
+    } else {
+        session_show(s, line.data, v);
+    }
+    sb_free(&line);
 }
 
 /* :grad [NAME...]  gradients of the target; default: every leaf it uses */
