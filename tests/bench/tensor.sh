@@ -6,8 +6,10 @@
 #     tests/bench/tensor.sh BUILD_DIR        # run.sh calls it after building
 #
 # BUILD_DIR must hold a built tests/bench/tensor_bench. REPS (default 51) is
-# the repetitions per workload. OpenBLAS, which both use, runs with
-# OPENBLAS_NUM_THREADS threads (default 2). PYTHON (default python3, then
+# the repetitions per workload. backprop links Debian's single-threaded
+# OpenBLAS when it is installed (see CMakeLists.txt); NumPy uses the threaded
+# one with OPENBLAS_NUM_THREADS threads (default 1, the same work on the same
+# number of cores; set 2 to let NumPy use both). PYTHON (default python3, then
 # /usr/bin/python3) must have NumPy (Debian package: python3-numpy); without
 # it the NumPy column says so.
 set -eu
@@ -15,7 +17,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 build=$1
 reps=${REPS:-51}
-OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-2}
+OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
 export OPENBLAS_NUM_THREADS
 
 python=
@@ -36,7 +38,7 @@ else
 fi
 grep '^#' "$work/tensor_backprop.txt" "$work/tensor_numpy.txt" | sed 's/^[^#]*#/   /'
 
-echo "   OPENBLAS_NUM_THREADS=$OPENBLAS_NUM_THREADS, median of $reps repetitions${python:+, NumPy via $python}"
+echo "   NumPy's OPENBLAS_NUM_THREADS=$OPENBLAS_NUM_THREADS, median of $reps repetitions${python:+, NumPy via $python}"
 printf '   %-52s %12s %12s %8s\n' "workload" "backprop" "NumPy" "ratio"
 # workload KEY DESCRIPTION: one table row joining the two files on KEY.
 workload() {
