@@ -18,8 +18,8 @@ enum { VIEW_SHOWN = 6 }; /* tensors with more elements show only their shape */
 typedef struct {
     View *v;
     int node_cap, edge_cap;
-    bool failed; /* memory ran out: the view is incomplete */
-    int digits;
+    bool failed;               /* memory ran out: the view is incomplete */
+    int digits, tensor_digits; /* significant digits of scalar and of tensor labels */
 } Builder;
 
 /* Adds a node; returns its index, or -1 (and sets b->failed) without memory. */
@@ -36,8 +36,8 @@ int build_edge(Builder *b, int from, int to, const Shape *shape, const double *v
 int build_scalar_edge(Builder *b, int from, int to, double value, const double *grad,
                       const char *name);
 /* Writes value (of shape) as a link's text, as described above, into out
- * (VIEW_TEXT bytes). */
-void build_value_text(char *out, const Shape *shape, const double *value, int digits);
+ * (VIEW_TEXT bytes), with b's digits for its rank. */
+void build_value_text(const Builder *b, char *out, const Shape *shape, const double *value);
 
 /* The expansions (expand.c). Each draws graph node `id` from the view
  * nodes its inputs map to (map[input]), names[i] on the link from input i

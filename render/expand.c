@@ -46,8 +46,8 @@ static int tanh_(Builder *b, int x, double xv, const char *name, const double *d
     build_scalar_edge(b, build_number(b, 1), minus, 1, dy ? &gone : NULL, NULL);
     if (!b->failed && dy) {
         double dx = 2 * du, dtwo = du * xv;
-        build_value_text(b->v->edges[first].grad, &SCALAR, &dx, b->digits);
-        build_value_text(b->v->edges[second].grad, &SCALAR, &dtwo, b->digits);
+        build_value_text(b, b->v->edges[first].grad, &SCALAR, &dx);
+        build_value_text(b, b->v->edges[second].grad, &SCALAR, &dtwo);
     }
     return minus;
 }

@@ -55,7 +55,12 @@ void renderer_free(Renderer *r) {
 
 RenderOptions render_defaults(NodeId target, const double *seed, int digits) {
     return (RenderOptions){
-        .view = {.target = target, .of = NODE_NONE, .names = true, .seed = seed, .digits = digits}};
+        .view = {.target = target,
+                 .of = NODE_NONE,
+                 .names = true,
+                 .seed = seed,
+                 .digits = digits,
+                 .tensor_digits = digits < VIEW_TENSOR_DIGITS ? digits : VIEW_TENSOR_DIGITS}};
 }
 
 const char *render_format_for(const char *path) {

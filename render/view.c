@@ -77,12 +77,12 @@ static void tensor_text(char *out, const Shape *shape, const double *value, int 
     set_text(out, text);
 }
 
-void build_value_text(char *out, const Shape *shape, const double *value, int digits) {
+void build_value_text(const Builder *b, char *out, const Shape *shape, const double *value) {
     char num[FMT_NUMBER_SIZE], text[SHAPE_TEXT_SIZE];
     if (shape->rank == 0)
-        set_text(out, fmt_number(num, sizeof num, *value, digits));
+        set_text(out, fmt_number(num, sizeof num, *value, b->digits));
     else
-        tensor_text(out, shape, value, digits, shape_text(shape, text, sizeof text));
+        tensor_text(out, shape, value, b->tensor_digits, shape_text(shape, text, sizeof text));
 }
 
 int build_edge(Builder *b, int from, int to, const Shape *shape, const double *value,
@@ -103,9 +103,9 @@ int build_edge(Builder *b, int from, int to, const Shape *shape, const double *v
     v->tensors = v->tensors || shape->rank > 0;
     e->from = from;
     e->to = to;
-    build_value_text(e->value, shape, value, b->digits);
+    build_value_text(b, e->value, shape, value);
     e->grad[0] = '\0';
-    if (grad) build_value_text(e->grad, shape, grad, b->digits);
+    if (grad) build_value_text(b, e->grad, shape, grad);
     set_text(e->name, name ? name : "");
     e->step = 0;
     return v->edge_count++;
@@ -125,7 +125,7 @@ static int add_constant(Builder *b, const Graph *g, NodeId id) {
     if (c.size > VIEW_SHOWN)
         snprintf(label, sizeof label, "const %s", shape_text(c.shape, shape, sizeof shape));
     else
-        tensor_text(label, c.shape, c.data, b->digits, "");
+        tensor_text(label, c.shape, c.data, b->tensor_digits, "");
     return build_node(b, VIEW_CONST, label);
 }
 
@@ -242,7 +242,7 @@ static int add_operation(Builder *b, const Graph *g, NodeId id, const int *map,
 
 bool view_build(View *v, Graph *g, const ViewOptions *o, char *error, int error_size) {
     memset(v, 0, sizeof *v);
-    Builder b = {.v = v, .digits = o->digits};
+    Builder b = {.v = v, .digits = o->digits, .tensor_digits = o->tensor_digits};
     int32_t count = graph_count(g);
     Flows f = {.at = malloc(((size_t)count * BP_MAX_INPUTS + 1) * sizeof *f.at),
                .in_pass = calloc((size_t)count + 1, 1)};

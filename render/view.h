@@ -24,7 +24,10 @@
 
 #include "../graph/graph.h"
 
-enum { VIEW_TEXT = 192 }; /* longest label kept; longer ones end in "…" */
+enum {
+    VIEW_TEXT = 192,        /* longest label kept; longer ones end in "…" */
+    VIEW_TENSOR_DIGITS = 4, /* default digits in tensor labels: [0.0195 -0.0373 0.0181] */
+};
 
 typedef enum {
     VIEW_OP,    /* a circle holding the op's symbol */
@@ -67,6 +70,7 @@ typedef struct {
     bool names;         /* named intermediates' names on their arrows */
     const double *seed; /* upstream gradient at the target, one per element (NULL: ones) */
     int digits;         /* significant digits of numbers */
+    int tensor_digits;  /* of numbers in tensor labels, which have room for fewer */
     int max_ops;        /* refuse views with more circles than this (0: no limit) */
 } ViewOptions;
 

@@ -69,7 +69,7 @@ static bool parse_render_args(Command *c, RenderOptions *o, char **path) {
                              "--digits needs a whole number from 1 to 17");
                 goto fail;
             }
-            o->view.digits = (int)d;
+            o->view.digits = o->view.tensor_digits = (int)d; /* asked for: both */
         } else if (word_is(&t, "--of")) {
             Token name = next_word(c, &at);
             if (name.type == TOK_EOF) {

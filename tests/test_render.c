@@ -141,7 +141,7 @@ static ViewOptions view_options(Harness *h, const char *options) {
         else if (strcmp(w, "--digits") == 0) {
             char *n = strtok(NULL, " ");
             ck_assert_ptr_nonnull(n);
-            o.digits = atoi(n);
+            o.digits = o.tensor_digits = atoi(n);
         } else if (strcmp(w, "--of") == 0) {
             char *name = strtok(NULL, " ");
             ck_assert_ptr_nonnull(name);
