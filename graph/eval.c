@@ -263,8 +263,8 @@ bool graph_update(Graph *g, const NodeId *ids, int32_t count) {
     if (count == 0) return true;
     if (!ensure_topo(g)) return false;
     if (!down_cached(g, ids, count) && !record_downstream(g, ids, count)) return false;
-    for (int32_t k = 0; k < count; k++)
-        graph_compute(g, ids[k]);
+    for (int32_t k = 0; k < count; k++) /* leaves (most often all of ids) compute nothing */
+        if (!graph_is_leaf(g, ids[k])) graph_compute(g, ids[k]);
     for (int32_t k = 0; k < g->down_len; k++)
         graph_compute(g, g->down[k]);
     g->recomputed += g->down_len;
