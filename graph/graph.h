@@ -248,6 +248,12 @@ void graph_expr_text(const Graph *g, NodeId id, StrBuf *out);
  * decimal, or an expression for nan and ±inf (`1e308 * 10`). */
 void graph_number_text(double v, StrBuf *out);
 
+/* Appends v on one line in the language's literal syntax, `[[1, 2], [3, 4]]`
+ * (a scalar as its number). With digits = FMT_ROUND_TRIP it is source text
+ * that reads back exactly (graph_number_text per element); otherwise each
+ * element is written as fmt_number does with that many digits. */
+void graph_value_text(Value v, int digits, StrBuf *out);
+
 /* Lists, in definition order, the named nodes that use `id` directly (through
  * unnamed nodes only). Returns the count; ids receives at most max. */
 int32_t graph_named_users(const Graph *g, NodeId id, NodeId *ids, int32_t max);

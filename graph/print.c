@@ -44,9 +44,9 @@ typedef struct {
     bool top;    /* the node being defined: spell out even if named */
 } Frame;
 
-/* A value as a literal: nested brackets, one level per axis. */
-static void write_tensor(Value v, StrBuf *out) {
+void graph_value_text(Value v, int digits, StrBuf *out) {
     const Shape *s = v.shape;
+    char num[FMT_NUMBER_SIZE];
     for (size_t i = 0; i < v.size; i++) {
         /* Open a bracket for every axis whose index just became 0. */
         size_t block = v.size;
@@ -54,7 +54,10 @@ static void write_tensor(Value v, StrBuf *out) {
             if (i % block == 0) sb_puts(out, "[");
             block /= (size_t)s->dims[a];
         }
-        graph_number_text(v.data[i], out);
+        if (digits == FMT_ROUND_TRIP)
+            graph_number_text(v.data[i], out);
+        else
+            sb_puts(out, fmt_number(num, sizeof num, v.data[i], digits));
         /* Close one for every axis whose index wraps after this element. */
         size_t inner = 1;
         for (int a = s->rank - 1; a >= 0; a--) {
@@ -73,10 +76,7 @@ static void write_atom(const Graph *g, NodeId id, bool top, StrBuf *out) {
         sb_puts(out, name);
         return;
     }
-    if (graph_is_scalar(g, id))
-        graph_number_text(graph_scalar(g, id), out);
-    else
-        write_tensor(graph_value(g, id), out);
+    graph_value_text(graph_value(g, id), FMT_ROUND_TRIP, out);
 }
 
 /* The parameters a call writes after its operands: `, axis=0`, `, 2, 3`. */

@@ -54,18 +54,26 @@ bool matmul_infer(const Shape *const *in, int32_t arg, const Shape *spec, Shape 
     return true;
 }
 
-void matmul_forward(const OpCall *c) {
-    MatDims d = mat_dims(c->x[0].shape, c->x[1].shape);
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, d.n, d.m, d.k, 1.0, c->x[0].data, d.k,
-                c->x[1].data, d.m, 0.0, c->y, d.m);
+/* Y = A·B + beta·Y for A (n,k), B (k,m). */
+static void gemm(MatDims d, const double *a, const double *b, double beta, double *y) {
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, d.n, d.m, d.k, 1.0, a, d.k, b, d.m, beta,
+                y, d.m);
 }
-/* ∂L/∂A = ∂L/∂Y · Bᵀ and ∂L/∂B = Aᵀ · ∂L/∂Y: the book's Affine backward. */
+/* ∂L/∂A += ∂L/∂Y · Bᵀ and ∂L/∂B += Aᵀ · ∂L/∂Y: the book's Affine backward. */
+static void gemm_backward(MatDims d, const double *a, const double *b, const double *dy, double *da,
+                          double *db) {
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, d.n, d.k, d.m, 1.0, dy, d.m, b, d.m, 1.0,
+                da, d.k);
+    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, d.k, d.m, d.n, 1.0, a, d.k, dy, d.m, 1.0,
+                db, d.m);
+}
+
+void matmul_forward(const OpCall *c) {
+    gemm(mat_dims(c->x[0].shape, c->x[1].shape), c->x[0].data, c->x[1].data, 0.0, c->y);
+}
 void matmul_backward(const OpCall *c) {
-    MatDims d = mat_dims(c->x[0].shape, c->x[1].shape);
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, d.n, d.k, d.m, 1.0, c->dy, d.m,
-                c->x[1].data, d.m, 1.0, c->dx[0], d.k);
-    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, d.k, d.m, d.n, 1.0, c->x[0].data, d.k,
-                c->dy, d.m, 1.0, c->dx[1], d.m);
+    gemm_backward(mat_dims(c->x[0].shape, c->x[1].shape), c->x[0].data, c->x[1].data, c->dy,
+                  c->dx[0], c->dx[1]);
 }
 
 /* --- transpose: axes reversed ---------------------------------------------- */
@@ -310,16 +318,12 @@ void affine_forward(const OpCall *c) {
     MatDims d = affine_dims(c->x[0].shape, c->x[1].shape);
     for (int r = 0; r < d.n; r++)
         memcpy(c->y + (size_t)r * (size_t)d.m, c->x[2].data, (size_t)d.m * sizeof *c->y);
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, d.n, d.m, d.k, 1.0, c->x[0].data, d.k,
-                c->x[1].data, d.m, 1.0, c->y, d.m);
+    gemm(d, c->x[0].data, c->x[1].data, 1.0, c->y); /* onto the bias rows */
 }
 /* The book's Affine backward: dX = dY·Wᵀ, dW = Xᵀ·dY, db = Σ over samples dY. */
 void affine_backward(const OpCall *c) {
     MatDims d = affine_dims(c->x[0].shape, c->x[1].shape);
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, d.n, d.k, d.m, 1.0, c->dy, d.m,
-                c->x[1].data, d.m, 1.0, c->dx[0], d.k);
-    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, d.k, d.m, d.n, 1.0, c->x[0].data, d.k,
-                c->dy, d.m, 1.0, c->dx[1], d.m);
+    gemm_backward(d, c->x[0].data, c->x[1].data, c->dy, c->dx[0], c->dx[1]);
     for (int r = 0; r < d.n; r++)
         for (int j = 0; j < d.m; j++)
             c->dx[2][j] += c->dy[(size_t)r * (size_t)d.m + (size_t)j];

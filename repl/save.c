@@ -39,7 +39,7 @@ static void write_definition(const Graph *g, NodeId id, StrBuf *sb, FILE *f) {
 
 static void write_placeholder(const Graph *g, NodeId id, StrBuf *sb, FILE *f) {
     sb_clear(sb);
-    tensor_text_inline(sb, graph_value(g, id), FMT_ROUND_TRIP);
+    graph_value_text(graph_value(g, id), FMT_ROUND_TRIP, sb);
     fprintf(f, "%s = %s\n", graph_name_of(g, id), sb->data);
 }
 
@@ -94,7 +94,7 @@ bool session_write_script(Session *s, FILE *f) {
         Shape scalar = {0, {0}};
         Value seed = {&s->seed_shape, s->seed_tensor, shape_size(&s->seed_shape)};
         if (!s->seed_tensor) seed = (Value){&scalar, &s->seed, 1};
-        tensor_text_inline(&sb, seed, FMT_ROUND_TRIP);
+        graph_value_text(seed, FMT_ROUND_TRIP, &sb);
         fprintf(f, ":seed %s\n", sb.data);
         ok = ok && !sb.failed;
         sb_free(&sb);

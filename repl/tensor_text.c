@@ -117,38 +117,9 @@ void tensor_text(StrBuf *out, Value v, const TensorStyle *style) {
     walk(&w, 0, 0);
 }
 
-void tensor_text_inline(StrBuf *out, Value v, int digits) {
-    const Shape *s = v.shape;
-    if (v.size == 0 && s->rank > 0) { /* an axis of length 0 */
-        sb_puts(out, "[]");
-        return;
-    }
-    char num[FMT_NUMBER_SIZE];
-    for (size_t i = 0; i < v.size; i++) {
-        /* Open a bracket for every axis whose index just became 0. */
-        size_t block = v.size;
-        for (int a = 0; a < s->rank; a++) {
-            if (i % block == 0) sb_append(out, "[", 1);
-            block /= (size_t)s->dims[a];
-        }
-        if (digits == FMT_ROUND_TRIP)
-            graph_number_text(v.data[i], out);
-        else
-            sb_puts(out, fmt_number(num, sizeof num, v.data[i], digits));
-        /* Close one for every axis whose index wraps after this element. */
-        size_t inner = 1;
-        for (int a = s->rank - 1; a >= 0; a--) {
-            inner *= (size_t)s->dims[a];
-            if ((i + 1) % inner != 0) break;
-            sb_append(out, "]", 1);
-        }
-        if (i + 1 < v.size) sb_puts(out, ", ");
-    }
-}
-
 void tensor_text_cell(StrBuf *out, Value v, int digits, size_t inline_max) {
     if (v.size <= inline_max) {
-        tensor_text_inline(out, v, digits);
+        graph_value_text(v, digits, out);
         return;
     }
     char shape[SHAPE_TEXT_SIZE], lo[FMT_NUMBER_SIZE], hi[FMT_NUMBER_SIZE];

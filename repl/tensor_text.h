@@ -38,11 +38,6 @@ typedef struct {
  * Never fails by itself: running out of memory sets out->failed. */
 void tensor_text(StrBuf *out, Value v, const TensorStyle *style);
 
-/* Appends v on one line in the language's literal syntax: `[[1, 2], [3, 4]]`.
- * With digits = FMT_ROUND_TRIP the text parses back to exactly v (nan and
- * infinities are written as expressions that compute them). */
-void tensor_text_inline(StrBuf *out, Value v, int digits);
-
 /* Appends a short description for a table cell: the literal when v has at
  * most `inline_max` elements, else its shape and range, as
  * `(784,50) ∈ [-3.12, 3.41]` (`(2,3) has nan` when a nan hides the range). */

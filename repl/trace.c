@@ -42,7 +42,7 @@ static void describe_step(const Graph *g, NodeId id, StrBuf *label, StrBuf *out)
  * one's shape and Euclidean norm. Appends to sb. */
 static void describe_value(const Session *s, Value v, StrBuf *sb) {
     if (v.size <= TRACE_INLINE_MAX) {
-        tensor_text_inline(sb, v, s->digits);
+        graph_value_text(v, s->digits, sb);
         return;
     }
     double sum = 0;

@@ -27,6 +27,7 @@
 #include "check_main.h"
 #include "graph/graph.h"
 #include "repl/parser.h"
+#include "rng.h"
 
 enum {
     WANT = 1000,          /* expressions to check in each test */
@@ -37,26 +38,6 @@ enum {
 static const double REL_TOL = 1e-5;
 static const double MAX_MAGNITUDE = 1e8;
 static const double MIN_DISTANCE = 1e-3; /* from a kink or a pole */
-
-/* --- a tiny PRNG: xorshift64*, state passed explicitly ---------------------- */
-
-typedef struct {
-    uint64_t state; /* never 0 */
-} Rng;
-
-static uint64_t rng_next(Rng *r) {
-    uint64_t x = r->state;
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    r->state = x;
-    return x * 0x2545F4914F6CDD1DULL;
-}
-
-/* Uniform in [0, n). */
-static int rng_below(Rng *r, int n) {
-    return (int)((rng_next(r) >> 33) % (uint64_t)n);
-}
 
 /* A leaf value in [-2, 2], in steps of 0.001 so failures print readably. */
 static double rng_value(Rng *r) {

@@ -25,31 +25,7 @@
 #include "check_main.h"
 #include "graph/graph.h"
 #include "repl/parser.h"
-
-/* --- a tiny PRNG: xorshift64*, state passed explicitly ---------------------- */
-
-typedef struct {
-    uint64_t state; /* never 0 */
-} Rng;
-
-static uint64_t rng_next(Rng *r) {
-    uint64_t x = r->state;
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    r->state = x;
-    return x * 0x2545F4914F6CDD1DULL;
-}
-
-/* Uniform in [0, n). */
-static int rng_below(Rng *r, int n) {
-    return (int)((rng_next(r) >> 33) % (uint64_t)n);
-}
-
-/* Uniform in [lo, hi]. */
-static double rng_range(Rng *r, double lo, double hi) {
-    return lo + (hi - lo) * (double)(rng_next(r) >> 11) * 0x1.0p-53;
-}
+#include "rng.h"
 
 /* --- running statements ------------------------------------------------------ */
 

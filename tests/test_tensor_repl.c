@@ -85,7 +85,7 @@ START_TEST(test_inline_and_cell) {
     StrBuf sb;
     sb_init(&sb);
     Shape m = {2, {2, 2}};
-    tensor_text_inline(&sb, (Value){&m, (const double[]){1, NAN, 0.1, -2}, 4}, FMT_ROUND_TRIP);
+    graph_value_text((Value){&m, (const double[]){1, NAN, 0.1, -2}, 4}, FMT_ROUND_TRIP, &sb);
     ck_assert_str_eq(sb.data, "[[1, 0 / 0], [0.1, -2]]");
     sb_clear(&sb);
     tensor_text_cell(&sb, (Value){&m, COUNT, 4}, 12, 6);

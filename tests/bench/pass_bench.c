@@ -17,22 +17,7 @@
 #include <time.h>
 
 #include "graph/graph.h"
-
-static double now_ns(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
-}
-
-static int compare_doubles(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *xs, int n) {
-    qsort(xs, (size_t)n, sizeof *xs, compare_doubles);
-    return xs[n / 2];
-}
+#include "timing.h"
 
 static void die(const char *what) {
     fprintf(stderr, "pass_bench: %s\n", what);
@@ -105,18 +90,18 @@ static void time_passes(const char *kind, Graph *g, NodeId root, NodeId *leaves,
     if (!graph_backward(g, root, NULL)) die("out of memory"); /* caches the order */
     for (int r = 0; r < reps; r++) {
         *graph_leaf_data(g, leaves[0]) += 1e-9;
-        double t0 = now_ns();
+        double t0 = (bench_now_ms() * 1e6);
         if (!graph_update(g, leaves, n)) die("out of memory");
-        double t1 = now_ns();
+        double t1 = (bench_now_ms() * 1e6);
         if (!graph_backward(g, root, NULL)) die("out of memory");
-        double t2 = now_ns();
+        double t2 = (bench_now_ms() * 1e6);
         fwd[r] = (t1 - t0) / graph_count(g);
         bwd[r] = (t2 - t1) / graph_count(g);
         both[r] = (t2 - t0) / graph_count(g);
     }
     printf("%s: %d nodes, forward %.2f ns/node, backward %.2f ns/node\n", kind, graph_count(g),
-           median(fwd, reps), median(bwd, reps));
-    printf("pass %s %.2f\n", kind, median(both, reps));
+           bench_median(fwd, reps), bench_median(bwd, reps));
+    printf("pass %s %.2f\n", kind, bench_median(both, reps));
     free(fwd);
     free(bwd);
     free(both);
@@ -129,7 +114,7 @@ static double plain_c(int32_t nodes, int reps) {
     if (!x || !t) die("out of memory");
     volatile double sink = 0;
     for (int r = 0; r < reps; r++) {
-        double t0 = now_ns();
+        double t0 = (bench_now_ms() * 1e6);
         x[0] = 0.5 + r * 1e-9;
         for (int32_t i = 1; i <= ops; i++)
             x[i] = i % 8 == 0 ? (x[i - 1] > 0 ? x[i - 1] : 0)
@@ -139,10 +124,10 @@ static double plain_c(int32_t nodes, int reps) {
         for (int32_t i = ops; i >= 1; i--)
             d = i % 8 == 0 ? (x[i - 1] > 0 ? d : 0) : i % 2 ? d * 1.0000001 : d;
         sink = d;
-        t[r] = (now_ns() - t0) / nodes;
+        t[r] = ((bench_now_ms() * 1e6) - t0) / nodes;
     }
     (void)sink;
-    double m = median(t, reps);
+    double m = bench_median(t, reps);
     free(x);
     free(t);
     return m;

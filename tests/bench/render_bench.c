@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "chain.h"
+#include "timing.h"
 #include "repl/session.h"
 
 static const char *const APPLE_ORANGE[] = {"apple = 100",
@@ -33,21 +34,9 @@ static const char *const APPLE_ORANGE[] = {"apple = 100",
                                            "all_price = apple_price + orange_price",
                                            "price = all_price * tax"};
 
-static double now_ms(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
-}
-
-static int compare_doubles(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* Sorts ms in place and prints its median and maximum. */
 static void report(const char *what, double *ms, int count) {
-    qsort(ms, (size_t)count, sizeof *ms, compare_doubles);
-    double median = count % 2 ? ms[count / 2] : (ms[count / 2 - 1] + ms[count / 2]) / 2;
+    double median = bench_median(ms, count);
     printf("%-40s median %9.3f ms   max %9.3f ms   (%d runs)\n", what, median, ms[count - 1],
            count);
 }
@@ -64,12 +53,12 @@ static double time_render(Session *s, const char *path) {
     o.force = true;
     RenderResult result;
     char error[512];
-    double start = now_ms();
+    double start = bench_now_ms();
     if (!render_file(&s->renderer, &s->graph, &o, path, &result, error, sizeof error)) {
         fprintf(stderr, "render_bench: %s\n", error);
         return -1;
     }
-    return now_ms() - start;
+    return bench_now_ms() - start;
 }
 
 /* Writes the DOT that the session's figure is laid out from to path. */
@@ -93,7 +82,7 @@ static bool write_layout_dot(Session *s, const char *path) {
 /* Milliseconds `dot -Tsvg dot_path -o /dev/null` took: -1 if there is no
  * dot to run, -2 if it failed. */
 static double time_dot(const char *dot_path) {
-    double start = now_ms();
+    double start = bench_now_ms();
     pid_t pid = fork();
     if (pid == 0) {
         execlp("dot", "dot", "-Tsvg", dot_path, "-o", "/dev/null", (char *)NULL);
@@ -102,19 +91,12 @@ static double time_dot(const char *dot_path) {
     int status;
     if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status)) return -2;
     if (WEXITSTATUS(status) == 127) return -1;
-    return WEXITSTATUS(status) == 0 ? now_ms() - start : -2;
-}
-
-static long parse_arg(const char *arg, long fallback) {
-    if (!arg) return fallback;
-    char *end;
-    long v = strtol(arg, &end, 10);
-    return (*end || v < 1) ? -1 : v;
+    return WEXITSTATUS(status) == 0 ? bench_now_ms() - start : -2;
 }
 
 int main(int argc, char **argv) {
-    long reps = parse_arg(argc > 1 ? argv[1] : NULL, 51);
-    long ops = parse_arg(argc > 2 ? argv[2] : NULL, 300);
+    long reps = bench_arg(argc > 1 ? argv[1] : NULL, 51);
+    long ops = bench_arg(argc > 2 ? argv[2] : NULL, 300);
     if (argc > 3 || reps < 1 || reps > 100000 || ops < 1 || ops > 100000) {
         fprintf(stderr, "usage: render_bench [REPETITIONS] [OPS]\n");
         return 2;

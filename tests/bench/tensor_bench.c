@@ -20,23 +20,7 @@
 #include <time.h>
 
 #include "repl/parser.h"
-
-static double now_ms(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
-}
-
-static int compare_doubles(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* Sorts ms[0..n) and returns the median. */
-static double median(double *ms, int n) {
-    qsort(ms, (size_t)n, sizeof *ms, compare_doubles);
-    return n % 2 ? ms[n / 2] : (ms[n / 2 - 1] + ms[n / 2]) / 2;
-}
+#include "timing.h"
 
 /* Runs the definitions in src; exits with the error if one fails. */
 static void run(Graph *g, const char *src) {
@@ -71,9 +55,9 @@ static void matmul(int reps, double *ms) {
     run(&g, "A = randn(512, 512, seed=1); B = randn(512, 512, seed=2); C = A @ B");
     NodeId a = lookup(&g, "A"), c = lookup(&g, "C");
     for (int r = 0; r < reps; r++) {
-        double start = now_ms();
+        double start = bench_now_ms();
         if (!graph_update(&g, &a, 1) || !graph_backward(&g, c, NULL)) exit(1);
-        ms[r] = now_ms() - start;
+        ms[r] = bench_now_ms() - start;
     }
     /* ∂A[0][j] = Σ_k B[j][k]: a row sum of B. */
     Value b = graph_value(&g, lookup(&g, "B"));
@@ -104,7 +88,7 @@ static void two_layer(int reps, double *ms) {
         params[i] = lookup(&g, names[i]);
     double first = graph_scalar(&g, loss);
     for (int r = 0; r < reps; r++) {
-        double start = now_ms();
+        double start = bench_now_ms();
         if (!graph_update(&g, params, 4) || !graph_backward(&g, loss, NULL)) exit(1);
         for (int i = 0; i < 4; i++) {
             Value grad = graph_grad_value(&g, params[i]);
@@ -112,7 +96,7 @@ static void two_layer(int reps, double *ms) {
             for (size_t e = 0; e < grad.size; e++)
                 w[e] -= 0.1 * grad.data[e];
         }
-        ms[r] = now_ms() - start;
+        ms[r] = bench_now_ms() - start;
     }
     if (!graph_update(&g, params, 4)) exit(1);
     printf("# twolayer: loss %.4f before, %.4f after %d steps\n", first, graph_scalar(&g, loss),
@@ -129,9 +113,9 @@ int main(int argc, char **argv) {
     double *ms = malloc((size_t)reps * sizeof *ms);
     if (!ms) return 1;
     matmul(reps, ms);
-    printf("matmul %.3f %d\n", median(ms, reps), reps);
+    printf("matmul %.3f %d\n", bench_median(ms, reps), reps);
     two_layer(reps, ms);
-    printf("twolayer %.3f %d\n", median(ms, reps), reps);
+    printf("twolayer %.3f %d\n", bench_median(ms, reps), reps);
     free(ms);
     return 0;
 }

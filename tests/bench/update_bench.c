@@ -18,30 +18,18 @@
 
 #include "chain.h"
 #include "repl/session.h"
+#include "timing.h"
 
 typedef struct {
     double *ms; /* one time per repetition */
     int count;
 } Timings;
 
-static double now_ms(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
-}
-
-static int compare_doubles(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 static double median(const Timings *t) {
     double *sorted = malloc((size_t)t->count * sizeof *sorted);
     if (!sorted) return -1;
     memcpy(sorted, t->ms, (size_t)t->count * sizeof *sorted);
-    qsort(sorted, (size_t)t->count, sizeof *sorted, compare_doubles);
-    double m =
-        t->count % 2 ? sorted[t->count / 2] : (sorted[t->count / 2 - 1] + sorted[t->count / 2]) / 2;
+    double m = bench_median(sorted, t->count);
     free(sorted);
     return m;
 }
@@ -88,16 +76,9 @@ static bool run_line(Session *s, const char *text) {
     return false;
 }
 
-static long parse_arg(const char *arg, long fallback) {
-    if (!arg) return fallback;
-    char *end;
-    long v = strtol(arg, &end, 10);
-    return (*end || v < 1) ? -1 : v;
-}
-
 int main(int argc, char **argv) {
-    long links = parse_arg(argc > 1 ? argv[1] : NULL, 100000);
-    long reps = parse_arg(argc > 2 ? argv[2] : NULL, 201);
+    long links = bench_arg(argc > 1 ? argv[1] : NULL, 100000);
+    long reps = bench_arg(argc > 2 ? argv[2] : NULL, 201);
     if (argc > 3 || links < 1 || reps < 1 || reps > 1000000) {
         fprintf(stderr, "usage: update_bench [LINKS] [REPETITIONS]\n");
         return 2;
@@ -113,7 +94,7 @@ int main(int argc, char **argv) {
     Graph *g = &s.graph;
 
     /* --- build: x0 = 0.5, then x1 .. x<links> ------------------------------ */
-    double start = now_ms();
+    double start = bench_now_ms();
     char line[128], expr[64];
     bool ok = run_line(&s, "x0 = " CHAIN_LEAF_VALUE);
     for (long i = 1; ok && i <= links; i++) {
@@ -121,7 +102,7 @@ int main(int argc, char **argv) {
         snprintf(line, sizeof line, "x%ld = %s", i, expr);
         ok = run_line(&s, line);
     }
-    double build_ms = now_ms() - start;
+    double build_ms = bench_now_ms() - start;
     if (!ok) return 1;
     snprintf(line, sizeof line, "x%ld", links);
     NodeId leaf = graph_lookup(g, "x0", 2);
@@ -147,9 +128,9 @@ int main(int argc, char **argv) {
         x0 = leaf_value(r);
         snprintf(line, sizeof line, "x0 = %.17g", x0);
         int64_t recomputed = g->recomputed;
-        start = now_ms();
+        start = bench_now_ms();
         if (!run_line(&s, line)) return 1;
-        by_statement.ms[r] = now_ms() - start;
+        by_statement.ms[r] = bench_now_ms() - start;
         if (g->recomputed - recomputed != links) {
             fprintf(stderr, "update_bench: '%s' recomputed %lld nodes, expected %ld\n", line,
                     (long long)(g->recomputed - recomputed), links);
@@ -161,21 +142,21 @@ int main(int argc, char **argv) {
     /* --- the engine alone: graph_set_leaf ---------------------------------- */
     for (int r = 0; r < reps; r++) {
         x0 = leaf_value(r + 1);
-        start = now_ms();
+        start = bench_now_ms();
         if (!graph_set_leaf(g, leaf, x0)) {
             fprintf(stderr, "update_bench: graph_set_leaf failed\n");
             return 1;
         }
-        by_set_leaf.ms[r] = now_ms() - start;
+        by_set_leaf.ms[r] = bench_now_ms() - start;
     }
     if (!check_last(g, last, x0, links, "graph_set_leaf")) return 1;
 
     /* --- the lower bound: the same chain as a plain C loop ----------------- */
     volatile double sink = 0;
     for (int r = 0; r < reps; r++) {
-        start = now_ms();
+        start = bench_now_ms();
         sink = chain_in_c(leaf_value(r), links);
-        in_c.ms[r] = now_ms() - start;
+        in_c.ms[r] = bench_now_ms() - start;
     }
     (void)sink;
 
