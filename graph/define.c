@@ -236,15 +236,9 @@ static NodeId define_leaf(Graph *g, int32_t k, NodeId existing, NodeId root, Gra
     return ok ? id : NODE_NONE;
 }
 
-/* graph_define's work; k is the name's index, or -1 if it is new. */
-static NodeId define(Graph *g, int32_t k, const char *name, int len, NodeId root, GraphMark m,
-                     GraphError *err) {
-    NodeId existing = k < 0 ? NODE_NONE : g->names[k].node;
-    if (k < 0 && (k = graph_add_name(g, name, len)) < 0) {
-        graph_rollback(g, m);
-        graph_set_error(err, GRAPH_NO_MEMORY, "out of memory");
-        return NODE_NONE;
-    }
+/* graph_define's work; k is the name's index in the name table. */
+static NodeId define(Graph *g, int32_t k, NodeId root, GraphMark m, GraphError *err) {
+    NodeId existing = g->names[k].node;
     if (!uses_names(g, root, m)) return define_leaf(g, k, existing, root, m, err);
 
     if (existing == NODE_NONE) {
@@ -292,10 +286,15 @@ NodeId graph_define(Graph *g, const char *name, int len, NodeId root, GraphMark 
                     GraphError *err) {
     err->status = GRAPH_OK;
     err->message[0] = '\0';
-    int32_t k = graph_find_name(g, name, len);
-    NodeId before = k < 0 ? NODE_NONE : g->names[k].node;
+    int32_t k = graph_intern_name(g, name, len);
+    if (k < 0) {
+        graph_rollback(g, m);
+        graph_set_error(err, GRAPH_NO_MEMORY, "out of memory");
+        return NODE_NONE;
+    }
+    NodeId before = g->names[k].node;
     bool was_derived = before != NODE_NONE && !graph_is_leaf(g, before);
-    NodeId id = define(g, k, name, len, root, m, err);
+    NodeId id = define(g, k, root, m, err);
     /* Redefining a derived name keeps its place in the order: the default
      * target stays the output the user built, not the part they adjusted. */
     if (id != NODE_NONE && !(was_derived && !graph_is_leaf(g, id)))

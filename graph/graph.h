@@ -219,9 +219,9 @@ static inline double graph_scalar(const Graph *g, NodeId id) {
     return g->values[g->nodes[id].off];
 }
 
-/* Tells the graph that `name` is about to be defined, so it can start
- * fetching the name's hash slot from memory while the caller parses the
- * expression: a pure speed hint for long scripts, with no effect on results. */
+/* Tells the graph that `name` will soon be looked up or defined, so it can
+ * start fetching the name's hash slot from memory while the caller does
+ * other work: a pure speed hint for long scripts, with no effect on results. */
 void graph_prefetch_name(const Graph *g, const char *name, int len);
 
 /* The node bound to `name` (len bytes), or NODE_NONE. */

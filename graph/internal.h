@@ -27,9 +27,9 @@ NodeId graph_add_node(Graph *g, Op op, const NodeId *inputs, int32_t shape);
 
 /* The index of `name` in the name table, or -1 (names.c). */
 int32_t graph_find_name(const Graph *g, const char *name, int len);
-/* Adds `name`, which must not be there yet; returns its index, or -1 if
- * memory ran out (names.c). */
-int32_t graph_add_name(Graph *g, const char *name, int len);
+/* The index of `name` in the name table, added (bound to no node) if it is
+ * not there yet; -1 if memory ran out (names.c). One hash, one probe. */
+int32_t graph_intern_name(Graph *g, const char *name, int len);
 /* Finds the newest derived name again after the cached one stopped being
  * one (define.c). */
 void graph_find_newest_derived(Graph *g);

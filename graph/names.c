@@ -58,11 +58,14 @@ static bool rehash(Graph *g, uint32_t cap) {
     return true;
 }
 
-/* Adds `name` to the table (it must not be there yet). Returns its index. */
-int32_t graph_add_name(Graph *g, const char *name, int len) {
+int32_t graph_intern_name(Graph *g, const char *name, int len) {
+    uint32_t hash = hash_name(name, len);
+    uint32_t i = g->slot_cap ? find_slot(g, name, len, hash) : 0;
+    if (g->slot_cap && g->name_slots[i] != 0) return (int32_t)(uint32_t)g->name_slots[i] - 1;
     if (((uint64_t)g->name_count + 1) * 4 > (uint64_t)g->slot_cap * 3) { /* load <= 3/4 */
         uint32_t cap = g->slot_cap ? g->slot_cap * 2 : 64;
         if (cap <= g->slot_cap || !rehash(g, cap)) return -1;
+        i = find_slot(g, name, len, hash);
     }
     int64_t str_cap = g->str_cap;
     if ((uint64_t)g->str_len + (uint64_t)len + 1 > UINT32_MAX ||
@@ -77,8 +80,7 @@ int32_t graph_add_name(Graph *g, const char *name, int len) {
     memcpy(g->strings + g->str_len, name, (size_t)len);
     g->strings[g->str_len + (uint32_t)len] = '\0';
     g->str_len += (uint32_t)len + 1;
-    uint32_t hash = hash_name(name, len);
-    g->name_slots[find_slot(g, name, len, hash)] = make_slot(hash, k);
+    g->name_slots[i] = make_slot(hash, k);
     return k;
 }
 

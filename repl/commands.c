@@ -173,22 +173,25 @@ static void print_grad(Session *s, NodeId target, NodeId wrt) {
         json_end(s->out);
         return;
     }
-    StrBuf line;
-    sb_init(&line);
-    sb_puts(&line, "∂");
-    sb_puts(&line, of);
-    sb_puts(&line, "/∂");
-    sb_puts(&line, name);
-    sb_puts(&line, " = ");
-    if (v.shape->rank == 0) { /* the common case, and a big :grad prints many */
-        char num[FMT_NUMBER_SIZE];
-        sb_puts(&line, session_num(s, v.data[0], num));
-        sb_append(&line, "\n", 1);
-        fwrite(line.data, 1, line.len, s->out);
-    } else {
-        session_show(s, line.data, v);
+    /* The common case, and a big :grad prints many: put together on the
+     * stack without printf, which would dominate its cost. */
+    if (v.shape->rank == 0 && strlen(of) <= LEXER_MAX_NAME && strlen(name) <= LEXER_MAX_NAME) {
+        char line[2 * LEXER_MAX_NAME + FMT_NUMBER_SIZE + 16], num[FMT_NUMBER_SIZE];
+        size_t len = 0;
+        const char *parts[] = {"∂", of, "/∂", name, " = ", session_num(s, v.data[0], num), "\n"};
+        for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+            size_t n = strlen(parts[i]);
+            memcpy(line + len, parts[i], n);
+            len += n;
+        }
+        fwrite(line, 1, len, s->out);
+        return;
     }
-    sb_free(&line);
+    StrBuf prefix;
+    sb_init(&prefix);
+    sb_printf(&prefix, "∂%s/∂%s = ", of, name);
+    session_show(s, prefix.data, v);
+    sb_free(&prefix);
 }
 
 /* :grad [NAME...]  gradients of the target; default: every leaf it uses */
@@ -463,7 +466,8 @@ bool session_command(Session *s, const char *file, int line, const char *text, s
         word_end++;
     lexer_init(&c.lexer, text, word_end, line);
     lexer_seek(&c.lexer, offset);
-    c.pos = (SourcePos){line, c.lexer.col, (int)offset, (int)(word_end - offset)};
+    c.pos = (SourcePos){line, lexer_column(&c.lexer, text + offset), (int)offset,
+                        (int)(word_end - offset)};
     const CommandInfo *ci = find_command(text + word, word_end - word);
     if (!ci) {
         const CommandInfo *close = NULL;

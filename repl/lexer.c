@@ -11,16 +11,28 @@ void lexer_init(Lexer *lx, const char *text, size_t len, int line) {
     lx->current = text;
     lx->end = newline ? newline : text + len;
     lx->line = line;
-    lx->col = 1;
+    uint8_t high = 0; /* one pass the compiler vectorizes */
+    for (const char *p = text; p < lx->end; p++)
+        high |= (uint8_t)*p;
+    lx->ascii = high < 0x80;
+    lx->counted = text;
+    lx->counted_col = 1;
 }
 
 void lexer_seek(Lexer *lx, size_t offset) {
-    lx->current = lx->line_start;
-    lx->col = 1;
-    while (lx->current < lx->end && (size_t)(lx->current - lx->line_start) < offset) {
-        if (((uint8_t)*lx->current & 0xC0) != 0x80) lx->col++;
-        lx->current++;
+    size_t len = (size_t)(lx->end - lx->line_start);
+    lx->current = lx->line_start + (offset < len ? offset : len);
+}
+
+int lexer_column(Lexer *lx, const char *p) {
+    if (lx->ascii) return (int)(p - lx->line_start) + 1;
+    if (p < lx->counted) { /* went back (a saved lexer, a seek): count from the start */
+        lx->counted = lx->line_start;
+        lx->counted_col = 1;
     }
+    for (; lx->counted < p; lx->counted++)
+        if (((uint8_t)*lx->counted & 0xC0) != 0x80) lx->counted_col++;
+    return lx->counted_col;
 }
 
 static bool at_end(const Lexer *lx) {
@@ -35,10 +47,8 @@ static char peek_next(const Lexer *lx) {
     return lx->current + 1 >= lx->end ? '\0' : lx->current[1];
 }
 
-/* Moves past n bytes, counting a column for each code point's first byte. */
 static void advance(Lexer *lx, int n) {
-    for (int i = 0; i < n; i++, lx->current++)
-        if (((uint8_t)*lx->current & 0xC0) != 0x80) lx->col++;
+    lx->current += n;
 }
 
 /* Decodes the UTF-8 sequence at p (before end). Returns its length in bytes
@@ -93,23 +103,23 @@ static int name_char_length(const Lexer *lx) {
     return len > 0 && is_name_codepoint(cp) ? len : 0;
 }
 
-static Token make_token(const Lexer *lx, TokenType type, const char *start, int col) {
-    return (Token){type, start, (int)(lx->current - start), lx->line, col, NULL};
+static Token make_token(Lexer *lx, TokenType type, const char *start) {
+    return (Token){type, start, (int)(lx->current - start), lx->line, lexer_column(lx, start),
+                   NULL};
 }
 
-static Token error_token(const Lexer *lx, const char *start, int col, const char *message) {
-    return (Token){TOK_ERROR, start, (int)(lx->current - start), lx->line, col, message};
+static Token error_token(Lexer *lx, const char *start, const char *message) {
+    return (Token){TOK_ERROR, start, (int)(lx->current - start), lx->line, lexer_column(lx, start),
+                   message};
 }
 
 static void skip_digits(Lexer *lx) {
-    while (lx->current < lx->end && is_digit(*lx->current)) {
+    while (lx->current < lx->end && is_digit(*lx->current))
         lx->current++;
-        lx->col++;
-    }
 }
 
 /* number := digits ['.' digits] [('e'|'E') ['+'|'-'] digits] | '.' digits ... */
-static Token number(Lexer *lx, const char *start, int col) {
+static Token number(Lexer *lx, const char *start) {
     skip_digits(lx);
     if (peek(lx) == '.') {
         advance(lx, 1);
@@ -123,24 +133,22 @@ static Token number(Lexer *lx, const char *start, int col) {
             skip_digits(lx);
         } else {
             advance(lx, 1 + sign);
-            return error_token(lx, start, col, "malformed number: exponent has no digits");
+            return error_token(lx, start, "malformed number: exponent has no digits");
         }
     }
     if (name_char_length(lx) > 0) {
         while (name_char_length(lx) > 0)
             advance(lx, name_char_length(lx));
-        return error_token(lx, start, col, "a number runs into a name; write 2*x for a product");
+        return error_token(lx, start, "a number runs into a name; write 2*x for a product");
     }
-    return make_token(lx, TOK_NUMBER, start, col);
+    return make_token(lx, TOK_NUMBER, start);
 }
 
-static Token name(Lexer *lx, const char *start, int col) {
+static Token name(Lexer *lx, const char *start) {
     for (;;) {
         /* ASCII first: one byte, one column. */
-        while (lx->current < lx->end && is_ascii_name_char(*lx->current)) {
+        while (lx->current < lx->end && is_ascii_name_char(*lx->current))
             lx->current++;
-            lx->col++;
-        }
         int n = name_char_length(lx);
         if (n == 0) break;
         advance(lx, n);
@@ -148,8 +156,8 @@ static Token name(Lexer *lx, const char *start, int col) {
     /* Token messages are static text, so the limit is spelled out. */
     _Static_assert(LEXER_MAX_NAME == 255, "the message below states the limit");
     if (lx->current - start > LEXER_MAX_NAME)
-        return error_token(lx, start, col, "name too long: the limit is 255 bytes");
-    return make_token(lx, TOK_NAME, start, col);
+        return error_token(lx, start, "name too long: the limit is 255 bytes");
+    return make_token(lx, TOK_NAME, start);
 }
 
 /* The language's Unicode spellings of operators, as the book prints them. */
@@ -162,52 +170,51 @@ Token lexer_next(Lexer *lx) {
     while (!at_end(lx) && (peek(lx) == ' ' || peek(lx) == '\t' || peek(lx) == '\r'))
         advance(lx, 1);
     const char *start = lx->current;
-    int col = lx->col;
     if (at_end(lx) || peek(lx) == '#') {
-        lx->current = lx->end; /* a comment runs to the end of the line */
-        return make_token(lx, TOK_EOF, lx->end, col);
+        Token eof = make_token(lx, TOK_EOF, start); /* a comment runs to the end of the line */
+        lx->current = lx->end;
+        eof.start = lx->end;
+        return eof;
     }
     char c = peek(lx);
-    if (is_digit(c) || (c == '.' && is_digit(peek_next(lx)))) return number(lx, start, col);
-    if (is_ascii_name_char(c) || name_char_length(lx) > 0) return name(lx, start, col);
+    if (is_digit(c) || (c == '.' && is_digit(peek_next(lx)))) return number(lx, start);
+    if (is_ascii_name_char(c) || name_char_length(lx) > 0) return name(lx, start);
     for (size_t i = 0; (uint8_t)c >= 0x80 && i < sizeof unicode_ops / sizeof unicode_ops[0]; i++) {
         size_t n = strlen(unicode_ops[i].text);
         if ((size_t)(lx->end - start) >= n && memcmp(start, unicode_ops[i].text, n) == 0) {
             advance(lx, (int)n);
-            return make_token(lx, unicode_ops[i].type, start, col);
+            return make_token(lx, unicode_ops[i].type, start);
         }
     }
     advance(lx, 1);
     switch (c) {
-    case '+': return make_token(lx, TOK_PLUS, start, col);
-    case '-': return make_token(lx, TOK_MINUS, start, col);
-    case '/': return make_token(lx, TOK_SLASH, start, col);
-    case '^': return make_token(lx, TOK_POW, start, col);
-    case '(': return make_token(lx, TOK_LPAREN, start, col);
-    case ')': return make_token(lx, TOK_RPAREN, start, col);
-    case ',': return make_token(lx, TOK_COMMA, start, col);
-    case '=': return make_token(lx, TOK_EQUAL, start, col);
-    case ';': return make_token(lx, TOK_SEMI, start, col);
-    case '[': return make_token(lx, TOK_LBRACKET, start, col);
-    case ']': return make_token(lx, TOK_RBRACKET, start, col);
-    case '@': return make_token(lx, TOK_AT, start, col);
-    case '.': return make_token(lx, TOK_DOT, start, col);
+    case '+': return make_token(lx, TOK_PLUS, start);
+    case '-': return make_token(lx, TOK_MINUS, start);
+    case '/': return make_token(lx, TOK_SLASH, start);
+    case '^': return make_token(lx, TOK_POW, start);
+    case '(': return make_token(lx, TOK_LPAREN, start);
+    case ')': return make_token(lx, TOK_RPAREN, start);
+    case ',': return make_token(lx, TOK_COMMA, start);
+    case '=': return make_token(lx, TOK_EQUAL, start);
+    case ';': return make_token(lx, TOK_SEMI, start);
+    case '[': return make_token(lx, TOK_LBRACKET, start);
+    case ']': return make_token(lx, TOK_RBRACKET, start);
+    case '@': return make_token(lx, TOK_AT, start);
+    case '.': return make_token(lx, TOK_DOT, start);
     case '*':
         if (peek(lx) == '*') {
             advance(lx, 1);
-            return make_token(lx, TOK_POW, start, col);
+            return make_token(lx, TOK_POW, start);
         }
-        return make_token(lx, TOK_STAR, start, col);
+        return make_token(lx, TOK_STAR, start);
     default: break;
     }
     /* Swallow the whole offending character so the caret spans it. */
     uint32_t cp;
     int len = (uint8_t)c >= 0x80 ? decode_utf8(start, lx->end, &cp) : 1;
-    if (len == 0) return error_token(lx, start, col, "invalid UTF-8 in the source");
-    lx->current = start;
-    lx->col = col;
-    advance(lx, len);
-    return error_token(lx, start, col, "unexpected character");
+    if (len == 0) return error_token(lx, start, "invalid UTF-8 in the source");
+    lx->current = start + len;
+    return error_token(lx, start, "unexpected character");
 }
 
 const char *token_type_name(TokenType type) {

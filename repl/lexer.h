@@ -54,7 +54,12 @@ typedef struct {
     const char *current;
     const char *end;
     int line;
-    int col; /* column of `current` */
+    /* Columns are worked out when a token is made, not byte by byte: on an
+     * ASCII line a column is an offset; otherwise code points are counted
+     * on from the last token's start (`counted`, at column `counted_col`). */
+    int ascii;
+    const char *counted;
+    int counted_col;
 } Lexer;
 
 /* Lexes text[0..len) (one line; a '\n' ends it early) numbered `line`. The
@@ -64,6 +69,9 @@ void lexer_init(Lexer *lx, const char *text, size_t len, int line);
 /* Moves to byte `offset` of the line (a code point boundary), e.g. to go on
  * after a command that the caller handled itself. */
 void lexer_seek(Lexer *lx, size_t offset);
+
+/* The 1-based column (in code points) of byte p of the line. */
+int lexer_column(Lexer *lx, const char *p);
 
 /* The next token. After TOK_EOF, keeps returning TOK_EOF. */
 Token lexer_next(Lexer *lx);

@@ -59,24 +59,6 @@ static void handle_signals(void) {
     signal(SIGPIPE, SIG_IGN);
 }
 
-/* Reads non-terminal stdin line by line like the REPL, without a prompt. */
-static bool run_stdin(Session *s) {
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
-    bool ok = true;
-    int n = 1;
-    for (; !s->quit && !session_stopped(s) && (len = getline(&line, &cap, stdin)) >= 0; n++)
-        if (!session_run_line(s, "<stdin>", n, line, (size_t)len)) ok = false;
-    free(line);
-    if (session_interrupted(s)) {
-        char message[64];
-        snprintf(message, sizeof message, "interrupted before line %d", n);
-        session_error(s, "<stdin>", "", 0, (SourcePos){0, 0, 0, 1}, message);
-    }
-    return ok;
-}
-
 /* --render 'OUT OPTIONS' runs `:render OUT OPTIONS`. */
 static bool render_argument(Session *s, const char *args) {
     size_t n = strlen(args) + 9;
@@ -146,7 +128,7 @@ int main(int argc, char **argv) {
         if (isatty(STDIN_FILENO))
             ok = lineedit_repl(&s, &interrupted);
         else
-            ok = run_stdin(&s);
+            ok = session_run_stream(&s, STDIN_FILENO, "<stdin>", false);
     }
     session_free(&s);
     if ((fflush(stdout) != 0 || ferror(stdout)) && errno == EPIPE) return EXIT_CLOSED_PIPE;

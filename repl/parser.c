@@ -80,8 +80,13 @@ Op parse_function_op(const char *name, int len) {
     return op_find_function(name, len);
 }
 
-/* Is name a function of any kind (op, `dot`, or a constructor)? */
+/* Is name a function of any kind (op, `dot`, or a constructor)? Function
+ * names are spelled with a-z and '_' only (test_parser tries to assign to
+ * every one), so a name like x1 is answered without searching the tables:
+ * a long script asks this once per statement. */
 static bool is_function(const char *name, int len) {
+    for (int i = 0; i < len; i++)
+        if (!((name[i] >= 'a' && name[i] <= 'z') || name[i] == '_')) return false;
     return parse_function_op(name, len) != OP_COUNT || construct_find(name, len) != NULL;
 }
 
@@ -376,7 +381,6 @@ bool parser_statement(Parser *p, Statement *st) {
             if (is_function(name.start, name.length))
                 parse_error_at(p, &name, "'%.*s' is a function name and cannot be assigned",
                                name.length, name.start);
-            graph_prefetch_name(p->graph, name.start, name.length);
             st->name = name.start;
             st->name_len = name.length;
             st->name_pos = pos_of(p, &name);

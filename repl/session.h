@@ -62,6 +62,11 @@ bool session_run_line(Session *s, const char *file, int line, const char *text, 
  * does output that can no longer be written (not reported). */
 bool session_run_file(Session *s, const char *path, bool stop_at_error);
 
+/* Runs the lines read from fd (not closed), naming them `name` in errors:
+ * session_run_file's contract, for any file descriptor. A pipe is read as
+ * its lines arrive, so a program can feed it one line at a time. */
+bool session_run_stream(Session *s, int fd, const char *name, bool stop_at_error);
+
 /* Should long work stop? True once Ctrl-C was pressed (see `interrupt`) or
  * s->out has failed, e.g. its reader closed the pipe: then nothing more can
  * be shown, so there is no point computing it. */

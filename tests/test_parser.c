@@ -21,6 +21,8 @@
 
 #include "check_main.h"
 #include "graph/format.h"
+#include "graph/ops.h"
+#include "repl/construct.h"
 #include "repl/parser.h"
 
 /* --- fixture ------------------------------------------------------------------ */
@@ -562,6 +564,30 @@ START_TEST(test_expression_error) {
 }
 END_TEST
 
+/* Every function name is refused as a definition's name. (The parser
+ * answers names with characters outside a-z and '_' without searching the
+ * function tables: a function named log2 would fail here.) */
+START_TEST(test_function_names_are_reserved) {
+    char names[2048];
+    op_function_list(names, sizeof names);
+    size_t used = strlen(names);
+    snprintf(names + used, sizeof names - used, ", dot, %s", construct_names());
+    int checked = 0;
+    for (char *name = strtok(names, ", "); name; name = strtok(NULL, ", ")) {
+        char line[64], expected[128];
+        snprintf(line, sizeof line, "%s = 1", name);
+        snprintf(expected, sizeof expected, "'%s' is a function name and cannot be assigned", name);
+        Parser p;
+        parser_init(&p, &g, line, strlen(line), 0, 1);
+        Statement st;
+        ck_assert_msg(!parser_statement(&p, &st) && p.failed, "%s was accepted", line);
+        ck_assert_str_eq(p.error.message, expected);
+        checked++;
+    }
+    ck_assert_int_gt(checked, 20);
+}
+END_TEST
+
 START_TEST(test_at_end) {
     Parser p;
     parser_init(&p, &g, "   # nothing", 12, 0, 1);
@@ -585,6 +611,7 @@ static Suite *parser_suite(void) {
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_loop_test(tc, test_error, 0, sizeof error_cases / sizeof error_cases[0]);
     tcase_add_test(tc, test_error_span);
+    tcase_add_test(tc, test_function_names_are_reserved);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("limits");

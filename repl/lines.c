@@ -1,0 +1,78 @@
+/* lines.c - reading a script line by line, in large blocks. */
+#include "lines.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { BLOCK = 1 << 16 }; /* a read asks for at least this much */
+
+void line_reader_init(LineReader *r, int fd) {
+    *r = (LineReader){.fd = fd};
+}
+
+void line_reader_free(LineReader *r) {
+    free(r->buf);
+    r->buf = NULL;
+    r->cap = r->start = r->end = r->scanned = 0;
+}
+
+/* Makes room for at least BLOCK more bytes after end: first by moving the
+ * unread bytes to the front, else by growing. */
+static bool make_room(LineReader *r) {
+    if (r->start > 0) {
+        memmove(r->buf, r->buf + r->start, r->end - r->start);
+        r->end -= r->start;
+        r->scanned -= r->start;
+        r->start = 0;
+    }
+    if (r->cap - r->end >= BLOCK) return true;
+    size_t cap = r->cap ? r->cap * 2 : 4 * BLOCK;
+    char *buf = realloc(r->buf, cap);
+    if (!buf) return false;
+    r->buf = buf;
+    r->cap = cap;
+    return true;
+}
+
+bool line_reader_next(LineReader *r, const char **text, size_t *len) {
+    for (;;) {
+        char *newline = memchr(r->buf + r->scanned, '\n', r->end - r->scanned);
+        if (newline) {
+            *text = r->buf + r->start;
+            *len = (size_t)(newline + 1 - *text);
+            r->start = r->scanned = (size_t)(newline + 1 - r->buf);
+            return true;
+        }
+        r->scanned = r->end;
+        if (r->error) return false; /* a line cut short by a failed read is not run */
+        if (r->eof) {
+            if (r->start == r->end) return false;
+            *text = r->buf + r->start; /* the last line, without '\n' */
+            *len = r->end - r->start;
+            r->start = r->scanned = r->end;
+            return true;
+        }
+        if (!make_room(r)) {
+            r->error = ENOMEM;
+            return false;
+        }
+        ssize_t n = read(r->fd, r->buf + r->end, r->cap - r->end);
+        if (n > 0)
+            r->end += (size_t)n;
+        else if (n == 0)
+            r->eof = true;
+        else
+            r->error = errno;
+    }
+}
+
+bool line_reader_peek(const LineReader *r, const char **text, size_t *len) {
+    if (r->start >= r->end) return false;
+    const char *newline = memchr(r->buf + r->start, '\n', r->end - r->start);
+    if (!newline) return false;
+    *text = r->buf + r->start;
+    *len = (size_t)(newline + 1 - *text);
+    return true;
+}
