@@ -265,8 +265,13 @@ bool graph_update(Graph *g, const NodeId *ids, int32_t count) {
     if (!down_cached(g, ids, count) && !record_downstream(g, ids, count)) return false;
     for (int32_t k = 0; k < count; k++) /* leaves (most often all of ids) compute nothing */
         if (!graph_is_leaf(g, ids[k])) graph_compute(g, ids[k]);
-    for (int32_t k = 0; k < g->down_len; k++)
-        graph_compute(g, g->down[k]);
+    for (int32_t k = 0; k < g->down_len; k++) {
+        const Node *n = &g->nodes[g->down[k]];
+        if (is_scalar_arith(n)) /* here too, not only in graph_compute: it saves a call */
+            forward_scalar_arith(g, n);
+        else
+            graph_compute(g, g->down[k]);
+    }
     g->recomputed += g->down_len;
     return true;
 }
@@ -374,7 +379,7 @@ bool graph_backward(Graph *g, NodeId target, const double *seed) {
         const Node *n = &g->nodes[order[p]];
         if (is_scalar_arith(n))
             backward_scalar_arith(g, n);
-        else if (op_info(n->op)->arity > 0) /* leaves and constants pass nothing on */
+        else if (n->op != OP_LEAF && n->op != OP_CONST) /* sources pass nothing on */
             graph_backward_node(g, order[p], NULL);
     }
     return true;

@@ -373,8 +373,13 @@ bool session_run_stream(Session *s, int fd, const char *name, bool stop_at_error
     bool ok = true;
     int line = 1;
     for (; !s->quit && !session_stopped(s) && line_reader_next(&r, &text, &len); line++) {
-        if (line_reader_peek(&r, &next, &next_len)) prefetch_names(&s->graph, next, next_len);
-        if (!session_run_line(s, name, line, text, len)) {
+        bool more = line_reader_peek(&r, &next, &next_len);
+        if (more) prefetch_names(&s->graph, next, next_len);
+        bool line_ok = session_run_line(s, name, line, text, len);
+        /* Before reading may wait for input, what was answered so far goes
+         * out: a program feeding lines through a pipe sees each answer. */
+        if (!more) fflush(s->out);
+        if (!line_ok) {
             ok = false;
             if (stop_at_error) break;
         }
