@@ -24,9 +24,9 @@ static const double pow10_table[MAX_POW + 1] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e
                                                 1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
                                                 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
-/* Writes the last n digits of m (leading zeros included) into d, two at a
- * time: each division by 100 is a multiply, but they form one chain. */
-static void digits_of(uint64_t m, int n, char *d) {
+/* Writes the last n <= 8 digits of m (leading zeros included) into d, two
+ * at a time. */
+static void digits8(uint32_t m, int n, char *d) {
     static const char pairs[] = "00010203040506070809101112131415161718192021222324"
                                 "25262728293031323334353637383940414243444546474849"
                                 "50515253545556575859606162636465666768697071727374"
@@ -37,6 +37,17 @@ static void digits_of(uint64_t m, int n, char *d) {
         d[i - 1] = pairs[2 * (m % 100) + 1];
     }
     if (i == 1) d[0] = (char)('0' + m % 10);
+}
+
+/* Writes the last n <= 16 digits of m into d: in two halves whose chains of
+ * divisions do not wait for each other. */
+static void digits_of(uint64_t m, int n, char *d) {
+    if (n <= 8) {
+        digits8((uint32_t)m, n, d);
+        return;
+    }
+    digits8((uint32_t)(m / 100000000), n - 8, d);
+    digits8((uint32_t)(m % 100000000), 8, d + n - 8);
 }
 
 /* "%.*g" for finite nonzero v, or false when the fast path cannot be sure.
@@ -76,10 +87,10 @@ static bool fast_g(char *buf, size_t size, double v, int digits) {
         m /= 10;
         e++;
     }
-    /* Digits are written straight to their places: a loop copying a few
-     * bytes compiles to `rep movsb`, whose start-up cost was a third of the
-     * whole call. */
-    char out[FMT_NUMBER_SIZE]; /* at most 22 bytes: '-', "0.000" or "e-07", 15 digits */
+    /* Digits are written straight to their places in buf (at most 22 bytes:
+     * '-', "0.000" or "e-07", 15 digits): a loop copying a few bytes compiles
+     * to `rep movsb`, whose start-up cost was a third of the whole call. */
+    char *out = buf;
     int len = 0;
     if (v < 0) out[len++] = '-';
     bool scientific = e < -4 || e >= digits; /* as %g decides */
@@ -112,7 +123,6 @@ static bool fast_g(char *buf, size_t size, double v, int digits) {
         out[len++] = (char)('0' + abs(e) % 10);
     }
     out[len] = '\0';
-    memcpy(buf, out, sizeof out); /* a fixed size: two vector moves */
     return true;
 }
 
