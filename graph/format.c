@@ -58,7 +58,13 @@ static bool fast_g(char *buf, size_t size, double v, int digits) {
     double a = fabs(v);
     if (digits > FAST_MAX_DIGITS || !(a >= 1e-7 && a < 1e15) || size < FMT_NUMBER_SIZE)
         return false;
-    int e = (int)floor(ilogb(a) * 0.30102999566398120); /* log10, maybe 1 too small */
+    /* log10 from the binary exponent (a is normal here; 78913 / 2^18 is
+     * log10(2) to 6 digits), rounded down; maybe 1 too small, which the loop
+     * below corrects. No libm call: this was a fifth of the time. */
+    uint64_t bits;
+    memcpy(&bits, &a, sizeof bits);
+    int64_t e2 = (int64_t)(bits >> 52) - 1023 + (1 << 18); /* + 2^18: shift a positive number */
+    int e = (int)((e2 * 78913 >> 18) - 78913);
     double hi = 0, lo = 0;
     for (int tries = 0; tries < 3; tries++) {
         int k = digits - 1 - e;
