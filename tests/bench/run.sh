@@ -10,7 +10,9 @@
 #           1e6 nodes end to end, against the same graphs in PyTorch
 #           (workloads.py, which generates both);
 #   pass    forward + backward alone on a built 1e6-node graph (pass_bench.c);
-#   start   `backprop -e 'x=1'`, the REPL's start-up.
+#   start   `backprop -e 'x=1'`, the REPL's start-up;
+#   render  the apple-and-orange figure in-process, and a 300-op chain
+#           against `dot -Tsvg` on the same DOT (render.sh).
 #
 # Prints one summary table against the goals and exits 1 if a goal is missed.
 #
@@ -51,7 +53,7 @@ fi
 echo "== building (Release) in $build"
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=ON >/dev/null
 cmake --build "$build" -j "$(nproc 2>/dev/null || echo 2)" \
-    --target backprop gen_chain update_bench tensor_bench pass_bench >/dev/null
+    --target backprop gen_chain update_bench tensor_bench pass_bench render_bench >/dev/null
 
 backprop=$build/backprop
 work=$build/bench
@@ -144,6 +146,11 @@ done
 start_ms=$(sort -n "$work/start.times" | awk '{ t[NR] = $1 } END { printf "%.2f", t[11] / 1000 }')
 echo "   $start_ms ms"
 
+echo "== render: render.sh"
+render_status=0
+"$root/tests/bench/render.sh" "$build" >"$work/render_summary.txt" || render_status=$?
+sed 's/^/   /' "$work/render_summary.txt"
+
 # verdict VALUE GOAL: "ok" if VALUE is a number below GOAL (not ">120", not "?")
 verdict() {
     awk -v v="$1" -v g="$2" 'BEGIN { print (v ~ /^[0-9.]+$/ && v + 0 < g + 0) ? "ok" : "MISSED" }'
@@ -195,8 +202,13 @@ printf '%-40s %12s %10s  %s\n' "update via graph_set_leaf: median" "$leaf_median
 printf '%-40s %12s %10s  %s\n' "update via graph_set_leaf: max" "$leaf_max ms" "< $goal_update_ms ms" \
     "$(verdict "$leaf_max" "$goal_update_ms")"
 
+# render.sh's own verdict lines (it judges its goals itself)
+sed -n '/^== summary/,$p' "$work/render_summary.txt" | grep -E 'ok$|MISSED|not judged' |
+    awk '{ sub(/^/, "render: "); print }'
+
 missed=$(
     {
+        [ "$render_status" -eq 0 ] || echo MISSED
         verdict "$chain_wall" "$goal_chain_seconds"
         verdict "$chain_mb" "$goal_chain_mb"
         for v in "$stmt_max" "$leaf_max"; do

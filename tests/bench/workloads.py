@@ -19,12 +19,13 @@ user writes them), calls .backward() and prints every leaf's gradient.
   fanout  one leaf x used N/3 times: sums of x * c, 50 per statement
 
 `run` times the whole backprop process (parse, build, forward, backward,
-:grad) and PyTorch from after `import torch` to the printed gradients, so
-PyTorch's start-up is not counted against it; peak memory is backprop's
-whole-process peak RSS against PyTorch's peak RSS growth after the import.
-Both print the final value, which must agree. Environment: RUNS (default 3;
-backprop's median), TORCH_RUNS (default 3, 1 for N >= 1e6), TORCH_TIMEOUT
-(default 300 s: a run that hits it makes the ratio a lower bound, ">").
+:grad; its output written to a file) and PyTorch from after `import torch`
+to the printed gradients, so PyTorch's start-up is not counted against it;
+peak memory is backprop's whole-process peak RSS against PyTorch's peak RSS
+growth after the import. Both print the final value, which must agree.
+Environment: RUNS (default 3; backprop's median), TORCH_RUNS (default 3, 1
+for N >= 1e6), TORCH_TIMEOUT (default 300 s: a run that hits it makes the
+ratio a lower bound, ">").
 """
 import os
 import resource
@@ -303,14 +304,18 @@ def run(backprop, sizes):
 
 
 def measure_bp(backprop, path):
-    """One backprop run in a fresh Python child, so its peak RSS is its own."""
+    """One backprop run in a fresh Python child, so its peak RSS is its own.
+    Its output goes to a file, read after the clock stops: through a pipe the
+    time would include Python decoding tens of megabytes of captured text."""
     code = (
-        "import resource, subprocess, sys, time\n"
-        "t = time.perf_counter()\n"
-        "p = subprocess.run([sys.argv[1], sys.argv[2]], capture_output=True, text=True)\n"
-        "t = time.perf_counter() - t\n"
-        "if p.returncode: sys.exit(p.stderr[:500])\n"
-        "v = next(l for l in p.stdout.splitlines() if l.startswith('loss = '))\n"
+        "import resource, subprocess, sys, tempfile, time\n"
+        "with tempfile.TemporaryFile() as out:\n"
+        "    t = time.perf_counter()\n"
+        "    p = subprocess.run([sys.argv[1], sys.argv[2]], stdout=out, stderr=subprocess.PIPE)\n"
+        "    t = time.perf_counter() - t\n"
+        "    if p.returncode: sys.exit(p.stderr[:500].decode(errors='replace'))\n"
+        "    out.seek(0)\n"
+        "    v = next(l for l in out.read().decode().splitlines() if l.startswith('loss = '))\n"
         "print(t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, v.split('=')[1])\n"
     )
     proc = subprocess.run([sys.executable, "-c", code, backprop, path],
