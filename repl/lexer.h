@@ -14,6 +14,7 @@
 #ifndef BP_LEXER_H
 #define BP_LEXER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* The longest name, in bytes (85 Korean syllables): longer ones are a
@@ -57,7 +58,7 @@ typedef struct {
     /* Columns are worked out when a token is made, not byte by byte: on an
      * ASCII line a column is an offset; otherwise code points are counted
      * on from the last token's start (`counted`, at column `counted_col`). */
-    int ascii;
+    bool ascii;
     const char *counted;
     int counted_col;
 } Lexer;

@@ -38,7 +38,8 @@ static bool make_room(LineReader *r) {
 
 bool line_reader_next(LineReader *r, const char **text, size_t *len) {
     for (;;) {
-        char *newline = memchr(r->buf + r->scanned, '\n', r->end - r->scanned);
+        char *newline =
+            r->end > r->scanned ? memchr(r->buf + r->scanned, '\n', r->end - r->scanned) : NULL;
         if (newline) {
             *text = r->buf + r->start;
             *len = (size_t)(newline + 1 - *text);

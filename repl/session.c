@@ -347,21 +347,23 @@ bool session_run_line(Session *s, const char *file, int line, const char *text, 
  * long-unused name's slot is a trip to memory: begun one line ahead, it
  * overlaps with the work on the current line instead of stalling it. Only
  * ASCII names are looked at; this changes nothing but timing. */
+static bool is_name_byte(char c) {
+    return (unsigned)((c | 0x20) - 'a') < 26 || (unsigned)(c - '0') < 10 || c == '_';
+}
+
 static void prefetch_names(const Graph *g, const char *text, size_t len) {
     const char *p = text, *end = text + len;
-    while (p < end && *p != '#') {
-        char c = *p;
-        bool letter = (unsigned)((c | 0x20) - 'a') < 26 || c == '_';
-        bool digit = (unsigned)(c - '0') < 10;
-        if (!letter && !digit) {
+    for (;;) {
+        while (p < end && !is_name_byte(*p)) {
+            if (*p == '#') return; /* the rest is a comment */
             p++;
-            continue;
         }
+        if (p == end) return;
         const char *start = p;
-        while (p < end &&
-               ((unsigned)((*p | 0x20) - 'a') < 26 || (unsigned)(*p - '0') < 10 || *p == '_'))
+        while (p < end && is_name_byte(*p))
             p++;
-        if (letter) graph_prefetch_name(g, start, (int)(p - start)); /* not 1e5 */
+        if ((unsigned)(*start - '0') >= 10) /* a name, not a number such as 1e5 */
+            graph_prefetch_name(g, start, (int)(p - start));
     }
 }
 

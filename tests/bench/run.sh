@@ -12,7 +12,9 @@
 #   pass    forward + backward alone on a built 1e6-node graph (pass_bench.c);
 #   start   `backprop -e 'x=1'`, the REPL's start-up;
 #   render  the apple-and-orange figure in-process, and a 300-op chain
-#           against `dot -Tsvg` on the same DOT (render.sh).
+#           against `dot -Tsvg` on the same DOT (render.sh);
+#   floor   the scalar chain script at 1e6 run by floor.c, the least any
+#           program must do to print the same output: a yardstick, no goal.
 #
 # Prints one summary table against the goals and exits 1 if a goal is missed.
 #
@@ -53,7 +55,7 @@ fi
 echo "== building (Release) in $build"
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=ON >/dev/null
 cmake --build "$build" -j "$(nproc 2>/dev/null || echo 2)" \
-    --target backprop gen_chain update_bench tensor_bench pass_bench render_bench >/dev/null
+    --target backprop gen_chain update_bench tensor_bench pass_bench render_bench floor >/dev/null
 
 backprop=$build/backprop
 work=$build/bench
@@ -146,6 +148,17 @@ done
 start_ms=$(sort -n "$work/start.times" | awk '{ t[NR] = $1 } END { printf "%.2f", t[11] / 1000 }')
 echo "   $start_ms ms"
 
+echo "== floor: the 1e6 chain script, backprop against floor.c (identical output), median of 5"
+"${python:-python3}" "$root/tests/bench/workloads.py" bp chain 1e6 >"$work/floor_chain.bp"
+median_seconds() { # median_seconds PROGRAM: its wall time on floor_chain.bp, median of 5
+    for _ in 1 2 3 4 5; do
+        /usr/bin/time -f %e "$1" "$work/floor_chain.bp" 2>&1 >/dev/null | tail -n 1
+    done | sort -n | sed -n 3p
+}
+floor_s=$(median_seconds "$build/tests/bench/floor")
+floor_bp_s=$(median_seconds "$backprop")
+echo "   floor.c $floor_s s, backprop $floor_bp_s s"
+
 echo "== render: render.sh"
 render_status=0
 "$root/tests/bench/render.sh" "$build" >"$work/render_summary.txt" || render_status=$?
@@ -201,6 +214,9 @@ printf '%-40s %12s %10s  %s\n' "update via graph_set_leaf: median" "$leaf_median
     "$(verdict "$leaf_median" "$goal_leaf_ms")"
 printf '%-40s %12s %10s  %s\n' "update via graph_set_leaf: max" "$leaf_max ms" "< $goal_update_ms ms" \
     "$(verdict "$leaf_max" "$goal_update_ms")"
+
+printf '%-40s %12s %10s  %s\n' "chain 1e6: floor.c, same output" "$floor_s s" "" \
+    "backprop: $floor_bp_s s"
 
 # render.sh's own verdict lines (it judges its goals itself)
 sed -n '/^== summary/,$p' "$work/render_summary.txt" | grep -E 'ok$|MISSED|not judged' |
