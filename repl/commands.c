@@ -196,11 +196,7 @@ static void print_grad(Session *s, NodeId target, NodeId wrt, StrBuf *lines) {
         json_end(s->out);
         return;
     }
-    StrBuf prefix;
-    sb_init(&prefix);
-    sb_printf(&prefix, "∂%s/∂%s = ", of, name);
-    session_show(s, prefix.data, v);
-    sb_free(&prefix);
+    session_show(s, v, "∂%s/∂%s = ", of, name);
 }
 
 /* :grad [NAME...]  gradients of the target; default: every leaf it uses */

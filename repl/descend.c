@@ -60,11 +60,7 @@ static void print_step(Session *s, long step, NodeId target) {
         json_end(s->out);
         return;
     }
-    StrBuf prefix;
-    sb_init(&prefix);
-    sb_printf(&prefix, "step %ld: %s = ", step, name);
-    session_show(s, prefix.data, v);
-    sb_free(&prefix);
+    session_show(s, v, "step %ld: %s = ", step, name);
 }
 
 /* Reads LR and the optional STEPS; false after reporting a bad one. */

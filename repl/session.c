@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -125,11 +126,14 @@ void session_error(Session *s, const char *file, const char *text, size_t len, S
     fflush(s->err);
 }
 
-void session_show(const Session *s, const char *prefix, Value v) {
+void session_show(const Session *s, Value v, const char *fmt, ...) {
     StrBuf sb;
     sb_init(&sb);
-    sb_puts(&sb, prefix);
-    TensorStyle style = {s->digits, s->elide, display_width(prefix, strlen(prefix))};
+    va_list ap;
+    va_start(ap, fmt);
+    sb_vprintf(&sb, fmt, ap);
+    va_end(ap);
+    TensorStyle style = {s->digits, s->elide, display_width(sb.data, sb.len)};
     tensor_text(&sb, v, &style);
     sb_append(&sb, "\n", 1);
     fwrite(sb.data, 1, sb.len, s->out);
@@ -155,10 +159,7 @@ static void print_value(Session *s, const char *name, int name_len, Value v) {
         json_value(s->out, "value", v);
         json_end(s->out);
     } else if (v.shape->rank > 0) {
-        char prefix[300];
-        snprintf(prefix, sizeof prefix, "%.*s%s", name ? name_len : 0, name ? name : "",
-                 name ? " = " : "");
-        session_show(s, prefix, v);
+        session_show(s, v, "%.*s%s", name ? name_len : 0, name ? name : "", name ? " = " : "");
     } else if (name) {
         /* One fwrite, not fprintf: a script prints one of these per line. */
         char line[256];
@@ -189,11 +190,7 @@ static void print_update(Session *s, NodeId id) {
         json_end(s->out);
         return;
     }
-    StrBuf prefix;
-    sb_init(&prefix);
-    sb_printf(&prefix, "  → %s = ", name);
-    session_show(s, prefix.data, v);
-    sb_free(&prefix);
+    session_show(s, v, "  → %s = ", name);
 }
 
 /* An update: the line, then a warning if the value is no longer finite. */

@@ -97,9 +97,11 @@ void session_error(Session *s, const char *file, const char *text, size_t len, S
 /* Formats v with the session's digits into buf (FMT_NUMBER_SIZE bytes). */
 const char *session_num(const Session *s, double v, char *buf);
 
-/* Writes prefix, then v as text (a tensor laid out by tensor_text, its rows
- * lined up under the column after prefix), then a newline, to s->out. */
-void session_show(const Session *s, const char *prefix, Value v);
+/* Writes a prefix made printf-style from fmt ("∂%s/∂%s = "), then v as text
+ * (a tensor laid out by tensor_text, its rows lined up under the column
+ * after the prefix), then a newline, to s->out. */
+void session_show(const Session *s, Value v, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Runs the command (starting with ':') at text[offset..end) of the source
  * line text[0..len). Defined in commands.c. */

@@ -104,7 +104,7 @@ bool cmd_seed(Command *c) {
         json_value(s->out, "value", v);
         json_end(s->out);
     } else {
-        session_show(s, "seed = ", v);
+        session_show(s, v, "seed = ");
     }
     return true;
 }
