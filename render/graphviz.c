@@ -326,6 +326,15 @@ static bool write_atomically(const char *path, const char *data, size_t len, cha
     return ok;
 }
 
+/* Finished bytes go into path (atomically), or are appended to out when
+ * path is NULL: every format ends here. */
+static bool deliver(const char *data, size_t len, const char *path, StrBuf *out, char *error,
+                    int size) {
+    if (path) return write_atomically(path, data, len, error, size);
+    sb_append(out, data, len);
+    return true;
+}
+
 /* Draws the picture into path (through write_atomically), or appends it to
  * out when path is NULL. */
 static bool emit(Renderer *r, Agraph_t *g, const char *format, const char *path, StrBuf *out,
@@ -341,10 +350,8 @@ static bool emit(Renderer *r, Agraph_t *g, const char *format, const char *path,
     bool ok = gvRenderData(r->gvc, g, format, &data, &len) == 0;
     if (!ok)
         fail(error, size, "Graphviz could not draw the picture");
-    else if (path)
-        ok = write_atomically(path, data, len, error, size);
     else
-        sb_append(out, data, len);
+        ok = deliver(data, len, path, out, error, size);
     gvFreeRenderData(data);
     gvFreeLayout(r->gvc, g);
     return ok;
@@ -360,10 +367,8 @@ static bool emit_svg(const View *v, const Layout *l, int frame, bool names, cons
     bool ok = !svg.failed;
     if (!ok)
         snprintf(error, (size_t)size, "out of memory");
-    else if (path)
-        ok = write_atomically(path, svg.data, svg.len, error, size);
     else
-        sb_append(out, svg.data, svg.len);
+        ok = deliver(svg.data, svg.len, path, out, error, size);
     sb_free(&svg);
     return ok;
 }
@@ -397,10 +402,8 @@ static bool emit_mermaid(const View *v, bool names, const char *path, StrBuf *ou
     bool ok = !text.failed;
     if (!ok)
         snprintf(error, (size_t)size, "out of memory");
-    else if (path)
-        ok = write_atomically(path, text.data, text.len, error, size);
     else
-        sb_append(out, text.data, text.len);
+        ok = deliver(text.data, text.len, path, out, error, size);
     sb_free(&text);
     return ok;
 }
