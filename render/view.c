@@ -25,18 +25,24 @@ static void set_text(char *dst, const char *s) {
     memcpy(dst + cut, "…", 4);
 }
 
+/* Makes room for one more item in *items (count used of *cap, each `size`
+ * bytes), doubling; false, with b->failed set, if memory ran out. */
+static bool make_room(Builder *b, void **items, int count, int *cap, size_t size) {
+    if (count < *cap) return true;
+    int grown = *cap ? *cap * 2 : 32;
+    void *more = realloc(*items, (size_t)grown * size);
+    if (!more) {
+        b->failed = true;
+        return false;
+    }
+    *items = more;
+    *cap = grown;
+    return true;
+}
+
 int build_node(Builder *b, ViewNodeKind kind, const char *label) {
     View *v = b->v;
-    if (v->node_count == b->node_cap) {
-        int cap = b->node_cap ? b->node_cap * 2 : 32;
-        ViewNode *nodes = realloc(v->nodes, (size_t)cap * sizeof *nodes);
-        if (!nodes) {
-            b->failed = true;
-            return -1;
-        }
-        v->nodes = nodes;
-        b->node_cap = cap;
-    }
+    if (!make_room(b, (void **)&v->nodes, v->node_count, &b->node_cap, sizeof *v->nodes)) return -1;
     ViewNode *n = &v->nodes[v->node_count];
     n->kind = kind;
     set_text(n->label, label);
@@ -89,16 +95,7 @@ int build_edge(Builder *b, int from, int to, const Shape *shape, const double *v
                const double *grad, const char *name) {
     View *v = b->v;
     if (from < 0 || to < 0) return -1;
-    if (v->edge_count == b->edge_cap) {
-        int cap = b->edge_cap ? b->edge_cap * 2 : 32;
-        ViewEdge *edges = realloc(v->edges, (size_t)cap * sizeof *edges);
-        if (!edges) {
-            b->failed = true;
-            return -1;
-        }
-        v->edges = edges;
-        b->edge_cap = cap;
-    }
+    if (!make_room(b, (void **)&v->edges, v->edge_count, &b->edge_cap, sizeof *v->edges)) return -1;
     ViewEdge *e = &v->edges[v->edge_count];
     v->tensors = v->tensors || shape->rank > 0;
     e->from = from;
