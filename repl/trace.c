@@ -60,6 +60,15 @@ static bool all_scalar(const Graph *g, NodeId id) {
     return graph_is_scalar(g, id);
 }
 
+/* Opens the JSON object for one flow of the current step, from t->from to
+ * t->label; the caller adds the values and closes it. */
+static void flow_begin(const Trace *t) {
+    json_begin(t->s->out, "flow");
+    json_int(t->s->out, "step", t->step);
+    json_str(t->s->out, "from", t->from.data);
+    json_str(t->s->out, "to", t->label.data);
+}
+
 /* The book's narration of a step on numbers, with local derivatives. */
 static void scalar_step(Trace *t, NodeId id) {
     Session *s = t->s;
@@ -89,10 +98,7 @@ static void scalar_step(Trace *t, NodeId id) {
         double total = graph_grad(g, in);
         t->received[in]++;
         if (s->json) {
-            json_begin(s->out, "flow");
-            json_int(s->out, "step", t->step);
-            json_str(s->out, "from", t->from.data);
-            json_str(s->out, "to", t->label.data);
+            flow_begin(t);
             json_num(s->out, "upstream", upstream);
             json_num(s->out, "local", local[k]);
             json_num(s->out, "flow", flows[k]);
@@ -146,10 +152,7 @@ static bool tensor_step(Trace *t, NodeId id) {
         Value total = graph_grad_value(g, in);
         t->received[in]++;
         if (s->json) {
-            json_begin(s->out, "flow");
-            json_int(s->out, "step", t->step);
-            json_str(s->out, "from", t->from.data);
-            json_str(s->out, "to", t->label.data);
+            flow_begin(t);
             json_array(s->out, "upstream", upstream);
             json_value(s->out, "flow", flow);
             json_array(s->out, "total", total);
