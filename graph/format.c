@@ -96,39 +96,38 @@ static bool fast_g(char *buf, size_t size, double v, int digits) {
     /* Digits are written straight to their places in buf (at most 22 bytes:
      * '-', "0.000" or "e-07", 15 digits): a loop copying a few bytes compiles
      * to `rep movsb`, whose start-up cost was a third of the whole call. */
-    char *out = buf;
     int len = 0;
-    if (v < 0) out[len++] = '-';
+    if (v < 0) buf[len++] = '-';
     bool scientific = e < -4 || e >= digits; /* as %g decides */
     if (!scientific && e < 0) {
-        memcpy(out + len, "0.0000", 6); /* 0.000ddd: -e-1 zeros after the point */
+        memcpy(buf + len, "0.0000", 6); /* 0.000ddd: -e-1 zeros after the point */
         len += 2 + (-e - 1);
-        digits_of(m, digits, out + len);
+        digits_of(m, digits, buf + len);
         len += digits;
     } else {
         int before = scientific ? 1 : e + 1; /* digits before the point */
         int after = digits - before;
         uint64_t scale = (uint64_t)pow10_table[after];
-        digits_of(m / scale, before, out + len);
+        digits_of(m / scale, before, buf + len);
         len += before;
-        out[len] = '.';
-        digits_of(m % scale, after, out + len + 1);
+        buf[len] = '.';
+        digits_of(m % scale, after, buf + len + 1);
         len += after > 0 ? after + 1 : 0;
     }
     /* Trailing zeros of a fraction go, and then a bare point. There is a
      * fraction unless the digits are all before the point. */
     if (scientific || e < digits - 1) {
-        while (out[len - 1] == '0') /* stops at '.' or a digit: m >= 10^(digits-1) */
+        while (buf[len - 1] == '0') /* stops at '.' or a digit: m >= 10^(digits-1) */
             len--;
-        if (out[len - 1] == '.') len--;
+        if (buf[len - 1] == '.') len--;
     }
     if (scientific) { /* |e| <= 15 here */
-        out[len++] = 'e';
-        out[len++] = e < 0 ? '-' : '+';
-        out[len++] = (char)('0' + abs(e) / 10);
-        out[len++] = (char)('0' + abs(e) % 10);
+        buf[len++] = 'e';
+        buf[len++] = e < 0 ? '-' : '+';
+        buf[len++] = (char)('0' + abs(e) / 10);
+        buf[len++] = (char)('0' + abs(e) % 10);
     }
-    out[len] = '\0';
+    buf[len] = '\0';
     return true;
 }
 
