@@ -3,13 +3,12 @@
  * fmt_number must print exactly what printf's "%.*g" prints, but printf's
  * exact multi-precision conversion dominated the time of long scripts (one
  * result per line). So the common case takes a fast path: scale the number
- * into a `digits`-digit integer in long double, whose 64-bit mantissa leaves
- * ample margin, and fall back to printf whenever that integer's rounding is
- * within the margin of a tie.
+ * into a `digits`-digit integer, exactly (the product and its rounding
+ * error, by fma), and fall back to printf whenever that integer's rounding
+ * is within a margin of a tie.
  */
 #include "format.h"
 
-#include <float.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -131,6 +130,63 @@ static bool fast_g(char *buf, size_t size, double v, int digits) {
     return true;
 }
 
+/* Does "%.*g" with d digits read back as exactly v? */
+static bool reads_back(double v, int d) {
+    char text[FMT_NUMBER_SIZE + 8];
+    snprintf(text, sizeof text, "%.*g", d, v);
+    return strtod(text, NULL) == v;
+}
+
+/* The fewest significant digits that read back as v (finite). Where the
+ * doubles around v are evenly spaced, more digits never lose v (the nearer
+ * decimal stays inside the symmetric interval that reads back as v), so a
+ * binary search over 1..17 takes five tries. At a power of two the interval
+ * is narrower below than above, a longer decimal can fall out of it while a
+ * shorter one is in, so those few values are searched one digit at a time.
+ * (Starting at 15, as this once did, gave "41249168000000" for 4.1249168e13.) */
+static int fewest_digits(double v) {
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    bool power_of_two = (bits & ((UINT64_C(1) << 52) - 1)) == 0;
+    if (power_of_two) {
+        int d = 1;
+        while (d < FMT_MAX_DIGITS && !reads_back(v, d))
+            d++;
+        return d;
+    }
+    int lo = 1, hi = FMT_MAX_DIGITS; /* 17 digits always read back */
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (reads_back(v, mid))
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
+/* The shortest "%g" text that reads back as v (finite): the fewest digits,
+ * written out in full instead when %g chose an exponent but the number is
+ * those digits followed by zeros and no longer that way: 100 is "100", not
+ * "1e+02"; 1e5 stays "1e+05", and 4.1249168e13 stays so too. */
+static void shortest(char *buf, size_t size, double v) {
+    int d = fewest_digits(v);
+    snprintf(buf, size, "%.*g", d, v);
+    const char *e = strchr(buf, 'e');
+    int x = e ? atoi(e + 1) : -1; /* the decimal exponent, when written */
+    if (x < d || x + 1 > FMT_NUMBER_SIZE - 8) return;
+    char plain[FMT_NUMBER_SIZE];
+    snprintf(plain, sizeof plain, "%.*g", x + 1, v); /* every digit before the point */
+    if (strlen(plain) > strlen(buf)) return;
+    /* The same digits, then only zeros: nothing made up past the d-th. */
+    const char *p = plain + (v < 0);
+    for (const char *q = buf + (v < 0); q < e; q++)
+        if (*q != '.' && *q != *p++) return;
+    for (; *p; p++)
+        if (*p != '0') return;
+    snprintf(buf, size, "%s", plain);
+}
+
 char *fmt_number(char *buf, size_t size, double v, int digits) {
     if (isnan(v)) {
         snprintf(buf, size, "nan");
@@ -144,12 +200,7 @@ char *fmt_number(char *buf, size_t size, double v, int digits) {
         else if (!fast_g(buf, size, v, digits))
             snprintf(buf, size, "%.*g", digits, v);
     } else {
-        /* 15 digits always suffice below 17 when fewer would: except for
-         * subnormals, whose precision is lower, so search those from 1. */
-        for (int d = fabs(v) < DBL_MIN ? 1 : 15; d <= FMT_MAX_DIGITS; d++) {
-            snprintf(buf, size, "%.*g", d, v);
-            if (strtod(buf, NULL) == v) break;
-        }
+        shortest(buf, size, v);
     }
     return buf;
 }
