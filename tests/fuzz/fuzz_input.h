@@ -1,0 +1,25 @@
+/* fuzz_input.h - how the session fuzz targets (fuzz_session,
+ * fuzz_save_reload) feed their input to a session, so both read the same
+ * bytes the same way and share one corpus and dictionary (session.dict).
+ */
+#ifndef BP_FUZZ_INPUT_H
+#define BP_FUZZ_INPUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "repl/session.h"
+
+/* Starts s writing everything to out (not owned) with a small known session
+ * already defined (apple, tax, price, X, param W, b, Y), so short inputs can
+ * use names, tensors, a param and a target. */
+void fuzz_session_open(Session *s, FILE *out);
+
+/* Runs data[0..size) on s, one '\n'-separated line at a time, until the end
+ * or :quit. Failing lines are reported to s and change nothing. Lines that
+ * could read or write files (:save, :load, :render, :mermaid, :watch and
+ * their prefixes) are skipped, so a fuzzer cannot litter the disk. */
+void fuzz_run_input(Session *s, const uint8_t *data, size_t size);
+
+#endif
