@@ -12,7 +12,7 @@
 #include "repl/session.h"
 
 /* Starts s writing everything to out (not owned) with a small known session
- * already defined (apple, tax, price, X, param W, b, Y), so short inputs can
+ * already defined (apple, tax, price, X, param W, b), so short inputs can
  * use names, tensors, a param and a target. */
 void fuzz_session_open(Session *s, FILE *out);
 
