@@ -426,13 +426,11 @@ END_TEST
 static Suite *limits_suite(void) {
     Suite *s = suite_create("limits");
     TCase *tc = tcase_create("source");
-    tcase_set_timeout(tc, 300); /* 10 MB lines under the sanitizers */
     tcase_add_test(tc, test_nesting_depth);
     tcase_add_test(tc, test_long_lines_work);
     tcase_add_test(tc, test_name_length);
     suite_add_tcase(s, tc);
     tc = tcase_create("tensors");
-    tcase_set_timeout(tc, 300);
     tcase_add_loop_test(tc, test_tensor_too_big, 0, sizeof too_big / sizeof too_big[0]);
     tcase_add_test(tc, test_literal_too_big);
     suite_add_tcase(s, tc);
@@ -442,7 +440,6 @@ static Suite *limits_suite(void) {
     tcase_add_test(tc, test_descend_warns_once);
     suite_add_tcase(s, tc);
     tc = tcase_create("interrupt");
-    tcase_set_timeout(tc, 60);
     tcase_add_unchecked_fixture(tc, make_tmpdir, remove_tmpdir);
     tcase_add_test(tc, test_interrupt_descend);
     tcase_add_test(tc, test_interrupt_check);
@@ -451,7 +448,6 @@ static Suite *limits_suite(void) {
                         sizeof interruptible / sizeof interruptible[0]);
     suite_add_tcase(s, tc);
     tc = tcase_create("writes");
-    tcase_set_timeout(tc, 60);
     tcase_add_unchecked_fixture(tc, make_tmpdir, remove_tmpdir);
     tcase_add_loop_test(tc, test_write_fails, 0, sizeof bad_writes / sizeof bad_writes[0]);
     tcase_add_test(tc, test_write_keeps_previous);

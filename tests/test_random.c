@@ -616,7 +616,6 @@ END_TEST
 static Suite *random_suite(void) {
     Suite *s = suite_create("random");
     TCase *tc = tcase_create("generated");
-    tcase_set_timeout(tc, 120);
     tcase_add_test(tc, generator_is_reproducible);
     tcase_add_test(tc, random_expressions_match_numerical_gradients);
     tcase_add_test(tc, redefinitions_and_leaf_changes_match_fresh_graphs);
