@@ -265,6 +265,13 @@ static const struct {
     {":save", "' was not written"},
 };
 
+static size_t count_lines(const char *text) {
+    size_t n = 0;
+    for (const char *p = text; (p = strchr(p, '\n')); p++)
+        n++;
+    return n;
+}
+
 START_TEST(test_interrupt_walks) {
     Harness h;
     h_init(&h);
@@ -283,17 +290,13 @@ START_TEST(test_interrupt_walks) {
              save ? path : "");
     /* Uninterrupted, each prints 200 lines or more (or saves them). */
     ck_assert_msg(h_run(&h, line), "%s", h.err_text);
-    size_t lines = 0;
-    for (const char *p = h.out_text; (p = strchr(p, '\n')); p++)
-        lines++;
+    size_t lines = count_lines(h.out_text);
     ck_assert_msg(save || lines >= 200, "%zu lines", lines);
     if (save) ck_assert(unlink(path) == 0);
     h.ctrl_c_after = 3;
     ck_assert(!h_run(&h, line));
     ck_assert_has(h.err_text, interruptible[_i].error);
-    lines = 0;
-    for (const char *p = h.out_text; (p = strchr(p, '\n')); p++)
-        lines++;
+    lines = count_lines(h.out_text);
     ck_assert_msg(lines <= 20, "%zu lines after Ctrl-C:\n%s", lines, h.out_text);
     ck_assert(access(path, F_OK) != 0); /* no partial :save */
     h.ctrl_c_after = -1;
