@@ -408,17 +408,18 @@ static double forward_over(Graph *g, const NodeId *order, int32_t len, NodeId ta
 }
 
 bool graph_numeric_grad(Graph *g, NodeId target, NodeId leaf, const double *seed, double *out) {
-    return graph_numeric_grad_until(g, target, leaf, seed, NULL, out);
+    return graph_numeric_grad_until(g, target, leaf, seed, NULL, NULL, out);
 }
 
 bool graph_numeric_grad_until(Graph *g, NodeId target, NodeId leaf, const double *seed,
-                              const volatile sig_atomic_t *stop, double *out) {
+                              bool (*stop)(void *ctx), void *ctx, double *out) {
     int32_t len;
     const NodeId *order = graph_ancestors(g, target, &len);
     if (!order) return false;
     size_t size = shape_size(graph_shape(g, leaf));
+    bool stopped = false;
     for (size_t e = 0; e < size; e++) {
-        if (stop && *stop) break; /* the forward pass below restores the values */
+        if (stop && (stopped = stop(ctx))) break; /* the pass below restores the values */
         double *x = &g->values[g->nodes[leaf].off + e];
         double x0 = *x;
         /* h ~ cbrt(machine epsilon) balances truncation against rounding
@@ -433,5 +434,5 @@ bool graph_numeric_grad_until(Graph *g, NodeId target, NodeId leaf, const double
         out[e] = (f_plus - f_minus) / (2 * h);
     }
     forward_over(g, order, len, target, seed);
-    return !(stop && *stop);
+    return !stopped;
 }

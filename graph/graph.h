@@ -32,7 +32,6 @@
 #ifndef BP_GRAPH_H
 #define BP_GRAPH_H
 
-#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -244,6 +243,21 @@ static inline bool graph_is_leaf(const Graph *g, NodeId id) {
  * precision (`apple_price * tax`). A leaf's definition is its value. */
 void graph_expr_text(const Graph *g, NodeId id, StrBuf *out);
 
+/* graph_expr_text if its text is at most `limit` bytes: then appends it and
+ * returns true; else appends nothing and returns false. Takes time in
+ * proportion to limit, not to the expression, so a display can try any
+ * node's text (a :trace of `a + a + ... + a` names each sum's text). */
+bool graph_expr_text_within(const Graph *g, NodeId id, size_t limit, StrBuf *out);
+
+/* Appends a label for input node id (a name, `#7`, ...); ctx is the
+ * caller's. */
+typedef void (*GraphLabelFn)(const Graph *g, NodeId id, void *ctx, StrBuf *out);
+
+/* Appends node id's own operation with each input written by label:
+ * `#7 + a`, `sum(#3, axis=0)`: one step of an expression too long to spell
+ * out. id must have inputs. */
+void graph_step_text(const Graph *g, NodeId id, GraphLabelFn label, void *ctx, StrBuf *out);
+
 /* Appends source text that evaluates to exactly v: the shortest round-trip
  * decimal, or an expression for nan and ±inf (`1e308 * 10`). */
 void graph_number_text(double v, StrBuf *out);
@@ -310,9 +324,9 @@ Value graph_grad_value(const Graph *g, NodeId node);
  * Values are restored afterwards. Returns false if memory ran out. */
 bool graph_numeric_grad(Graph *g, NodeId target, NodeId leaf, const double *seed, double *out);
 /* graph_numeric_grad that gives up, returning false with values restored,
- * once *stop is nonzero (Ctrl-C; checked before each element). stop may be
- * NULL. */
+ * once stop(ctx) returns true (Ctrl-C; asked before each element). stop may
+ * be NULL. */
 bool graph_numeric_grad_until(Graph *g, NodeId target, NodeId leaf, const double *seed,
-                              const volatile sig_atomic_t *stop, double *out);
+                              bool (*stop)(void *ctx), void *ctx, double *out);
 
 #endif

@@ -6,6 +6,7 @@
  * explicit stack: `a+a+a+...` from one long line is a deep left spine.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "format.h"
@@ -104,19 +105,44 @@ void graph_number_text(double v, StrBuf *out) {
     sb_puts(out, fmt_number(num, sizeof num, v, FMT_ROUND_TRIP));
 }
 
-void graph_expr_text(const Graph *g, NodeId id, StrBuf *out) {
-    Frame *stack = malloc(((size_t)g->count + 1) * sizeof *stack);
+/* One walk writes all three texts: the whole expression, the same only if it
+ * fits in `limit` bytes, and a node's own step over its inputs' labels. */
+typedef struct {
+    const Graph *g;
+    size_t limit;       /* bytes the text may take: SIZE_MAX for any length */
+    GraphLabelFn label; /* if not NULL, writes the top node's inputs */
+    void *ctx;          /* label's */
+    StrBuf *out;
+} Writer;
+
+/* Appends node id's text; false, with nothing appended, if it takes more
+ * than w->limit bytes. Every frame on the stack writes at least one byte
+ * (only the top node can be an alias, which writes none), so a stack deeper
+ * than the limit is already too long: a bounded walk never visits more
+ * than about `limit` nodes, however large the expression. */
+static bool write_expr(const Writer *w, NodeId id) {
+    const Graph *g = w->g;
+    StrBuf *out = w->out;
+    size_t start = out->len;
+    size_t cap = (size_t)g->count + 1;
+    if (w->limit < cap) cap = w->limit + 2;
+    Frame *stack = malloc(cap * sizeof *stack);
     if (!stack) {
         out->failed = true;
-        return;
+        return false;
     }
-    int32_t sp = 0;
+    size_t sp = 0;
+    bool fits = true;
     stack[sp++] = (Frame){id, 0, false, true};
-    while (sp > 0) {
+    while (sp > 0 && (fits = out->len - start <= w->limit)) {
         Frame *f = &stack[sp - 1];
         const Node *n = &g->nodes[f->id];
         const OpInfo *info = op_info(n->op);
         if ((!f->top && n->name >= 0) || info->arity == 0) {
+            if ((f->top || n->name < 0) && shape_size(graph_shape(g, f->id)) > w->limit) {
+                fits = false; /* a literal writes a byte or more per element */
+                break;
+            }
             if (f->parens) sb_puts(out, "(");
             write_atom(g, f->id, f->top, out);
             if (f->parens) sb_puts(out, ")");
@@ -145,7 +171,30 @@ void graph_expr_text(const Graph *g, NodeId id, StrBuf *out) {
         if (info->syntax == SYN_PREFIX) sb_puts(out, info->spelling);
         if (info->syntax == SYN_CALL && i == 0) sb_printf(out, "%s(", info->spelling);
         NodeId child = n->in[i];
+        if (w->label && f->top) {
+            w->label(g, child, w->ctx, out);
+            continue;
+        }
+        if (sp == cap) {
+            fits = false;
+            break;
+        }
         stack[sp++] = (Frame){child, 0, needs_parens(g, n, i, child), false};
     }
     free(stack);
+    fits = fits && out->len - start <= w->limit;
+    if (!fits) sb_truncate(out, start);
+    return fits;
+}
+
+void graph_expr_text(const Graph *g, NodeId id, StrBuf *out) {
+    write_expr(&(Writer){g, SIZE_MAX, NULL, NULL, out}, id);
+}
+
+bool graph_expr_text_within(const Graph *g, NodeId id, size_t limit, StrBuf *out) {
+    return write_expr(&(Writer){g, limit, NULL, NULL, out}, id);
+}
+
+void graph_step_text(const Graph *g, NodeId id, GraphLabelFn label, void *ctx, StrBuf *out) {
+    write_expr(&(Writer){g, SIZE_MAX, label, ctx, out}, id);
 }

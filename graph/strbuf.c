@@ -26,6 +26,12 @@ void sb_clear(StrBuf *sb) {
     sb->failed = false;
 }
 
+void sb_truncate(StrBuf *sb, size_t len) {
+    if (len >= sb->len) return;
+    sb->len = len;
+    sb->data[len] = '\0';
+}
+
 /* Makes room for `extra` more bytes plus the terminator. */
 static bool reserve(StrBuf *sb, size_t extra) {
     if (sb->failed) return false;

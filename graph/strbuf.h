@@ -24,6 +24,8 @@ void sb_init(StrBuf *sb);
 void sb_free(StrBuf *sb);
 /* Empties the buffer, keeping its memory. */
 void sb_clear(StrBuf *sb);
+/* Keeps the first len bytes (len <= sb->len), dropping the rest. */
+void sb_truncate(StrBuf *sb, size_t len);
 void sb_append(StrBuf *sb, const char *s, size_t n);
 void sb_puts(StrBuf *sb, const char *s);
 /* printf-style append. */

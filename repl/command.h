@@ -28,6 +28,11 @@ bool cmd_error(Command *c, const char *fmt, ...) __attribute__((format(printf, 2
 bool cmd_error_at(Command *c, const Token *t, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* For a loop that session_stopped ended early: reports the Ctrl-C, message
+ * made printf-style from fmt ("interrupted; ..."), and returns false. A
+ * failed output is not reported: there is nothing left to report it on. */
+bool cmd_stopped(Command *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Reads the next argument as a defined name: ARG_NAME with *id and *t set,
  * ARG_END when no arguments are left, or ARG_ERROR (already reported). */
 typedef enum { ARG_NAME, ARG_END, ARG_ERROR } ArgResult;
@@ -45,13 +50,16 @@ bool cmd_target(Command *c, NodeId *target);
  * is not NULL, a derived name is an error whose message ends with it. */
 NodeId *cmd_wrt_names(Command *c, NodeId target, const char *leaves_only, int32_t *n);
 
-/* A display label for any node: its name, else its expression if short,
- * else #id. Writes into sb (cleared first). */
+/* A display label for any node: its name, else its expression if at most
+ * LABEL_MAX bytes, else #id. Writes into sb (cleared first); takes the same
+ * short time for any node, however large the expression behind it. */
+enum { LABEL_MAX = 32 };
 void cmd_label(const Graph *g, NodeId id, StrBuf *sb);
 
 /* Writes a script that replays to this session: the same names in the same
  * order, values, definitions, default target and settings. Defined in
- * save.c. Returns false if memory ran out. */
+ * save.c. Returns false if memory ran out or session_stopped said to stop
+ * (then f holds part of the script). */
 bool session_write_script(Session *s, FILE *f);
 
 /* Reads a number token's value; false (nothing reported) if t is not a

@@ -40,6 +40,15 @@ bool cmd_error_at(Command *c, const Token *t, const char *fmt, ...) {
     return false;
 }
 
+bool cmd_stopped(Command *c, const char *fmt, ...) {
+    if (!session_interrupted(c->s)) return false;
+    va_list ap;
+    va_start(ap, fmt);
+    report(c, c->pos, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
 ArgResult cmd_next_name(Command *c, NodeId *id, Token *t) {
     *id = NODE_NONE;
     *t = lexer_next(&c->lexer);
@@ -72,17 +81,13 @@ void cmd_label(const Graph *g, NodeId id, StrBuf *sb) {
         sb_puts(sb, name);
         return;
     }
-    graph_expr_text(g, id, sb);
-    if (sb->len > 32 || sb->failed) {
+    bool infix = op_info((Op)graph_node(g, id)->op)->syntax == SYN_INFIX;
+    if (infix) sb_puts(sb, "(");
+    if (!graph_expr_text_within(g, id, LABEL_MAX, sb) || sb->failed) {
         sb_clear(sb);
         sb_printf(sb, "#%d", id);
-    } else if (op_info((Op)graph_node(g, id)->op)->syntax == SYN_INFIX) {
-        StrBuf paren;
-        sb_init(&paren);
-        sb_printf(&paren, "(%s)", sb->data);
-        sb_clear(sb);
-        sb_puts(sb, paren.data);
-        sb_free(&paren);
+    } else if (infix) {
+        sb_puts(sb, ")");
     }
 }
 
@@ -216,14 +221,15 @@ static bool cmd_grad(Command *c) {
     }
     StrBuf lines;
     sb_init(&lines);
-    for (int32_t i = 0; i < n; i++)
+    int32_t i = 0;
+    for (; i < n && !session_stopped(c->s); i++)
         print_grad(c->s, target, wrt[i], &lines);
     flush_lines(c->s, &lines);
     sb_free(&lines);
     if (n == 0 && !c->s->json)
         fprintf(c->s->out, "(%s depends on no leaves)\n", graph_name_of(g, target));
     free(wrt);
-    return true;
+    return i == n || cmd_stopped(c, "interrupted; the gradients above are complete");
 }
 
 /* --- changing the graph ------------------------------------------------------ */
@@ -300,6 +306,8 @@ static bool cmd_save(Command *c) {
         } else {
             fprintf(c->s->out, "saved %s\n", path);
         }
+    } else if (session_interrupted(c->s)) {
+        cmd_stopped(c, "interrupted; '%s' was not written", path);
     } else {
         cmd_error(c, "cannot save '%s': %s", path, strerror(saved_errno));
     }

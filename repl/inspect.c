@@ -45,7 +45,8 @@ bool cmd_vars(Command *c) {
     sb_init(&def);
     sb_init(&cell);
     int name_w = 4, value_w = 5;
-    for (int32_t k = 0; k < g->name_count && !s->json; k++) {
+    bool stopped = false;
+    for (int32_t k = 0; k < g->name_count && !s->json && !(stopped = session_stopped(s)); k++) {
         NodeId id = g->names[k].node;
         if (id == NODE_NONE) continue;
         int w = display_width(graph_name_of(g, id), g->names[k].len);
@@ -56,12 +57,12 @@ bool cmd_vars(Command *c) {
     }
     name_w = column_width(name_w);
     value_w = column_width(value_w);
-    if (!s->json) {
+    if (!s->json && !stopped) {
         write_padded(s->out, "name", name_w + 2);
         write_padded(s->out, "value", value_w + 2);
         fprintf(s->out, "kind     definition\n");
     }
-    for (int32_t k = 0; k < g->name_count; k++) {
+    for (int32_t k = 0; k < g->name_count && !stopped && !(stopped = session_stopped(s)); k++) {
         NodeId id = g->names[k].node;
         if (id == NODE_NONE) continue;
         bool leaf = graph_is_leaf(g, id);
@@ -83,7 +84,7 @@ bool cmd_vars(Command *c) {
     }
     sb_free(&def);
     sb_free(&cell);
-    return true;
+    return !stopped || cmd_stopped(c, "interrupted; the rows above are complete");
 }
 
 /* :graph */
@@ -108,7 +109,8 @@ bool cmd_graph(Command *c) {
     /* Scalar numbers keep the fixed 14 columns they always had; tensor cells
      * widen the value and gradient columns to fit them. */
     int value_w = 14;
-    for (int32_t i = 0; i < len && !s->json; i++) {
+    bool stopped = false;
+    for (int32_t i = 0; i < len && !s->json && !(stopped = session_stopped(s)); i++) {
         if (graph_is_scalar(g, order[i])) continue;
         value_cell(s, graph_value(g, order[i]), &cell);
         int w = display_width(cell.data, cell.len) + 2;
@@ -118,12 +120,12 @@ bool cmd_graph(Command *c) {
         w = display_width(cell.data, cell.len) + 2;
         value_w = w > value_w ? w : value_w;
     }
-    if (!s->json) {
+    if (!s->json && !stopped) {
         fprintf(s->out, "id      op       inputs          ");
         write_padded(s->out, "value", value_w);
         fprintf(s->out, "%s\n", target != NODE_NONE ? grad_head : "");
     }
-    for (int32_t i = 0; i < len; i++) {
+    for (int32_t i = 0; i < len && !stopped && !(stopped = session_stopped(s)); i++) {
         NodeId id = order[i];
         const Node *n = graph_node(g, id);
         const OpInfo *info = op_info((Op)n->op);
@@ -162,7 +164,7 @@ bool cmd_graph(Command *c) {
         fprintf(s->out, "%s\n", name ? name : "");
     }
     sb_free(&cell);
-    return true;
+    return !stopped || cmd_stopped(c, "interrupted; the rows above are complete");
 }
 
 /* How backprop and numerical gradients of one leaf compare. */
@@ -272,7 +274,7 @@ bool cmd_check(Command *c) {
     bool ok = true;
     for (int32_t i = 0, at = 0; ok && i < n; i++) {
         ok = !session_stopped(s) &&
-             graph_numeric_grad_until(g, target, wrt[i], seed, s->interrupt, numeric);
+             graph_numeric_grad_until(g, target, wrt[i], seed, session_stop_requested, s, numeric);
         if (!ok) break;
         size_t size = shape_size(graph_shape(g, wrt[i]));
         bad += !compare(analytic + at, numeric, size).ok;

@@ -3,6 +3,8 @@
 #ifndef BP_LINEEDIT_H
 #define BP_LINEEDIT_H
 
+#include <signal.h>
+
 #include "session.h"
 
 /* Reads and runs lines at a prompt until :quit or Ctrl-D. History lives in

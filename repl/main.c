@@ -48,6 +48,12 @@ static void on_interrupt(int sig) {
     interrupted = 1;
 }
 
+/* The session's Interrupt: it asks, between steps of long work. */
+static bool ctrl_c_pressed(void *ctx) {
+    (void)ctx;
+    return interrupted;
+}
+
 /* Ctrl-C sets the flag instead of killing backprop, so long commands stop
  * cleanly and the REPL survives. No SA_RESTART: a read waiting for input
  * returns, so readline gives up the line being typed. A write to a closed
@@ -81,7 +87,7 @@ int main(int argc, char **argv) {
     handle_signals();
     Session s;
     session_init(&s, stdout, stderr);
-    s.interrupt = &interrupted;
+    s.interrupt = (Interrupt){ctrl_c_pressed, NULL};
     bool interactive = false, ran_something = false, ok = true;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {

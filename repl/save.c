@@ -61,7 +61,8 @@ bool session_write_script(Session *s, FILE *f) {
     StrBuf sb;
     sb_init(&sb);
     fprintf(f, "# backprop session: replay with `backprop FILE` or `:load FILE`\n");
-    for (int32_t k = 0; k < g->name_count; k++) {
+    bool stopped = false;
+    for (int32_t k = 0; k < g->name_count && !(stopped = session_stopped(s)); k++) {
         NodeId id = g->names[k].node;
         if (id == NODE_NONE) continue;
         bool ready = graph_is_leaf(g, id) || inputs_written(g, id, written, stack);
@@ -78,11 +79,11 @@ bool session_write_script(Session *s, FILE *f) {
     }
     /* Every name exists now, so the real definitions can follow in order;
      * the default target's goes last. */
-    for (int32_t i = 0; i < nlater; i++)
+    for (int32_t i = 0; i < nlater && !stopped && !(stopped = session_stopped(s)); i++)
         if (later[i] != last) write_definition(g, later[i], &sb, f);
-    for (int32_t i = 0; i < nlater; i++)
+    for (int32_t i = 0; i < nlater && !stopped; i++)
         if (later[i] == last) write_definition(g, later[i], &sb, f);
-    bool ok = !sb.failed;
+    bool ok = !sb.failed && !stopped;
     sb_free(&sb);
     free(written);
     free(stack);

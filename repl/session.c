@@ -32,7 +32,7 @@ void session_init(Session *s, FILE *out, FILE *err) {
     s->renderer.gvc = NULL;
     s->watch = NULL;
     s->changed = false;
-    s->interrupt = NULL;
+    s->interrupt = (Interrupt){NULL, NULL};
 }
 
 void session_free(Session *s) {
@@ -54,11 +54,15 @@ void session_clear(Session *s) {
 }
 
 bool session_interrupted(const Session *s) {
-    return s->interrupt && *s->interrupt;
+    return s->interrupt.pressed && s->interrupt.pressed(s->interrupt.ctx);
 }
 
 bool session_stopped(const Session *s) {
     return session_interrupted(s) || ferror(s->out);
+}
+
+bool session_stop_requested(void *session) {
+    return session_stopped(session);
 }
 
 const char *session_num(const Session *s, double v, char *buf) {

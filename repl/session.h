@@ -13,13 +13,27 @@
 #ifndef BP_SESSION_H
 #define BP_SESSION_H
 
-#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 
 #include "../graph/graph.h"
 #include "../render/render.h"
 #include "parser.h"
+
+/* How a front end tells long work to stop, as Ctrl-C does. Long loops
+ * (:descend, :trace, :check, :grad, :vars, :graph, :save, the lines of a
+ * file) poll session_stopped between their steps, which calls
+ * pressed(ctx). Once it has returned true it must keep returning true
+ * until the front end itself starts afresh (the REPL does so before each
+ * prompt): the loop that stopped asks again to say why it stopped.
+ *
+ * The program's hook reads the flag its SIGINT handler sets. A test's can
+ * say yes from the Nth poll on (tests/harness.h), so where work stops is
+ * the same on every machine, however fast. */
+typedef struct {
+    bool (*pressed)(void *ctx); /* NULL: never */
+    void *ctx;                  /* pressed's, not owned */
+} Interrupt;
 
 typedef struct Session {
     Graph graph;
@@ -39,9 +53,7 @@ typedef struct Session {
     Renderer renderer;   /* Graphviz, opened by the first render */
     char *watch;         /* re-rendered after every change (:watch), or NULL */
     bool changed;        /* the current line changed what a figure shows (:watch) */
-    /* Set by Ctrl-C (the program's SIGINT handler owns it; NULL: never).
-     * Long loops poll it through session_stopped. */
-    const volatile sig_atomic_t *interrupt;
+    Interrupt interrupt; /* Ctrl-C, set by the front end; none by default */
 } Session;
 
 /* A session with an empty graph writing to out/err (not owned). */
@@ -67,10 +79,14 @@ bool session_run_file(Session *s, const char *path, bool stop_at_error);
  * its lines arrive, so a program can feed it one line at a time. */
 bool session_run_stream(Session *s, int fd, const char *name, bool stop_at_error);
 
-/* Should long work stop? True once Ctrl-C was pressed (see `interrupt`) or
+/* Should long work stop? True once Ctrl-C was pressed (see Interrupt) or
  * s->out has failed, e.g. its reader closed the pipe: then nothing more can
  * be shown, so there is no point computing it. */
 bool session_stopped(const Session *s);
+
+/* session_stopped for a callback that takes the session as void *: what
+ * graph_numeric_grad_until asks. */
+bool session_stop_requested(void *session);
 
 /* Was it Ctrl-C (not a failed output) that stopped the session? */
 bool session_interrupted(const Session *s);

@@ -5,6 +5,11 @@
  * derivatives (`1.1 × 2 = 2.2 flows back`). A step with a tensor has no one
  * local derivative to show, so it tells what arrived and what flowed to each
  * input: the values when they are small, else shape and norm.
+ *
+ * Every line is short whatever the graph: an unnamed node is named by its
+ * text only when that is short (cmd_label, else `#7`), and a definition too
+ * long to spell out is written as its own step over its inputs' labels. So
+ * the narration of n nodes is O(n) long, and Ctrl-C stops it between steps.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -15,7 +20,10 @@
 #include "output.h"
 #include "tensor_text.h"
 
-enum { TRACE_INLINE_MAX = 6 }; /* tensors up to this many elements are shown whole */
+enum {
+    TRACE_INLINE_MAX = 6, /* tensors up to this many elements are shown whole */
+    STEP_TEXT_MAX = 72,   /* longer definitions are told one step at a time */
+};
 
 typedef struct {
     Session *s;
@@ -26,16 +34,33 @@ typedef struct {
     StrBuf label, text, from;
 } Trace;
 
-/* The text for node id's definition: `price = apple_price × tax`. */
+/* graph_step_text's label for an input: cmd_label, through the scratch
+ * buffer ctx. */
+static void input_label(const Graph *g, NodeId id, void *ctx, StrBuf *out) {
+    StrBuf *scratch = ctx;
+    cmd_label(g, id, scratch);
+    sb_puts(out, scratch->data);
+}
+
+/* The text for node id's definition: `price = apple_price × tax`, or for
+ * a long one its last operation: `x = #7998 + a`. */
 static void describe_step(const Graph *g, NodeId id, StrBuf *label, StrBuf *out) {
     sb_clear(out);
     cmd_label(g, id, label);
     const OpInfo *info = op_info((Op)graph_node(g, id)->op);
     sb_printf(out, "%s = ", label->data);
-    sb_clear(label);
-    graph_expr_text(g, id, label);
-    sb_puts(out, label->data);
+    if (!graph_expr_text_within(g, id, STEP_TEXT_MAX, out))
+        graph_step_text(g, id, input_label, label, out);
     sb_printf(out, "   [%s node]", info->name);
+}
+
+/* The first input of node n that is the same node as input k: an input
+ * used twice in one node (x * x) has one running sum. */
+static int first_use(const Node *n, int k) {
+    int j = 0;
+    while (n->in[j] != n->in[k])
+        j++;
+    return j;
 }
 
 /* A value in a sentence: a number, a small tensor's literal, or a large
@@ -79,8 +104,13 @@ static void scalar_step(Trace *t, NodeId id) {
     /* Local derivatives: the same backward kernel fed an upstream of 1. */
     double x[BP_MAX_INPUTS], local[BP_MAX_INPUTS] = {0}, flows[BP_MAX_INPUTS];
     double *flow_to[BP_MAX_INPUTS] = {&flows[0], &flows[1], &flows[2]};
-    for (int k = 0; k < info->arity; k++)
+    /* Each input's gradient before this step; the flows are added to it
+     * one by one below, in the order graph_backward_node adds them. */
+    double sum[BP_MAX_INPUTS];
+    for (int k = 0; k < info->arity; k++) {
         x[k] = graph_scalar(g, n->in[k]);
+        sum[k] = graph_grad(g, n->in[k]);
+    }
     info->backward(x, graph_scalar(g, id), 1.0, local);
     graph_backward_node(g, id, flow_to);
     char n1[FMT_NUMBER_SIZE], n2[FMT_NUMBER_SIZE], n3[FMT_NUMBER_SIZE], n4[FMT_NUMBER_SIZE];
@@ -95,7 +125,8 @@ static void scalar_step(Trace *t, NodeId id) {
         NodeId in = n->in[k];
         if (graph_node(g, in)->op == OP_CONST) continue; /* numbers need no gradient */
         cmd_label(g, in, &t->label);
-        double total = graph_grad(g, in);
+        double *running = &sum[first_use(n, k)];
+        double before = *running, total = *running += flows[k];
         t->received[in]++;
         if (s->json) {
             flow_begin(t);
@@ -112,9 +143,51 @@ static void scalar_step(Trace *t, NodeId id) {
                 session_num(s, flows[k], n4));
         if (t->received[in] > 1)
             fprintf(s->out, "    %s is used more than once: its gradients add up, %s + %s = %s\n",
-                    t->label.data, session_num(s, total - flows[k], n1),
-                    session_num(s, flows[k], n2), session_num(s, total, n3));
+                    t->label.data, session_num(s, before, n1), session_num(s, flows[k], n2),
+                    session_num(s, total, n3));
     }
+}
+
+/* The lines (or JSON row) for what flowed from the current step to input
+ * `in`. sum, if not NULL, is in's running sum, to which the flow is added
+ * here; else in's gradient is already the sum. */
+static void tensor_flow(Trace *t, NodeId in, Value upstream, const double *flow_data, double *sum) {
+    Session *s = t->s;
+    Graph *g = t->g;
+    if (graph_node(g, in)->op == OP_CONST) return; /* numbers need no gradient */
+    cmd_label(g, in, &t->label);
+    Value flow = {graph_shape(g, in), flow_data, shape_size(graph_shape(g, in))};
+    Value total = graph_grad_value(g, in);
+    if (sum) {
+        for (size_t e = 0; e < flow.size; e++)
+            sum[e] += flow_data[e];
+        total.data = sum;
+    }
+    t->received[in]++;
+    if (s->json) {
+        flow_begin(t);
+        json_array(s->out, "upstream", upstream);
+        json_value(s->out, "flow", flow);
+        json_array(s->out, "total", total);
+        json_end(s->out);
+        return;
+    }
+    sb_clear(&t->text);
+    describe_value(s, flow, &t->text);
+    fprintf(s->out, "    to %s: %s flows back\n", t->label.data, t->text.data);
+    if (t->received[in] > 1) {
+        sb_clear(&t->text);
+        describe_value(s, total, &t->text);
+        fprintf(s->out, "    %s is used more than once: its gradients add up to %s\n",
+                t->label.data, t->text.data);
+    }
+}
+
+/* Is input k of node n used again, as a later input of the same node? */
+static bool used_again(const Node *n, int arity, int k) {
+    for (int j = k + 1; j < arity; j++)
+        if (n->in[j] == n->in[k]) return true;
+    return false;
 }
 
 /* A step with tensors: what arrived, what flowed to each input. False if
@@ -124,54 +197,37 @@ static bool tensor_step(Trace *t, NodeId id) {
     Graph *g = t->g;
     const Node *n = graph_node(g, id);
     int arity = op_info((Op)n->op)->arity;
-    double *flows[BP_MAX_INPUTS] = {NULL, NULL, NULL};
+    /* An input used twice (x * x) gets a running sum, from its gradient
+     * before this step: the graph's holds only the final one. */
+    double *flows[BP_MAX_INPUTS] = {NULL, NULL, NULL}, *sums[BP_MAX_INPUTS] = {NULL, NULL, NULL};
     bool ok = true;
-    for (int k = 0; k < arity && ok; k++)
-        ok = (flows[k] = calloc(shape_size(graph_shape(g, n->in[k])) + 1, sizeof **flows)) != NULL;
-    if (!ok) {
-        for (int k = 0; k < arity; k++)
-            free(flows[k]);
-        return false;
+    for (int k = 0; k < arity && ok; k++) {
+        Value grad = graph_grad_value(g, n->in[k]);
+        ok = (flows[k] = calloc(grad.size + 1, sizeof **flows)) != NULL;
+        if (!ok || first_use(n, k) != k || !used_again(n, arity, k)) continue;
+        ok = (sums[k] = malloc(grad.size * sizeof **sums)) != NULL;
+        if (ok) memcpy(sums[k], grad.data, grad.size * sizeof **sums);
     }
-    Value upstream = graph_grad_value(g, id);
-    cmd_label(g, id, &t->from);
-    if (!s->json) {
-        describe_step(g, id, &t->label, &t->text);
-        fprintf(s->out, "step %d: %s\n", t->step, t->text.data);
-        sb_clear(&t->text);
-        describe_value(s, upstream, &t->text);
-        fprintf(s->out, "    upstream ∂%s/∂%s = %s\n", t->of, t->from.data, t->text.data);
-    }
-    /* The upstream's storage stays put while flows are added to inputs. */
-    graph_backward_node(g, id, flows);
-    for (int k = 0; k < arity; k++) {
-        NodeId in = n->in[k];
-        if (graph_node(g, in)->op == OP_CONST) continue;
-        cmd_label(g, in, &t->label);
-        Value flow = {graph_shape(g, in), flows[k], shape_size(graph_shape(g, in))};
-        Value total = graph_grad_value(g, in);
-        t->received[in]++;
-        if (s->json) {
-            flow_begin(t);
-            json_array(s->out, "upstream", upstream);
-            json_value(s->out, "flow", flow);
-            json_array(s->out, "total", total);
-            json_end(s->out);
-            continue;
-        }
-        sb_clear(&t->text);
-        describe_value(s, flow, &t->text);
-        fprintf(s->out, "    to %s: %s flows back\n", t->label.data, t->text.data);
-        if (t->received[in] > 1) {
+    if (ok) {
+        Value upstream = graph_grad_value(g, id);
+        cmd_label(g, id, &t->from);
+        if (!s->json) {
+            describe_step(g, id, &t->label, &t->text);
+            fprintf(s->out, "step %d: %s\n", t->step, t->text.data);
             sb_clear(&t->text);
-            describe_value(s, total, &t->text);
-            fprintf(s->out, "    %s is used more than once: its gradients add up to %s\n",
-                    t->label.data, t->text.data);
+            describe_value(s, upstream, &t->text);
+            fprintf(s->out, "    upstream ∂%s/∂%s = %s\n", t->of, t->from.data, t->text.data);
         }
+        /* The upstream's storage stays put while flows are added to inputs. */
+        graph_backward_node(g, id, flows);
+        for (int k = 0; k < arity; k++)
+            tensor_flow(t, n->in[k], upstream, flows[k], sums[first_use(n, k)]);
     }
-    for (int k = 0; k < arity; k++)
+    for (int k = 0; k < arity; k++) {
         free(flows[k]);
-    return true;
+        free(sums[k]);
+    }
+    return ok;
 }
 
 /* The closing line: every leaf that received a gradient, and that gradient. */
@@ -216,20 +272,25 @@ bool cmd_trace(Command *c) {
                 graph_name_of(g, target), t.of, graph_name_of(g, target), t.text.data);
     }
     bool ok = true;
-    for (int32_t p = len - 1; p >= 0 && ok; p--) {
+    int32_t p = len - 1;
+    for (; p >= 0 && ok; p--) {
         NodeId id = order[p];
         const OpInfo *info = op_info((Op)graph_node(g, id)->op);
         if (info->arity == 0) continue; /* leaves and constants pass nothing on */
+        if (session_stopped(s)) break;  /* between steps: the ones shown are whole */
         t.step++;
         if (info->backward && all_scalar(g, id))
             scalar_step(&t, id);
         else
             ok = tensor_step(&t, id);
     }
-    if (ok && !s->json) result_line(&t);
+    bool stopped = ok && p >= 0;
+    if (ok && !stopped && !s->json) result_line(&t);
     sb_free(&t.label);
     sb_free(&t.text);
     sb_free(&t.from);
     free(t.received);
-    return ok || cmd_error(c, "out of memory");
+    if (!ok) return cmd_error(c, "out of memory");
+    return !stopped ||
+           cmd_stopped(c, "interrupted after step %d; the steps above are complete", t.step);
 }

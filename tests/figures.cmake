@@ -126,8 +126,7 @@ function(figure_render dir example stem format options)
     INPUT_FILE /dev/null
     OUTPUT_VARIABLE output
     ERROR_VARIABLE errors
-    RESULT_VARIABLE status
-    TIMEOUT 60)
+    RESULT_VARIABLE status)
   math(EXPR runs "${runs} + 1")
   set(runs ${runs} PARENT_SCOPE)
   if(status STREQUAL "0")

@@ -49,8 +49,7 @@ execute_process(
   INPUT_FILE /dev/null
   OUTPUT_VARIABLE actual
   ERROR_VARIABLE errors
-  RESULT_VARIABLE status
-  TIMEOUT 60)
+  RESULT_VARIABLE status)
 file(READ "${expected_file}" expected)
 
 set(actual_file "${CMAKE_CURRENT_BINARY_DIR}/golden/${example_name}.actual")

@@ -6,7 +6,13 @@
  *     ck_assert_str_eq(h.out_text, "x = 2\ny = 4\n");
  *     h_free(&h);
  *
- * out_text and err_text hold what the last h_run printed to each stream. */
+ * out_text and err_text hold what the last h_run printed to each stream.
+ *
+ * Ctrl-C is counted, never timed: with h.ctrl_c_after = n, the session's
+ * first n polls of session_stopped (one per :descend step, :trace step,
+ * :check element, ...) go on and every later one sees Ctrl-C, so work stops
+ * at the same place on every machine. 0 is Ctrl-C already pressed; -1 (the
+ * default) never. */
 #ifndef BP_HARNESS_H
 #define BP_HARNESS_H
 
@@ -25,8 +31,18 @@ typedef struct {
     size_t out_size, err_size;
     size_t out_mark, err_mark; /* what earlier runs printed */
     int line;                  /* number of the last line run */
+    long ctrl_c_after;         /* polls before Ctrl-C; -1: never (see above) */
     char *out_text, *err_text; /* what the last h_run printed */
 } Harness;
+
+/* The session's Interrupt: counts the polls down to Ctrl-C. */
+static inline bool h_ctrl_c(void *ctx) {
+    Harness *h = ctx;
+    if (h->ctrl_c_after < 0) return false;
+    if (h->ctrl_c_after == 0) return true;
+    h->ctrl_c_after--;
+    return false;
+}
 
 static inline void h_init(Harness *h) {
     memset(h, 0, sizeof *h);
@@ -34,6 +50,8 @@ static inline void h_init(Harness *h) {
     h->err = open_memstream(&h->err_buf, &h->err_size);
     ck_assert(h->out && h->err);
     session_init(&h->s, h->out, h->err);
+    h->ctrl_c_after = -1;
+    h->s.interrupt = (Interrupt){h_ctrl_c, h};
     h->out_text = strdup("");
     h->err_text = strdup("");
 }

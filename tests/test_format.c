@@ -532,7 +532,6 @@ static Suite *format_suite(void) {
     suite_add_tcase(s, tc);
 
     tc = tcase_create("round_trip_random");
-    tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_round_trip_random_bits);
     tcase_add_test(tc, test_round_trip_random_decimals);
     tcase_add_test(tc, test_round_trip_random_sums);

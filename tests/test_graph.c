@@ -936,7 +936,6 @@ static Suite *graph_suite(void) {
     suite_add_tcase(s, text);
 
     TCase *big = tcase_create("big");
-    tcase_set_timeout(big, 120);
     tcase_add_test(big, million_node_add_chain);
     tcase_add_test(big, million_node_neg_chain);
     suite_add_tcase(s, big);

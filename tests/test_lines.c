@@ -11,7 +11,6 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,16 +139,15 @@ START_TEST(test_read_error) {
 }
 END_TEST
 
-/* Waits up to 10 s for `expected` to arrive on fd. */
+/* Reads from fd until `expected` has arrived. No time limit: an answer that
+ * never comes is a hang, which ctest's timeout reports, and a slow machine
+ * only takes longer to pass. */
 static void expect_answer(int fd, const char *expected) {
     char got[256];
     size_t used = 0, want = strlen(expected);
     while (used < want) {
-        struct pollfd p = {fd, POLLIN, 0};
-        ck_assert_msg(poll(&p, 1, 10000) == 1, "no answer to a line within 10 s (got \"%.*s\")",
-                      (int)used, got);
         ssize_t n = read(fd, got + used, sizeof got - 1 - used);
-        ck_assert_int_gt(n, 0);
+        ck_assert_msg(n > 0, "the answer ended early (got \"%.*s\")", (int)used, got);
         used += (size_t)n;
     }
     got[used] = '\0';
@@ -197,7 +195,6 @@ static Suite *lines_suite(void) {
     tcase_add_test(tc, test_read_error);
     suite_add_tcase(s, tc);
     tc = tcase_create("program");
-    tcase_set_timeout(tc, 30);
     tcase_add_test(tc, test_answers_line_by_line);
     suite_add_tcase(s, tc);
     return s;

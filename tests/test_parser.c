@@ -616,7 +616,6 @@ static Suite *parser_suite(void) {
 
     tc = tcase_create("limits");
     tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_set_timeout(tc, 30);
     tcase_add_test(tc, test_deep_parens_are_refused);
     tcase_add_test(tc, test_many_parens_no_crash);
     tcase_add_test(tc, test_many_minuses_no_crash);

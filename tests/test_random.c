@@ -11,7 +11,10 @@
  *     graph_numeric_grad (central differences) to a relative 1e-5;
  *   - reactivity: one long-lived graph redefines `g = <expr>` and then
  *     `f = <expr using g>` again and again and changes leaves; its values
- *     and gradients must equal those of a fresh graph built from scratch.
+ *     and gradients must equal those of a fresh graph built from scratch;
+ *   - :trace: on graphs with fan-out (names used by later names, and twice
+ *     in one node), every flow row's total is the running sum of what its
+ *     node received so far, and each name's last total is its gradient.
  *
  * Expressions whose values leave a safe range (non-finite, above 1e8) or
  * that sit within 1e-3 of a kink or pole (relu, /, log, sqrt, **) are
@@ -26,6 +29,7 @@
 
 #include "check_main.h"
 #include "graph/graph.h"
+#include "harness.h"
 #include "repl/parser.h"
 #include "rng.h"
 
@@ -460,6 +464,139 @@ START_TEST(redefinitions_and_leaf_changes_match_fresh_graphs) {
 }
 END_TEST
 
+/* --- :trace's running sums ------------------------------------------------------------ */
+
+enum { TRACE_GRAPHS = 300, MAX_ELEMENTS = 2 };
+
+/* The numbers of field `key` in a JSON row: a number, or a flat array of
+ * them ("nan" and "inf" are strings there). Returns how many, at most
+ * MAX_ELEMENTS. */
+static int json_numbers(const char *row, const char *key, double *out) {
+    char field[32];
+    snprintf(field, sizeof field, "\"%s\":", key);
+    const char *p = strstr(row, field);
+    ck_assert_msg(p, "no %s in %.300s", key, row);
+    p += strlen(field);
+    bool array = *p == '[';
+    int n = 0;
+    do {
+        p += array || n > 0; /* past '[' or ',' */
+        if (*p == '"') p++;
+        char *end;
+        out[n++] = strtod(p, &end); /* reads nan, inf and -inf too */
+        ck_assert_msg(end != p && n <= MAX_ELEMENTS, "bad %s in %.300s", key, row);
+        p = end + (*end == '"');
+    } while (array && *p == ',');
+    return n;
+}
+
+/* The string field `key` of a JSON row, copied into buf (no escapes: the
+ * labels here are names and expressions). */
+static void json_text(const char *row, const char *key, char *buf, size_t size) {
+    char field[32];
+    snprintf(field, sizeof field, "\"%s\":\"", key);
+    const char *p = strstr(row, field);
+    ck_assert_msg(p, "no %s in %.300s", key, row);
+    p += strlen(field);
+    size_t len = strcspn(p, "\"");
+    ck_assert(len < size);
+    memcpy(buf, p, len);
+    buf[len] = '\0';
+}
+
+/* Checks one graph's `:trace --json` against the graph: each row's total is
+ * the running sum of the flows its node received so far, and the last
+ * total of every name is its gradient. Returns the number of rows. */
+static int check_trace_sums(Harness *h, const char *src) {
+    ck_assert_msg(h_run(h, src), "%s: %s", src, h->err_text);
+    ck_assert_msg(h_run(h, ":trace"), "%s: %s", src, h->err_text);
+    Graph *g = &h->s.graph;
+    int32_t count = graph_count(g);
+    double(*sum)[MAX_ELEMENTS] = calloc((size_t)count, sizeof *sum);
+    int *flows = calloc((size_t)count, sizeof *flows);
+    ck_assert(sum && flows);
+    int rows = 0;
+    for (const char *row = h->out_text; *row; row = strchr(row, '\n') + 1, rows++) {
+        ck_assert_msg(strncmp(row, "{\"kind\":\"flow\",", 15) == 0, "%.300s", row);
+        char to[256];
+        json_text(row, "to", to, sizeof to);
+        double flow[MAX_ELEMENTS], total[MAX_ELEMENTS];
+        int n = json_numbers(row, "flow", flow);
+        ck_assert_int_eq(json_numbers(row, "total", total), n);
+        NodeId id = graph_lookup(g, to, (int)strlen(to));
+        /* An unnamed node is one operand of one expression: one flow. */
+        double zero[MAX_ELEMENTS] = {0}, *before = id == NODE_NONE ? zero : sum[id];
+        for (int e = 0; e < n; e++) {
+            double want = before[e] + flow[e];
+            ck_assert_msg(same(total[e], want, 0), "%s\n%.300s: total %.17g, want %.17g + %.17g",
+                          src, row, total[e], before[e], flow[e]);
+            before[e] = total[e];
+        }
+        if (id != NODE_NONE) flows[id]++;
+    }
+    /* The gradients the trace's pass left, exactly; a plain backward pass
+     * to rounding (it adds a broadcast input's elements one at a time, the
+     * trace each flow whole). */
+    static const char *const names[] = {"a", "b", "c", "d", "g", "h"};
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1) ck_assert(graph_backward(g, graph_lookup(g, "f", 1), NULL));
+        for (int k = 0; k < 6; k++) {
+            NodeId id = graph_lookup(g, names[k], 1);
+            Value grad = graph_grad_value(g, id);
+            for (size_t e = 0; e < grad.size; e++)
+                ck_assert_msg(same(sum[id][e], grad.data[e], pass ? 1e-12 : 0),
+                              "%s\nlast total of %s[%zu]: %.17g after %d flows, gradient %.17g%s",
+                              src, names[k], e, sum[id][e], flows[id], grad.data[e],
+                              pass ? " (graph_backward)" : "");
+        }
+    }
+    free(sum);
+    free(flows);
+    return rows;
+}
+
+/* Generated graphs with fan-out: g uses the leaves, h the leaves and g, f
+ * all of them, and X * X uses one operand twice in a node. Scalars take
+ * :trace's step with local derivatives, vectors (f = sum(...)) its tensor
+ * step. */
+START_TEST(trace_running_sums_match_gradients) {
+    Rng rng = {0x2545F4914F6CDD1DULL + (uint64_t)_i};
+    bool vectors = _i == 1;
+    static const char *const with_g[] = {"a", "b", "c", "d", "g"};
+    static const char *const with_h[] = {"a", "b", "c", "d", "g", "h"};
+    StrBuf src, expr;
+    sb_init(&src);
+    sb_init(&expr);
+    int rows = 0;
+    for (int k = 0; k < TRACE_GRAPHS; k++) {
+        sb_clear(&src);
+        for (int i = 0; i < LEAF_COUNT; i++) {
+            if (vectors)
+                sb_printf(&src, "%s = [%.3f, %.3f]; ", LEAVES[i], rng_value(&rng), rng_value(&rng));
+            else
+                sb_printf(&src, "%s = %.3f; ", LEAVES[i], rng_value(&rng));
+        }
+        generate(&rng, LEAVES, LEAF_COUNT, &expr);
+        sb_printf(&src, "g = %s; ", expr.data);
+        generate(&rng, with_g, 5, &expr);
+        sb_printf(&src, "h = %s; ", expr.data);
+        generate(&rng, with_h, 6, &expr);
+        sb_printf(&src, vectors ? "f = sum(%s + h)" : "f = %s + h", expr.data);
+        Harness h;
+        h_init(&h);
+        h.s.json = true;
+        rows += check_trace_sums(&h, src.data);
+        h_free(&h);
+    }
+    printf("trace running sums (%s): %d graphs, %d flows checked\n",
+           vectors ? "vectors" : "scalars", TRACE_GRAPHS, rows);
+    fflush(stdout);
+    ck_assert_int_ge(rows, TRACE_GRAPHS * 3);
+    sb_free(&src);
+    sb_free(&expr);
+}
+END_TEST
+
 /* The generator is deterministic and its PRNG state is all in the Rng. */
 START_TEST(generator_is_reproducible) {
     Rng r1 = {42}, r2 = {42};
@@ -479,10 +616,10 @@ END_TEST
 static Suite *random_suite(void) {
     Suite *s = suite_create("random");
     TCase *tc = tcase_create("generated");
-    tcase_set_timeout(tc, 120);
     tcase_add_test(tc, generator_is_reproducible);
     tcase_add_test(tc, random_expressions_match_numerical_gradients);
     tcase_add_test(tc, redefinitions_and_leaf_changes_match_fresh_graphs);
+    tcase_add_loop_test(tc, trace_running_sums_match_gradients, 0, 2);
     suite_add_tcase(s, tc);
     return s;
 }

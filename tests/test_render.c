@@ -1315,7 +1315,6 @@ static Suite *render_suite(void) {
 
     tc = tcase_create("svg");
     tcase_add_unchecked_fixture(tc, make_tmpdir, remove_tmpdir);
-    tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_svg_apple);
     tcase_add_loop_test(tc, test_svg_cases, 0, sizeof svg_cases / sizeof svg_cases[0]);
     tcase_add_test(tc, test_svg_steps);
@@ -1323,7 +1322,6 @@ static Suite *render_suite(void) {
 
     tc = tcase_create("files");
     tcase_add_unchecked_fixture(tc, make_tmpdir, remove_tmpdir);
-    tcase_set_timeout(tc, 60);
     tcase_add_loop_test(tc, test_file_formats, 0, sizeof file_cases / sizeof file_cases[0]);
     tcase_add_test(tc, test_mermaid_golden);
     tcase_add_test(tc, test_mermaid_tensors);

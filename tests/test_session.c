@@ -229,6 +229,52 @@ static const struct {
      "    x is used more than once: its gradients add up, 3 + 3 = 6\n"
      "result: ∂y/∂x = 6\n",
      ""},
+    {":trace sums a name used twice in one node in order", false, "x = 2; y = x * x + x\n:trace",
+     "x = 2\ny = 6\n"
+     "backward pass of y, seeded with ∂y/∂y = 1 (the upstream gradient)\n"
+     "step 1: y = x * x + x   [add node]\n"
+     "    upstream ∂y/∂y = 1\n"
+     "    to (x * x): local ∂y/∂(x * x) = 1, so 1 × 1 = 1 flows back\n"
+     "    to x: local ∂y/∂x = 1, so 1 × 1 = 1 flows back\n"
+     "step 2: (x * x) = x * x   [mul node]\n"
+     "    upstream ∂y/∂(x * x) = 1\n"
+     "    to x: local ∂(x * x)/∂x = 2, so 1 × 2 = 2 flows back\n"
+     "    x is used more than once: its gradients add up, 1 + 2 = 3\n"
+     "    to x: local ∂(x * x)/∂x = 2, so 1 × 2 = 2 flows back\n"
+     "    x is used more than once: its gradients add up, 3 + 2 = 5\n"
+     "result: ∂y/∂x = 5\n",
+     ""},
+    {":trace --json totals are running sums", true, "x = 2; y = x * x * x\n:trace",
+     "{\"kind\":\"value\",\"name\":\"x\",\"value\":2}\n"
+     "{\"kind\":\"value\",\"name\":\"y\",\"value\":8}\n"
+     "{\"kind\":\"flow\",\"step\":1,\"from\":\"y\",\"to\":\"(x * x)\",\"upstream\":1,"
+     "\"local\":2,\"flow\":2,\"total\":2}\n"
+     "{\"kind\":\"flow\",\"step\":1,\"from\":\"y\",\"to\":\"x\",\"upstream\":1,\"local\":4,"
+     "\"flow\":4,\"total\":4}\n"
+     "{\"kind\":\"flow\",\"step\":2,\"from\":\"(x * x)\",\"to\":\"x\",\"upstream\":2,"
+     "\"local\":2,\"flow\":4,\"total\":8}\n"
+     "{\"kind\":\"flow\",\"step\":2,\"from\":\"(x * x)\",\"to\":\"x\",\"upstream\":2,"
+     "\"local\":2,\"flow\":4,\"total\":12}\n",
+     ""},
+    {":trace sums a tensor used twice in one node in order", false,
+     "v = [1, 2]; w = sum(v * v + v)\n:trace",
+     "v = [1 2]\nw = 8\n"
+     "backward pass of w, seeded with ∂w/∂w = 1 (the upstream gradient)\n"
+     "step 1: w = sum(v * v + v)   [sum node]\n"
+     "    upstream ∂w/∂w = 1\n"
+     "    to (v * v + v): [1, 1] flows back\n"
+     "step 2: (v * v + v) = v * v + v   [add node]\n"
+     "    upstream ∂w/∂(v * v + v) = [1, 1]\n"
+     "    to (v * v): [1, 1] flows back\n"
+     "    to v: [1, 1] flows back\n"
+     "step 3: (v * v) = v * v   [mul node]\n"
+     "    upstream ∂w/∂(v * v) = [1, 1]\n"
+     "    to v: [1, 2] flows back\n"
+     "    v is used more than once: its gradients add up to [2, 3]\n"
+     "    to v: [1, 2] flows back\n"
+     "    v is used more than once: its gradients add up to [3, 5]\n"
+     "result: ∂w/∂v = [3, 5]\n",
+     ""},
     {":trace of the book's apples", false,
      "apple = 100; apple_num = 2; tax = 1.1; apple_price = apple * apple_num; price = apple_price "
      "* tax\n"
@@ -256,6 +302,40 @@ START_TEST(test_transcript) {
                   transcripts[_i].what, h.out_text, transcripts[_i].out);
     ck_assert_msg(strcmp(h.err_text, transcripts[_i].err) == 0, "%s\nerr:\n%s\nexpected:\n%s",
                   transcripts[_i].what, h.err_text, transcripts[_i].err);
+    h_free(&h);
+}
+END_TEST
+
+/* `x = a + a + ... + a`, 8000 terms: each unnamed sum is named `#id`, not
+ * by its text, and a definition too long to spell out is told as its last
+ * operation, so the narration grows with the terms, not with their square
+ * (it was 130 MB). A bound on bytes, not on time. */
+START_TEST(test_trace_long_sum) {
+    enum { TERMS = 8000, BYTES_PER_TERM = 300, LINE_MAX = 160 };
+    Harness h;
+    h_init(&h);
+    StrBuf src;
+    sb_init(&src);
+    sb_puts(&src, "a = 1; x = a");
+    for (int i = 1; i < TERMS; i++)
+        sb_puts(&src, " + a");
+    ck_assert(h_run(&h, src.data));
+    ck_assert(h_run(&h, ":trace"));
+    size_t bytes = strlen(h.out_text);
+    ck_assert_msg(bytes <= (size_t)TERMS * BYTES_PER_TERM, "%zu bytes", bytes);
+    for (const char *line = h.out_text; *line;) {
+        size_t len = strcspn(line, "\n");
+        ck_assert_msg(len <= LINE_MAX, "a line of %zu bytes: %.200s", len, line);
+        line += len + (line[len] != '\0');
+    }
+    /* step 1: x = #N + a   [add node] */
+    const char *step1 = strstr(h.out_text, "\nstep 1: x = #"), *end = " + a   [add node]";
+    ck_assert_msg(step1, "%.300s", h.out_text);
+    size_t len = strcspn(step1 + 1, "\n");
+    ck_assert_msg(memcmp(step1 + 1 + len - strlen(end), end, strlen(end)) == 0, "%.*s", (int)len,
+                  step1 + 1);
+    ck_assert(strstr(h.out_text, "its gradients add up, 7999 + 1 = 8000\nresult: ∂x/∂a = 8000\n"));
+    sb_free(&src);
     h_free(&h);
 }
 END_TEST
@@ -848,6 +928,7 @@ static Suite *session_suite(void) {
     tcase_add_loop_test(tc, test_transcript, 0, sizeof transcripts / sizeof transcripts[0]);
     tcase_add_test(tc, test_run_line_results);
     tcase_add_test(tc, test_session_target_api);
+    tcase_add_test(tc, test_trace_long_sum);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("atomicity");

@@ -1016,7 +1016,6 @@ static Suite *tensor_suite(void) {
     suite_add_tcase(s, shapes);
 
     TCase *ops = tcase_create("ops");
-    tcase_set_timeout(ops, 120);
     tcase_add_test(ops, tensor_ops_compute_the_right_values);
     tcase_add_test(ops, every_op_matches_numerical_gradients_on_random_shapes);
     tcase_add_test(ops, labels_agree_with_their_one_hot_targets);
