@@ -298,7 +298,10 @@ static bool cmd_save(Command *c) {
             json_str(c->s->out, "file", path);
             json_end(c->s->out);
         } else {
-            fprintf(c->s->out, "saved %s\n", path);
+            StrBuf shown;
+            sb_init(&shown);
+            fprintf(c->s->out, "saved %s\n", shown_text(&shown, path));
+            sb_free(&shown);
         }
     } else {
         cmd_error(c, "cannot save '%s': %s", path, strerror(saved_errno));

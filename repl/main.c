@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "lineedit.h"
+#include "output.h"
 #include "session.h"
 
 static const char usage[] =
@@ -102,7 +103,11 @@ int main(int argc, char **argv) {
                 return 2;
             }
         } else if (argv[i][0] == '-') {
-            fprintf(stderr, "backprop: unknown option '%s'\n%s", argv[i], usage);
+            StrBuf shown;
+            sb_init(&shown);
+            fprintf(stderr, "backprop: unknown option '%s'\n%s", shown_text(&shown, argv[i]),
+                    usage);
+            sb_free(&shown);
             return 2;
         }
     }
@@ -110,7 +115,7 @@ int main(int argc, char **argv) {
     if (!isatty(STDOUT_FILENO)) setvbuf(stdout, NULL, _IOFBF, 1 << 16);
     for (int i = 1; i < argc && ok && !s.quit; i++) {
         if (strcmp(argv[i], "-e") == 0) {
-            ok = session_run_line(&s, "<command line>", 1, argv[i + 1], strlen(argv[i + 1]));
+            ok = session_run_text(&s, "<command line>", argv[i + 1], strlen(argv[i + 1]), true);
             ran_something = true;
             i++;
         } else if (strcmp(argv[i], "--render") == 0) {
