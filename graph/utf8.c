@@ -36,9 +36,14 @@ static bool plain(uint8_t c) {
 bool utf8_is_printable(const char *s, size_t len) {
     const char *end = s + len;
     for (const char *p = s; p < end;) {
+        uint8_t b = (uint8_t)*p;
+        if (b < 0x80) { /* most names are ASCII: a comparison a byte */
+            if ((uint8_t)(b - 0x20) >= 0x5F) return false; /* below ' ', or DEL */
+            p++;
+            continue;
+        }
         uint32_t c;
-        int n = (uint8_t)*p < 0x80 ? 1 : utf8_decode(p, end, &c);
-        if (n == 1) c = (uint8_t)*p;
+        int n = utf8_decode(p, end, &c);
         if (n == 0 || utf8_is_control(c)) return false;
         p += n;
     }
