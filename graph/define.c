@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "utf8.h"
 
 /* Finds the newest derived name again after the cached one stopped being
  * one (turned into a leaf or deleted): rare, so a scan is fine. */
@@ -286,6 +287,12 @@ NodeId graph_define(Graph *g, const char *name, int len, NodeId root, GraphMark 
                     GraphError *err) {
     err->status = GRAPH_OK;
     err->message[0] = '\0';
+    if (!utf8_is_printable(name, (size_t)len)) {
+        graph_rollback(g, m);
+        graph_set_error(err, GRAPH_NOT_A_NAME,
+                        "a name must be UTF-8 text without control characters");
+        return NODE_NONE;
+    }
     int32_t k = graph_intern_name(g, name, len);
     if (k < 0) {
         graph_rollback(g, m);

@@ -136,7 +136,7 @@ typedef enum {
     GRAPH_NO_MEMORY,
     GRAPH_CYCLE,      /* the definition would make a node depend on itself */
     GRAPH_HAS_USERS,  /* graph_delete of a node others depend on */
-    GRAPH_NOT_A_NAME, /* graph_delete of an unknown name */
+    GRAPH_NOT_A_NAME, /* graph_delete of an unknown name; graph_define of one not printable */
     GRAPH_TOO_MANY,   /* more nodes, names, shapes or elements than the graph can count */
     GRAPH_SHAPE,      /* the inputs' shapes do not fit the op */
     GRAPH_TOO_BIG,    /* a value would exceed BP_MAX_ELEMENTS */
@@ -184,9 +184,12 @@ int32_t graph_intern_shape(Graph *g, const Shape *s);
  *   - otherwise `name` labels the node computing root.
  * If `name` already exists, its node is changed in place, so everything that
  * used it now uses the new definition, and all of its dependents are
- * recomputed. On failure (a cycle, no memory) the statement's nodes are
- * removed, nothing else changes, and err says why. Returns the named node
- * or NODE_NONE. */
+ * recomputed. On failure (a cycle, no memory, a name that is not printable
+ * text: GRAPH_NOT_A_NAME) the statement's nodes are removed, nothing else
+ * changes, and err says why. Returns the named node or NODE_NONE.
+ * A name is valid UTF-8 without control characters (utf8_is_printable), so
+ * whatever prints names (errors, :vars, :trace, figures) prints them as
+ * they are, and nothing in one can act on a terminal. */
 NodeId graph_define(Graph *g, const char *name, int len, NodeId root, GraphMark m, GraphError *err);
 
 /* Deletes `name`. Refused (GRAPH_HAS_USERS, listing them) while other names

@@ -304,7 +304,10 @@ static bool cmd_save(Command *c) {
             json_str(c->s->out, "file", path);
             json_end(c->s->out);
         } else {
-            fprintf(c->s->out, "saved %s\n", path);
+            StrBuf shown;
+            sb_init(&shown);
+            fprintf(c->s->out, "saved %s\n", shown_text(&shown, path));
+            sb_free(&shown);
         }
     } else if (session_interrupted(c->s)) {
         cmd_stopped(c, "interrupted; '%s' was not written", path);

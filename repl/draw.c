@@ -112,6 +112,8 @@ fail:
 }
 
 static void report(Session *s, const char *path, const RenderResult *r) {
+    StrBuf shown; /* path and warning as a terminal may show them */
+    sb_init(&shown);
     if (r->warning[0]) {
         if (s->json) {
             json_begin(s->out, "warning");
@@ -119,7 +121,7 @@ static void report(Session *s, const char *path, const RenderResult *r) {
             json_end(s->out);
         } else {
             fflush(s->out);
-            fprintf(s->err, "warning: %s\n", r->warning);
+            fprintf(s->err, "warning: %s\n", shown_text(&shown, r->warning));
         }
     }
     if (s->json) {
@@ -131,11 +133,13 @@ static void report(Session *s, const char *path, const RenderResult *r) {
         json_num(s->out, "seconds", r->seconds);
         json_end(s->out);
     } else if (r->files > 1) {
-        fprintf(s->out, "rendered %d frames of %s (%d ops, %d links)\n", r->files, path, r->ops,
-                r->links);
+        fprintf(s->out, "rendered %d frames of %s (%d ops, %d links)\n", r->files,
+                shown_text(&shown, path), r->ops, r->links);
     } else {
-        fprintf(s->out, "rendered %s (%d ops, %d links)\n", path, r->ops, r->links);
+        fprintf(s->out, "rendered %s (%d ops, %d links)\n", shown_text(&shown, path), r->ops,
+                r->links);
     }
+    sb_free(&shown);
 }
 
 /* :render [FILE] [options]  draw the graph as the book does */
@@ -214,7 +218,10 @@ bool cmd_watch(Command *c) {
             json_str(s->out, "file", s->watch);
             json_end(s->out);
         } else {
-            fprintf(s->out, "watch: %s\n", s->watch ? s->watch : "off");
+            StrBuf shown;
+            sb_init(&shown);
+            fprintf(s->out, "watch: %s\n", s->watch ? shown_text(&shown, s->watch) : "off");
+            sb_free(&shown);
         }
         return true;
     }
@@ -241,7 +248,10 @@ bool cmd_watch(Command *c) {
         json_str(s->out, "file", path);
         json_end(s->out);
     } else {
-        fprintf(s->out, "watch: %s (redrawn after every change)\n", path);
+        StrBuf shown;
+        sb_init(&shown);
+        fprintf(s->out, "watch: %s (redrawn after every change)\n", shown_text(&shown, path));
+        sb_free(&shown);
     }
     return true;
 }

@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "../graph/utf8.h"
+
 void lexer_init(Lexer *lx, const char *text, size_t len, int line) {
     const char *newline = memchr(text, '\n', len);
     lx->line_start = text;
@@ -51,37 +53,20 @@ static void advance(Lexer *lx, int n) {
     lx->current += n;
 }
 
-/* Decodes the UTF-8 sequence at p (before end). Returns its length in bytes
- * and stores the code point, or returns 0 if the bytes are not valid UTF-8. */
-static int decode_utf8(const char *p, const char *end, uint32_t *cp) {
-    uint8_t b = (uint8_t)p[0];
-    int len = b < 0x80             ? 1
-              : (b & 0xE0) == 0xC0 ? 2
-              : (b & 0xF0) == 0xE0 ? 3
-              : (b & 0xF8) == 0xF0 ? 4
-                                   : 0;
-    if (len == 0 || end - p < len) return 0;
-    uint32_t c = len == 1 ? b : len == 2 ? b & 0x1Fu : len == 3 ? b & 0x0Fu : b & 0x07u;
-    for (int i = 1; i < len; i++) {
-        if (((uint8_t)p[i] & 0xC0) != 0x80) return 0;
-        c = (c << 6) | ((uint8_t)p[i] & 0x3Fu);
-    }
-    static const uint32_t min_for_len[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (c < min_for_len[len] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return 0;
-    *cp = c;
-    return len;
-}
-
 /* Non-ASCII code points that may appear in names: letters of any script.
  * Without Unicode tables we exclude the blocks of spaces, punctuation and
- * symbols instead, so `사과`, `α` and `größe` work and `∂` or `→` do not. */
+ * symbols instead, so `사과`, `α` and `größe` work and `∂` or `→` do not.
+ * Nothing invisible or that a terminal acts on: every name prints as it is
+ * (see utf8_is_printable), and a byte-order mark is not part of one. */
 static bool is_name_codepoint(uint32_t c) {
-    if (c < 0xC0) return c == 0xAA || c == 0xB5 || c == 0xBA; /* ª µ º */
-    if (c == 0xD7 || c == 0xF7) return false;                 /* × ÷ */
-    if (c >= 0x2000 && c <= 0x2BFF) return false;             /* punctuation, arrows, math, boxes */
-    if (c >= 0x3000 && c <= 0x303F) return false;             /* CJK spaces and punctuation */
-    if (c >= 0xFE30 && c <= 0xFE4F) return false;             /* CJK compatibility forms */
-    if (c >= 0xFF00 && c <= 0xFF0F) return false;             /* fullwidth punctuation */
+    if (c < 0xC0) return c == 0xAA || c == 0xB5 || c == 0xBA;      /* ª µ º */
+    if (utf8_is_control(c)) return false;                          /* bidirectional controls */
+    if (c == 0xFEFF || (c >= 0xFFF0 && c <= 0xFFFF)) return false; /* BOM, specials */
+    if (c == 0xD7 || c == 0xF7) return false;                      /* × ÷ */
+    if (c >= 0x2000 && c <= 0x2BFF) return false; /* punctuation, arrows, math, boxes */
+    if (c >= 0x3000 && c <= 0x303F) return false; /* CJK spaces and punctuation */
+    if (c >= 0xFE30 && c <= 0xFE4F) return false; /* CJK compatibility forms */
+    if (c >= 0xFF00 && c <= 0xFF0F) return false; /* fullwidth punctuation */
     return true;
 }
 
@@ -94,13 +79,20 @@ static bool is_digit(char c) {
     return c >= '0' && c <= '9';
 }
 
+/* Length of the non-ASCII name character at the current position, or 0.
+ * Kept out of line: inlined, its call to utf8_decode made every ASCII name
+ * character pay for saving registers (1% of a long script's time). */
+__attribute__((noinline)) static int wide_name_char_length(const Lexer *lx) {
+    uint32_t cp;
+    int len = utf8_decode(lx->current, lx->end, &cp);
+    return len > 0 && is_name_codepoint(cp) ? len : 0;
+}
+
 /* Length of the name character at the current position, or 0. */
 static int name_char_length(const Lexer *lx) {
     char c = peek(lx);
     if (is_ascii_name_char(c)) return 1;
-    uint32_t cp;
-    int len = (uint8_t)c >= 0x80 ? decode_utf8(lx->current, lx->end, &cp) : 0;
-    return len > 0 && is_name_codepoint(cp) ? len : 0;
+    return (uint8_t)c >= 0x80 ? wide_name_char_length(lx) : 0;
 }
 
 static Token make_token(Lexer *lx, TokenType type, const char *start) {
@@ -167,9 +159,16 @@ static const struct {
 } unicode_ops[] = {{"×", TOK_STAR}, {"÷", TOK_SLASH}, {"−", TOK_MINUS}, {"·", TOK_STAR}};
 
 Token lexer_next(Lexer *lx) {
-    while (!at_end(lx) && (peek(lx) == ' ' || peek(lx) == '\t' || peek(lx) == '\r'))
+    while (!at_end(lx) && (peek(lx) == ' ' || peek(lx) == '\t'))
         advance(lx, 1);
     const char *start = lx->current;
+    if (!at_end(lx) && peek(lx) == '#' && !lx->ascii) { /* a comment is source too: UTF-8 */
+        const char *bad = start + utf8_valid_length(start, (size_t)(lx->end - start));
+        if (bad < lx->end) {
+            lx->current = bad + 1;
+            return error_token(lx, bad, "invalid UTF-8 in the source");
+        }
+    }
     if (at_end(lx) || peek(lx) == '#') {
         Token eof = make_token(lx, TOK_EOF, start); /* a comment runs to the end of the line */
         lx->current = lx->end;
@@ -211,7 +210,7 @@ Token lexer_next(Lexer *lx) {
     }
     /* Swallow the whole offending character so the caret spans it. */
     uint32_t cp;
-    int len = (uint8_t)c >= 0x80 ? decode_utf8(start, lx->end, &cp) : 1;
+    int len = (uint8_t)c >= 0x80 ? utf8_decode(start, lx->end, &cp) : 1;
     if (len == 0) return error_token(lx, start, "invalid UTF-8 in the source");
     lx->current = start + len;
     return error_token(lx, start, "unexpected character");

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "output.h"
 #include "suggest.h"
 
 enum { HISTORY_SIZE = 1000 };
@@ -68,7 +69,11 @@ static void save_history(const char *path, bool *reported) {
         if (err != 0) unlink(tmp);
     }
     if (err != 0 && !*reported) {
-        fprintf(stderr, "backprop: cannot save the history to '%s': %s\n", path, strerror(err));
+        StrBuf shown; /* the path comes from the environment: shown escaped */
+        sb_init(&shown);
+        fprintf(stderr, "backprop: cannot save the history to '%s': %s\n", shown_text(&shown, path),
+                strerror(err));
+        sb_free(&shown);
         *reported = true;
     }
     free(tmp);

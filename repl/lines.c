@@ -12,6 +12,19 @@ void line_reader_init(LineReader *r, int fd) {
     *r = (LineReader){.fd = fd};
 }
 
+bool line_reader_init_text(LineReader *r, const char *text, size_t len) {
+    *r = (LineReader){.fd = -1, .eof = true}; /* all there is: nothing to read */
+    r->buf = malloc(len + 1);
+    if (!r->buf) {
+        r->error = ENOMEM;
+        return false;
+    }
+    memcpy(r->buf, text, len);
+    r->cap = len + 1;
+    r->end = len;
+    return true;
+}
+
 void line_reader_free(LineReader *r) {
     free(r->buf);
     r->buf = NULL;
@@ -36,13 +49,24 @@ static bool make_room(LineReader *r) {
     return true;
 }
 
+/* The line buf[start..stop) (stop at its '\n' or the end of input) as
+ * readers get it: without a '\r' before the '\n', nor a byte-order mark
+ * starting the input. */
+static void take_line(LineReader *r, size_t stop, const char **text, size_t *len) {
+    const char *p = r->buf + r->start, *end = r->buf + stop;
+    if (!r->started && end - p >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) p += 3;
+    if (end > p && end[-1] == '\r') end--;
+    r->started = true;
+    *text = p;
+    *len = (size_t)(end - p);
+}
+
 bool line_reader_next(LineReader *r, const char **text, size_t *len) {
     for (;;) {
         char *newline =
             r->end > r->scanned ? memchr(r->buf + r->scanned, '\n', r->end - r->scanned) : NULL;
         if (newline) {
-            *text = r->buf + r->start;
-            *len = (size_t)(newline + 1 - *text);
+            take_line(r, (size_t)(newline - r->buf), text, len);
             r->start = r->scanned = (size_t)(newline + 1 - r->buf);
             return true;
         }
@@ -50,8 +74,7 @@ bool line_reader_next(LineReader *r, const char **text, size_t *len) {
         if (r->error) return false; /* a line cut short by a failed read is not run */
         if (r->eof) {
             if (r->start == r->end) return false;
-            *text = r->buf + r->start; /* the last line, without '\n' */
-            *len = r->end - r->start;
+            take_line(r, r->end, text, len); /* the last line, without '\n' */
             r->start = r->scanned = r->end;
             return true;
         }
@@ -74,6 +97,6 @@ bool line_reader_peek(const LineReader *r, const char **text, size_t *len) {
     const char *newline = memchr(r->buf + r->start, '\n', r->end - r->start);
     if (!newline) return false;
     *text = r->buf + r->start;
-    *len = (size_t)(newline + 1 - *text);
+    *len = (size_t)(newline - *text);
     return true;
 }

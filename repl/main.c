@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "lineedit.h"
+#include "output.h"
 #include "session.h"
 
 static const char usage[] =
@@ -18,7 +19,8 @@ static const char usage[] =
     "and their backward pass explained.\n"
     "\n"
     "  FILE            run a script (stops at its first error, exit status 1)\n"
-    "  -e STATEMENTS   run statements given on the command line\n"
+    "  -e STATEMENTS   run statements given on the command line (several lines:\n"
+    "                  a script)\n"
     "  -i              stay interactive after the files and -e statements\n"
     "  --render 'OUT [OPTIONS]'\n"
     "                  draw the graph so far into OUT (.svg .png .pdf .dot .mmd .md),\n"
@@ -108,7 +110,11 @@ int main(int argc, char **argv) {
                 return 2;
             }
         } else if (argv[i][0] == '-') {
-            fprintf(stderr, "backprop: unknown option '%s'\n%s", argv[i], usage);
+            StrBuf shown;
+            sb_init(&shown);
+            fprintf(stderr, "backprop: unknown option '%s'\n%s", shown_text(&shown, argv[i]),
+                    usage);
+            sb_free(&shown);
             return 2;
         }
     }
@@ -116,7 +122,7 @@ int main(int argc, char **argv) {
     if (!isatty(STDOUT_FILENO)) setvbuf(stdout, NULL, _IOFBF, 1 << 16);
     for (int i = 1; i < argc && ok && !s.quit; i++) {
         if (strcmp(argv[i], "-e") == 0) {
-            ok = session_run_line(&s, "<command line>", 1, argv[i + 1], strlen(argv[i + 1]));
+            ok = session_run_text(&s, "<command line>", argv[i + 1], strlen(argv[i + 1]), true);
             ran_something = true;
             i++;
         } else if (strcmp(argv[i], "--render") == 0) {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../graph/format.h"
+#include "../graph/utf8.h"
 
 void json_begin(FILE *f, const char *kind) {
     fputs("{\"kind\":", f);
@@ -107,35 +108,33 @@ void json_end(FILE *f) {
 
 void json_write_string(FILE *f, const char *s, size_t len) {
     fputc('"', f);
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c == '\n')
-            fputs("\\n", f);
-        else if (c == '\t')
-            fputs("\\t", f);
-        else if (c < 0x20 || c == 0x7f)
-            fprintf(f, "\\u%04x", c);
-        else
-            fputc(c, f);
+    size_t plain = 0; /* most strings (names, numbers' text) need no escape */
+    while (plain < len && (uint8_t)s[plain] >= 0x20 && (uint8_t)s[plain] < 0x7F &&
+           s[plain] != '"' && s[plain] != '\\')
+        plain++;
+    if (plain == len) {
+        fwrite(s, 1, len, f);
+    } else {
+        StrBuf sb;
+        sb_init(&sb);
+        utf8_escape(&sb, s, len, UTF8_JSON);
+        fwrite(sb.data, 1, sb.len, f);
+        sb_free(&sb);
     }
     fputc('"', f);
 }
 
-/* Decodes one UTF-8 code point; invalid bytes count as one column each. */
+const char *shown_text(StrBuf *sb, const char *s) {
+    sb_clear(sb);
+    utf8_escape(sb, s, strlen(s), UTF8_TEXT);
+    return sb->data;
+}
+
+/* Decodes one code point; a byte that is not UTF-8 counts as one column. */
 static uint32_t next_codepoint(const char *s, size_t len, size_t *i) {
-    unsigned char b = (unsigned char)s[*i];
-    int n = b < 0x80             ? 1
-            : (b & 0xE0) == 0xC0 ? 2
-            : (b & 0xF0) == 0xE0 ? 3
-            : (b & 0xF8) == 0xF0 ? 4
-                                 : 1;
-    if (*i + (size_t)n > len) n = 1;
-    uint32_t c = n == 1 ? b : n == 2 ? b & 0x1Fu : n == 3 ? b & 0x0Fu : b & 0x07u;
-    for (int k = 1; k < n; k++)
-        c = (c << 6) | ((unsigned char)s[*i + (size_t)k] & 0x3Fu);
-    *i += (size_t)n;
+    uint32_t c = (unsigned char)s[*i];
+    int n = c < 0x80 ? 1 : utf8_decode(s + *i, s + len, &c);
+    *i += n > 0 ? (size_t)n : 1;
     return c;
 }
 
@@ -164,22 +163,30 @@ void write_padded(FILE *f, const char *s, int width) {
 }
 
 void write_caret(FILE *f, const char *text, size_t len, int offset, int length) {
-    while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
-        len--;
     if ((size_t)offset > len) offset = (int)len;
     if ((size_t)(offset + length) > len) length = (int)len - offset;
-    fprintf(f, "    %.*s\n    ", (int)len, text);
-    for (size_t i = 0; i < (size_t)offset;) {
+    if (length < 0) length = 0;
+    /* The line as shown, escaped: the caret goes under the escaped text. */
+    StrBuf line;
+    sb_init(&line);
+    utf8_escape(&line, text, (size_t)offset, UTF8_TEXT);
+    size_t before = line.len;
+    utf8_escape(&line, text + offset, (size_t)length, UTF8_TEXT);
+    size_t marked = line.len - before;
+    utf8_escape(&line, text + offset + length, len - (size_t)(offset + length), UTF8_TEXT);
+    fprintf(f, "    %s\n    ", line.data);
+    for (size_t i = 0; i < before;) {
         size_t start = i;
-        uint32_t c = next_codepoint(text, len, &i);
+        uint32_t c = next_codepoint(line.data, before, &i);
         if (c == '\t')
             fputc('\t', f);
         else
-            for (int w = display_width(text + start, i - start); w > 0; w--)
+            for (int w = display_width(line.data + start, i - start); w > 0; w--)
                 fputc(' ', f);
     }
     fputc('^', f);
-    for (int w = display_width(text + offset, (size_t)(length > 0 ? length : 0)); w > 1; w--)
+    for (int w = display_width(line.data + before, marked); w > 1; w--)
         fputc('~', f);
     fputc('\n', f);
+    sb_free(&line);
 }

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "../graph/strbuf.h"
 #include "../graph/value.h"
 
 void json_begin(FILE *f, const char *kind);
@@ -31,8 +32,14 @@ void json_value(FILE *f, const char *key, Value v);
 void json_array(FILE *f, const char *key, Value v);
 void json_end(FILE *f);
 
-/* Writes s as a JSON string literal, escaping what JSON requires. */
+/* Writes s as a JSON string literal: always valid JSON, whatever the bytes
+ * (utf8_escape's JSON style: controls escaped, invalid UTF-8 as U+FFFD). */
 void json_write_string(FILE *f, const char *s, size_t len);
+
+/* Text from outside (a file name, an argument) made safe to print on a
+ * terminal: s escaped into sb (cleared first; see utf8.h), returned as
+ * sb->data. */
+const char *shown_text(StrBuf *sb, const char *s);
 
 /* How many terminal columns text[0..len) occupies: East Asian wide
  * characters count 2, combining marks 0. */
@@ -44,6 +51,8 @@ void write_padded(FILE *f, const char *s, int width);
 /* The source line and a caret line under bytes [offset, offset+length):
  *     price = aple * 2
  *             ^~~~
+ * The line is shown escaped (utf8.h), and the caret lines up under the
+ * escaped text: `x = \x1b` has it under all four characters of the ESC.
  * Tabs in the source are kept in the caret line so columns line up. */
 void write_caret(FILE *f, const char *text, size_t len, int offset, int length);
 

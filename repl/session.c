@@ -120,14 +120,22 @@ void session_error(Session *s, const char *file, const char *text, size_t len, S
         json_end(s->out);
         return;
     }
-    fflush(s->out);      /* keep stdout and stderr in order on a shared terminal */
+    fflush(s->out); /* keep stdout and stderr in order on a shared terminal */
+    /* The file's name and the message may quote the input: shown escaped. */
+    StrBuf name, said;
+    sb_init(&name);
+    sb_init(&said);
+    shown_text(&name, file);
+    shown_text(&said, message);
     if (pos.line == 0) { /* about a whole file, not a place in it */
-        fprintf(s->err, "%s: error: %s\n", file, message);
+        fprintf(s->err, "%s: error: %s\n", name.data, said.data);
     } else {
-        fprintf(s->err, "%s:%d:%d: error: %s\n", file, pos.line, pos.col, message);
+        fprintf(s->err, "%s:%d:%d: error: %s\n", name.data, pos.line, pos.col, said.data);
         write_caret(s->err, text, len, pos.offset, pos.length);
     }
     fflush(s->err);
+    sb_free(&name);
+    sb_free(&said);
 }
 
 void session_show(const Session *s, Value v, const char *fmt, ...) {
@@ -368,15 +376,14 @@ static void prefetch_names(const Graph *g, const char *text, size_t len) {
     }
 }
 
-bool session_run_stream(Session *s, int fd, const char *name, bool stop_at_error) {
-    LineReader r;
-    line_reader_init(&r, fd);
+/* Runs the lines r reads (session_run_stream's contract); frees r. */
+static bool run_lines(Session *s, LineReader *r, const char *name, bool stop_at_error) {
     const char *text, *next;
     size_t len, next_len;
     bool ok = true;
     int line = 1;
-    for (; !s->quit && !session_stopped(s) && line_reader_next(&r, &text, &len); line++) {
-        bool more = line_reader_peek(&r, &next, &next_len);
+    for (; !s->quit && !session_stopped(s) && line_reader_next(r, &text, &len); line++) {
+        bool more = line_reader_peek(r, &next, &next_len);
         if (more) prefetch_names(&s->graph, next, next_len);
         bool line_ok = session_run_line(s, name, line, text, len);
         /* Before reading may wait for input, what was answered so far goes
@@ -394,13 +401,26 @@ bool session_run_stream(Session *s, int fd, const char *name, bool stop_at_error
         ok = false;
     } else if (session_stopped(s)) {
         ok = false; /* the output is gone: nothing to report it on */
-    } else if (r.error) {
-        snprintf(message, sizeof message, "error reading '%s': %s", name, strerror(r.error));
+    } else if (r->error) {
+        snprintf(message, sizeof message, "error reading '%s': %s", name, strerror(r->error));
         session_error(s, name, "", 0, (SourcePos){0, 0, 0, 1}, message);
         ok = false;
     }
-    line_reader_free(&r);
+    line_reader_free(r);
     return ok;
+}
+
+bool session_run_stream(Session *s, int fd, const char *name, bool stop_at_error) {
+    LineReader r;
+    line_reader_init(&r, fd);
+    return run_lines(s, &r, name, stop_at_error);
+}
+
+bool session_run_text(Session *s, const char *name, const char *text, size_t len,
+                      bool stop_at_error) {
+    LineReader r;
+    line_reader_init_text(&r, text, len); /* out of memory: r.error says so */
+    return run_lines(s, &r, name, stop_at_error);
 }
 
 bool session_run_file(Session *s, const char *path, bool stop_at_error) {

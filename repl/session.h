@@ -64,7 +64,8 @@ void session_free(Session *s);
 void session_clear(Session *s);
 
 /* Runs every statement and command on one line of source named `file`,
- * line number `line`. Stops the line at its first error, which is reported
+ * line number `line`: text[0..len) without its line end (a '\n' ends it
+ * early; lines.h splits scripts into lines). Stops the line at its first error, which is reported
  * (file:line:col, the line, a caret). Returns false if anything failed. */
 bool session_run_line(Session *s, const char *file, int line, const char *text, size_t len);
 
@@ -78,6 +79,12 @@ bool session_run_file(Session *s, const char *path, bool stop_at_error);
  * session_run_file's contract, for any file descriptor. A pipe is read as
  * its lines arrive, so a program can feed it one line at a time. */
 bool session_run_stream(Session *s, int fd, const char *name, bool stop_at_error);
+
+/* Runs text[0..len) as a script of lines, numbered from 1 and named `name`
+ * in errors (an -e argument: `<command line>:2:3`): session_run_stream's
+ * contract, for a string. */
+bool session_run_text(Session *s, const char *name, const char *text, size_t len,
+                      bool stop_at_error);
 
 /* Should long work stop? True once Ctrl-C was pressed (see Interrupt) or
  * s->out has failed, e.g. its reader closed the pipe: then nothing more can

@@ -70,6 +70,48 @@ expect("--render with options" 0 "rendered" "" empty.txt "${WORK}/ok.bp" --rende
 expect("--render of an unknown format" 1 "" "cannot tell the format" empty.txt "${WORK}/ok.bp" --render "${WORK}/ok.xyz")
 expect("-i after a file reads stdin" 0 "x = 1" "" quit.txt -i "${WORK}/ok.bp")
 
+# -e is a script of lines; "\r\n" line ends and a byte-order mark reach
+# neither statements nor commands (in a script, a :load, standard input).
+file(WRITE "${WORK}/crlf.txt" "a = 1\r\nb = a * 2\r\n:grad\r\n")
+execute_process(COMMAND printf "\\357\\273\\277a = 1\\r\\nb = a * 2\\r\\n" OUTPUT_FILE "${WORK}/bom.bp")
+file(WRITE "${WORK}/load.txt" ":load ${WORK}/bom.bp\n:grad\n")
+expect("-e is a script of lines" 0 "∂b/∂a = 2" "" empty.txt -e "a=1\nb=a*2\n:grad")
+expect("-e starting with a comment" 0 "x = 1" "" empty.txt -e "# c\nx = 1")
+expect("-e error on its second line" 1 "" "<command line>:2:3: error" empty.txt -e "a=1\nb=@")
+expect("CRLF on standard input" 0 "∂b/∂a = 2" "" crlf.txt)
+expect("byte-order mark and CRLF in a script" 0 "b = 2" "" empty.txt "${WORK}/bom.bp")
+expect("byte-order mark and CRLF in a :load" 0 "∂b/∂a = 2" "" load.txt)
+
+# Control bytes and bytes that are not UTF-8 are echoed escaped, never raw:
+# no ESC reaches the terminal, and every --json row is valid JSON.
+set(hostile "printf 'x = 1 \\033[31m\\n:gr\\007ad\\n\\377 = 1\\n\\302\\233 = 2\\n:save s\\033\\377.bp\\n'")
+execute_process(COMMAND sh -c "${hostile} | \"$0\"" "${BACKPROP}" WORKING_DIRECTORY "${WORK}"
+                OUTPUT_VARIABLE out ERROR_VARIABLE err)
+string(ASCII 27 esc)
+string(FIND "${out}${err}" "${esc}" raw)
+if(NOT raw EQUAL -1 OR NOT err MATCHES "x = 1 \\\\x1b\\[31m")
+  message(STATUS "FAIL control bytes escaped: stdout '${out}', stderr '${err}'")
+  math(EXPR failures "${failures} + 1")
+else()
+  message(STATUS "ok   control bytes escaped")
+endif()
+find_program(PYTHON3 python3)
+if(PYTHON3)
+  execute_process(COMMAND sh -c "${hostile} | \"$0\" --json | \"$1\" -c \"
+import json, sys
+rows = sys.stdin.buffer.read().decode('utf-8').splitlines()
+assert len(rows) >= 5, rows
+for row in rows: json.loads(row)
+print('valid')\"" "${BACKPROP}" "${PYTHON3}" WORKING_DIRECTORY "${WORK}"
+                  OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT out STREQUAL "valid\n")
+    message(STATUS "FAIL --json rows are JSON: stdout '${out}', stderr '${err}'")
+    math(EXPR failures "${failures} + 1")
+  else()
+    message(STATUS "ok   --json rows are JSON")
+  endif()
+endif()
+
 # A reader that goes away (| head -1): backprop stops quietly with status 141.
 # Output beyond the pipe's buffer makes the failed write certain.
 string(REPEAT "x = 1\n" 50000 many)

@@ -432,13 +432,15 @@ static const struct {
     {"price = aple * 2", 8, 4, "    price = aple * 2\n            ^~~~\n"},
     {"1 +", 3, 1, "    1 +\n       ^\n"},
     {"x", 0, 1, "    x\n    ^\n"},
-    {"x", 0, 0, "    x\n    ^\n"},                               /* at least a caret */
-    {"사과 = aple", 9, 4, "    사과 = aple\n           ^~~~\n"}, /* 사과 is 4 columns */
-    {"x = 사과", 4, 6, "    x = 사과\n        ^~~~\n"},          /* 2 chars, 4 columns */
-    {"\tx = @", 5, 1, "    \tx = @\n    \t    ^\n"},             /* tabs kept */
-    {"x = y\n", 4, 1, "    x = y\n        ^\n"},                 /* newline dropped */
-    {"x = (1+", 7, 1, "    x = (1+\n           ^\n"},            /* at the end */
-    {"abc", 10, 1, "    abc\n       ^\n"},                       /* clamped */
+    {"x", 0, 0, "    x\n    ^\n"},                                       /* at least a caret */
+    {"사과 = aple", 9, 4, "    사과 = aple\n           ^~~~\n"},         /* 사과 is 4 columns */
+    {"x = 사과", 4, 6, "    x = 사과\n        ^~~~\n"},                  /* 2 chars, 4 columns */
+    {"\tx = @", 5, 1, "    \tx = @\n    \t    ^\n"},                     /* tabs kept */
+    {"x = y\r", 4, 1, "    x = y\\x0d\n        ^\n"},                    /* lines.c drops it */
+    {"x = \x1b[2J + y", 4, 1, "    x = \\x1b[2J + y\n        ^~~~\n"},   /* under all of \x1b */
+    {"a\x07\xff = ?", 6, 1, "    a\\x07\\xff = ?\n                ^\n"}, /* after two escapes */
+    {"x = (1+", 7, 1, "    x = (1+\n           ^\n"},                    /* at the end */
+    {"abc", 10, 1, "    abc\n       ^\n"},                               /* clamped */
     {"a ∂ b", 2, 3, "    a ∂ b\n      ^\n"},
 };
 

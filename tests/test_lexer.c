@@ -102,7 +102,8 @@ static const struct {
     /* whitespace and comments */
     {"", "EOF@1"},
     {"   ", "EOF@4"},
-    {"\tx\r", "NAME:x@2 EOF@4"},
+    {"\tx ", "NAME:x@2 EOF@4"},
+    {"x\r", "NAME:x@1 ERROR:\r@2"}, /* not blank: lines.c drops the '\r' of a "\r\n" */
     {"# just a comment", "EOF@1"},
     {"x # the rest: 1 + @", "NAME:x@1 EOF@3"},
     {"1#2", "NUM:1@1 EOF@2"},

@@ -2,7 +2,8 @@
  * means for the program: a pipe is answered line by line.
  *
  * Covers: lines split across reads, the last line without '\n', empty input
- * and empty lines, a line longer than the buffer's first allocation, peek
+ * and empty lines, "\r\n" line ends and a byte-order mark (dropped), a
+ * string split as a file is, a line longer than the buffer's first allocation, peek
  * (only whole lines already read, nothing read to find one), a failed read;
  * and, with the built program (ctest sets BACKPROP), a program that writes
  * one line into backprop's stdin and waits for the answer before writing the
@@ -32,37 +33,56 @@ static int file_with(const char *text, size_t len) {
     return fd;
 }
 
-/* Reads every line of fd and joins them with '|' (each line's own '\n'
- * shown as '$'), e.g. "a$|b" for "a\nb". */
-static char *all_lines(int fd) {
-    LineReader r;
-    line_reader_init(&r, fd);
+/* Reads every line of r and writes each in brackets, e.g. "[a][b]" for
+ * "a\nb\n" (what a reader gets holds no line end). Frees r. */
+static char *lines_of(LineReader *r) {
     size_t cap = 1 << 20, used = 0;
     char *out = malloc(cap);
     const char *text;
     size_t len;
-    while (line_reader_next(&r, &text, &len)) {
-        ck_assert_uint_lt(used + len + 2, cap);
-        if (used) out[used++] = '|';
-        for (size_t i = 0; i < len; i++)
-            out[used++] = text[i] == '\n' ? '$' : text[i];
+    while (line_reader_next(r, &text, &len)) {
+        ck_assert_uint_lt(used + len + 3, cap);
+        out[used++] = '[';
+        memcpy(out + used, text, len);
+        used += len;
+        out[used++] = ']';
     }
     out[used] = '\0';
-    ck_assert_int_eq(r.error, 0);
-    line_reader_free(&r);
+    ck_assert_int_eq(r->error, 0);
+    line_reader_free(r);
     return out;
+}
+
+static char *all_lines(int fd) {
+    LineReader r;
+    line_reader_init(&r, fd);
+    return lines_of(&r);
 }
 
 static const struct {
     const char *input, *lines;
 } cases[] = {
     {"", ""},
-    {"\n", "$"},
-    {"a\nb\n", "a$|b$"},
-    {"a\nb", "a$|b"},
-    {"\n\nx = 1\n", "$|$|x = 1$"},
-    {"x = 1\r\n", "x = 1\r$"}, /* the lexer skips the '\r' */
-    {"no newline at all", "no newline at all"},
+    {"\n", "[]"},
+    {"a\nb\n", "[a][b]"},
+    {"a\nb", "[a][b]"},
+    {"\n\nx = 1\n", "[][][x = 1]"},
+    {"no newline at all", "[no newline at all]"},
+    /* Windows line ends: every reader of a line sees it without the '\r' */
+    {"x = 1\r\n:grad\r\n", "[x = 1][:grad]"},
+    {"a\r\nb\r", "[a][b]"},     /* the last line's too */
+    {"a\r\r\n\r\n", "[a\r][]"}, /* one line end each, no more */
+    {"a\rb\n", "[a\rb]"},       /* a lone '\r' is no line end */
+    /* a byte-order mark starts a file, not its first line */
+    {"\xEF\xBB\xBF"
+     "a = 1\n",
+     "[a = 1]"},
+    {"\xEF\xBB\xBF", "[]"},
+    {"\xEF\xBB\xBF\r\n:grad\r\n", "[][:grad]"},
+    {"a\n\xEF\xBB\xBF"
+     "b\n",
+     "[a][\xEF\xBB\xBF"
+     "b]"}, /* only before the first line */
 };
 
 START_TEST(test_split) {
@@ -71,6 +91,16 @@ START_TEST(test_split) {
     ck_assert_str_eq(got, cases[_i].lines);
     free(got);
     close(fd);
+}
+END_TEST
+
+/* A string (an -e argument) splits into the same lines as a file. */
+START_TEST(test_split_text) {
+    LineReader r;
+    ck_assert(line_reader_init_text(&r, cases[_i].input, strlen(cases[_i].input)));
+    char *got = lines_of(&r);
+    ck_assert_str_eq(got, cases[_i].lines);
+    free(got);
 }
 END_TEST
 
@@ -86,11 +116,11 @@ START_TEST(test_long_line) {
     line_reader_init(&r, fd);
     const char *line;
     size_t len;
-    ck_assert(line_reader_next(&r, &line, &len) && len == 2);
+    ck_assert(line_reader_next(&r, &line, &len) && len == 1);
     ck_assert(line_reader_next(&r, &line, &len));
-    ck_assert_uint_eq(len, n + 1);
-    ck_assert(line[0] == 'x' && line[n - 1] == 'x' && line[n] == '\n');
-    ck_assert(line_reader_next(&r, &line, &len) && len == 2 && line[0] == 'b');
+    ck_assert_uint_eq(len, n);
+    ck_assert(line[0] == 'x' && line[n - 1] == 'x');
+    ck_assert(line_reader_next(&r, &line, &len) && len == 1 && line[0] == 'b');
     ck_assert(!line_reader_next(&r, &line, &len));
     line_reader_free(&r);
     close(fd);
@@ -107,16 +137,16 @@ START_TEST(test_peek) {
     line_reader_init(&r, fds[0]);
     const char *line, *next;
     size_t len, next_len;
-    ck_assert(line_reader_next(&r, &line, &len) && len == 4);
+    ck_assert(line_reader_next(&r, &line, &len) && len == 3);
     ck_assert(line_reader_peek(&r, &next, &next_len));
-    ck_assert_uint_eq(next_len, 4);
-    ck_assert(memcmp(next, "two\n", 4) == 0);
-    ck_assert(memcmp(line, "one\n", 4) == 0); /* still valid after a peek */
-    ck_assert(line_reader_next(&r, &line, &len) && memcmp(line, "two\n", 4) == 0);
+    ck_assert_uint_eq(next_len, 3);
+    ck_assert(memcmp(next, "two", 3) == 0);
+    ck_assert(memcmp(line, "one", 3) == 0); /* still valid after a peek */
+    ck_assert(line_reader_next(&r, &line, &len) && len == 3 && memcmp(line, "two", 3) == 0);
     ck_assert(!line_reader_peek(&r, &next, &next_len)); /* "thr" is not a line yet */
     ck_assert_int_eq(write(fds[1], "ee\n", 3), 3);
     close(fds[1]);
-    ck_assert(line_reader_next(&r, &line, &len) && len == 6 && memcmp(line, "three\n", 6) == 0);
+    ck_assert(line_reader_next(&r, &line, &len) && len == 5 && memcmp(line, "three", 5) == 0);
     ck_assert(!line_reader_next(&r, &line, &len));
     ck_assert_int_eq(r.error, 0);
     line_reader_free(&r);
@@ -190,6 +220,7 @@ static Suite *lines_suite(void) {
     Suite *s = suite_create("lines");
     TCase *tc = tcase_create("reader");
     tcase_add_loop_test(tc, test_split, 0, sizeof cases / sizeof cases[0]);
+    tcase_add_loop_test(tc, test_split_text, 0, sizeof cases / sizeof cases[0]);
     tcase_add_test(tc, test_long_line);
     tcase_add_test(tc, test_peek);
     tcase_add_test(tc, test_read_error);

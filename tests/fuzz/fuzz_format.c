@@ -8,7 +8,7 @@
  *   - json_num writes a valid JSON number, or "nan"/"inf"/"-inf" as a
  *     string, that reads back as the same double;
  *   - json_write_string writes one valid JSON string literal that decodes
- *     back to the exact input bytes.
+ *     back to the input bytes, each byte that is not UTF-8 as U+FFFD.
  * Any failure aborts, which libFuzzer reports as a crash. Built and run by
  * `./dev test` (see fuzz_session.c for running it by hand).
  */
@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "graph/format.h"
+#include "graph/utf8.h"
 #include "repl/output.h"
 
 /* Reports what broke and aborts, so the fuzzer keeps the input. */
@@ -138,8 +139,9 @@ static int hex_digit(char c) {
 }
 
 /* Decodes the JSON string literal text[0..len) into out (at least len
- * bytes); false if it is not exactly one valid literal. Escapes above
- * U+007F never occur in what json_write_string writes, so they are refused. */
+ * bytes); false if it is not exactly one valid literal. Escapes of
+ * surrogates never occur in what json_write_string writes (it escapes only
+ * controls), so they are refused. */
 static bool json_string(const char *text, size_t len, char *out, size_t *out_len) {
     if (len < 2 || text[0] != '"' || text[len - 1] != '"') return false;
     size_t n = 0;
@@ -168,8 +170,17 @@ static bool json_string(const char *text, size_t len, char *out, size_t *out_len
                 if (h < 0) return false;
                 code = code * 16 + h;
             }
-            if (code > 0x7f) return false;
-            out[n++] = (char)code;
+            if (code >= 0xD800 && code <= 0xDFFF) return false;
+            if (code < 0x80) {
+                out[n++] = (char)code;
+            } else if (code < 0x800) { /* as UTF-8: fits, since the escape took 6 bytes */
+                out[n++] = (char)(0xC0 | code >> 6);
+                out[n++] = (char)(0x80 | (code & 0x3F));
+            } else {
+                out[n++] = (char)(0xE0 | code >> 12);
+                out[n++] = (char)(0x80 | ((code >> 6) & 0x3F));
+                out[n++] = (char)(0x80 | (code & 0x3F));
+            }
             i += 4;
             break;
         }
@@ -189,7 +200,23 @@ static void check_json_string(const char *s, size_t len) {
     size_t n = 0;
     if (!decoded) abort();
     if (!json_string(c.data, c.size, decoded, &n)) fail("not a JSON string literal", c.data);
-    if (n != len || memcmp(decoded, s, len) != 0) fail("JSON string changed the bytes", c.data);
+    /* What it should decode to: s, each byte that is not UTF-8 as U+FFFD. */
+    char *want = malloc(3 * len + 1);
+    size_t w = 0;
+    if (!want) abort();
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        int k = (uint8_t)s[i] < 0x80 ? 1 : utf8_decode(s + i, s + len, &cp);
+        if (k == 0) {
+            memcpy(want + w, "\xEF\xBF\xBD", 3);
+            w += 3, i++;
+        } else {
+            memcpy(want + w, s + i, (size_t)k);
+            w += (size_t)k, i += (size_t)k;
+        }
+    }
+    if (n != w || memcmp(decoded, want, w) != 0) fail("JSON string changed the text", c.data);
+    free(want);
     free(decoded);
     free(c.data);
 }
