@@ -123,6 +123,11 @@ typedef struct {
     int32_t ancestors_len;
     uint32_t ancestors_edits, edits;
 
+    /* How many nodes were ever added with an op that checks its inputs'
+     * values (OpCheck): while there are none, a redefinition cannot break
+     * one and skips the copy it would need to be taken back. */
+    int32_t checked_ops;
+
     int64_t recomputed; /* how many nodes change propagation recomputed: for tests */
 } Graph;
 
@@ -141,6 +146,7 @@ typedef enum {
     GRAPH_TOO_MANY,   /* more nodes, names, shapes or elements than the graph can count */
     GRAPH_SHAPE,      /* the inputs' shapes do not fit the op */
     GRAPH_TOO_BIG,    /* a value would exceed BP_MAX_ELEMENTS */
+    GRAPH_VALUE,      /* an input holds values the op refuses (a class label out of range) */
 } GraphStatus;
 
 /* Why a graph call failed: status and a message for the user. */
@@ -172,8 +178,9 @@ NodeId graph_add_const(Graph *g, double value);
 NodeId graph_add_tensor(Graph *g, const Shape *shape, const double *data, GraphError *err);
 /* Adds an op node and computes its value. The inputs must exist; arg is the
  * op's parameter (OpArg; 0 for ops without one). Fails (NODE_NONE, err says
- * why) when the inputs' shapes do not fit the op, the result is too big, or
- * memory ran out. */
+ * why) when the inputs' shapes do not fit the op, their values are ones it
+ * refuses (GRAPH_VALUE: a class label that names no class), the result is
+ * too big, or memory ran out. */
 NodeId graph_add_op(Graph *g, Op op, const NodeId *inputs, int32_t arg, GraphError *err);
 /* The index of shape s in the graph's shape table (added if new), as
  * reshape's arg wants it; -1 if the table is full. */
@@ -185,9 +192,9 @@ int32_t graph_intern_shape(Graph *g, const Shape *s);
  *   - otherwise `name` labels the node computing root.
  * If `name` already exists, its node is changed in place, so everything that
  * used it now uses the new definition, and all of its dependents are
- * recomputed. On failure (a cycle, no memory) the statement's nodes are
- * removed, nothing else changes, and err says why. Returns the named node
- * or NODE_NONE. */
+ * recomputed. On failure (a cycle, a shape or a value that no longer fits a
+ * node downstream, no memory) the statement's nodes are removed, nothing
+ * else changes, and err says why. Returns the named node or NODE_NONE. */
 NodeId graph_define(Graph *g, const char *name, int len, NodeId root, GraphMark m, GraphError *err);
 
 /* Deletes `name`. Refused (GRAPH_HAS_USERS, listing them) while other names
