@@ -1,15 +1,22 @@
 /* graph.h - the computational graph: nodes, names, forward and backward.
  *
- * Worked example (the book's figure 5-2 / 5-5):
+ * Worked example, the book's figure 5-2 / 5-5, in C:
  *
  *     Graph g;
+ *     GraphError err;
  *     graph_init_empty(&g);
- *     GraphMark m = graph_mark(&g);               // statement: apple = 100
+ *     GraphMark m = graph_mark(&g);                // statement: apple = 100
  *     NodeId c = graph_add_const(&g, 100);
- *     graph_define(&g, "apple", 5, c, m, &err);   // no names used: a leaf
- *     ... likewise apple_price = apple * 2, price = apple_price * 1.1
- *     graph_backward(&g, price, 1.0);
- *     graph_grad(&g, apple)                       // 2.2
+ *     NodeId apple = graph_define(&g, "apple", 5, c, m, &err); // no names used: a leaf
+ *     m = graph_mark(&g);                          // apple_price = apple * 2
+ *     NodeId in[2] = {apple, graph_add_const(&g, 2)};
+ *     NodeId mul = graph_add_op(&g, OP_MUL, in, 0, &err);
+ *     NodeId apple_price = graph_define(&g, "apple_price", 11, mul, m, &err);
+ *     m = graph_mark(&g);                          // price = apple_price * 1.1
+ *     NodeId in2[2] = {apple_price, graph_add_const(&g, 1.1)};
+ *     NodeId price = graph_define(&g, "price", 5, graph_add_op(&g, OP_MUL, in2, 0, &err), m, &err);
+ *     graph_backward(&g, price, NULL);             // seed ∂price/∂price = 1
+ *     double d = graph_grad(&g, apple);            // ∂price/∂apple = 2.2
  *     graph_free(&g);
  *
  * Nodes live in one growable array and refer to their inputs by index

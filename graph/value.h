@@ -2,10 +2,10 @@
  *
  * Every node's value carries a shape. A scalar is a rank-0 value with one
  * element; vectors and matrices (rank 1..BP_MAX_RANK) use the same storage:
- * contiguous row-major doubles owned by the graph.
+ * contiguous row-major doubles owned by the graph. Broadcasting, in C:
  *
  *     Shape a = {2, {2, 3}}, b = {1, {3}}, out;
- *     shape_broadcast(&a, &b, &out)   // true: out is (2,3), b repeats per row
+ *     bool fit = shape_broadcast(&a, &b, &out);   // true: out is (2,3), b repeats per row
  */
 #ifndef BP_VALUE_H
 #define BP_VALUE_H
