@@ -238,7 +238,7 @@ static NodeId define_leaf(Graph *g, int32_t k, NodeId existing, NodeId root, Gra
 }
 
 /* graph_define's work; k is the name's index in the name table. */
-static NodeId define(Graph *g, int32_t k, NodeId root, GraphMark m, GraphError *err) {
+static NodeId define_commit(Graph *g, int32_t k, NodeId root, GraphMark m, GraphError *err) {
     NodeId existing = g->names[k].node;
     if (!uses_names(g, root, m)) return define_leaf(g, k, existing, root, m, err);
 
@@ -281,6 +281,85 @@ static NodeId define(Graph *g, int32_t k, NodeId root, GraphMark m, GraphError *
         return NODE_NONE;
     }
     return existing;
+}
+
+/* What a redefinition of node `id` may change, copied before it: the nodes
+ * from before the statement (op, inputs, flags, shape and storage of each)
+ * and the node's own values. Values downstream need no copy: they are
+ * computed again from these. */
+typedef struct {
+    NodeId id;
+    GraphMark mark;
+    Node *nodes;
+    double *values;
+} Snapshot;
+
+static bool snapshot_take(const Graph *g, NodeId id, GraphMark m, Snapshot *s) {
+    Value v = graph_value(g, id);
+    s->id = id;
+    s->mark = m;
+    s->nodes = malloc((size_t)m.count * sizeof *s->nodes);
+    s->values = malloc(v.size * sizeof *s->values);
+    if (!s->nodes || !s->values) return false;
+    memcpy(s->nodes, g->nodes, (size_t)m.count * sizeof *s->nodes);
+    memcpy(s->values, v.data, v.size * sizeof *s->values);
+    return true;
+}
+
+/* Puts the graph back as it was when s was taken, minus the statement. */
+static void snapshot_restore(Graph *g, const Snapshot *s) {
+    memcpy(g->nodes, s->nodes, (size_t)s->mark.count * sizeof *s->nodes);
+    g->count = s->mark.count;
+    g->vcount = s->mark.vcount;
+    Value v = graph_value(g, s->id);
+    memcpy(&g->values[g->nodes[s->id].off], s->values, v.size * sizeof *s->values);
+    g->topo_valid = false;
+    g->edits++;
+    graph_propagate(g, s->id); /* as before: the same inputs give the same values */
+}
+
+static void snapshot_free(Snapshot *s) {
+    free(s->nodes);
+    free(s->values);
+}
+
+/* After node id changed and the change propagated: does every node
+ * downstream accept its inputs' new values (OpCheck)? If not, err names the
+ * first that does not. */
+static bool downstream_accepts(Graph *g, NodeId id, GraphError *err) {
+    for (int32_t k = 0; k < g->down_len; k++) {
+        const Node *n = &g->nodes[g->down[k]];
+        if (graph_check_values(g, (Op)n->op, n->in, err)) continue;
+        char why[256];
+        snprintf(why, sizeof why, "%.255s", err->message);
+        snprintf(err->message, sizeof err->message, "changing %.64s breaks %.64s: %s",
+                 graph_name_of(g, id), owner_name(g, g->topo, g->topo_pos[g->down[k]], g->topo_len),
+                 why);
+        return false;
+    }
+    return true;
+}
+
+/* define_commit, taken back when the change leaves a node downstream with
+ * values it refuses (a class label that names no class): such values are
+ * known only once the change has propagated. */
+static NodeId define(Graph *g, int32_t k, NodeId root, GraphMark m, GraphError *err) {
+    NodeId existing = g->names[k].node;
+    if (existing == NODE_NONE || g->checked_ops == 0) return define_commit(g, k, root, m, err);
+    Snapshot before = {0};
+    if (!snapshot_take(g, existing, m, &before)) {
+        snapshot_free(&before);
+        graph_rollback(g, m);
+        graph_set_error(err, GRAPH_NO_MEMORY, "out of memory");
+        return NODE_NONE;
+    }
+    NodeId id = define_commit(g, k, root, m, err);
+    if (id != NODE_NONE && !downstream_accepts(g, id, err)) {
+        snapshot_restore(g, &before);
+        id = NODE_NONE;
+    }
+    snapshot_free(&before);
+    return id;
 }
 
 NodeId graph_define(Graph *g, const char *name, int len, NodeId root, GraphMark m,

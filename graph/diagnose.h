@@ -1,8 +1,8 @@
 /* diagnose.h - where a nan or an infinity came from.
  *
- *     x = -1; y = log(x); z = y * 2
- *     graph_nonfinite_origin(&g, z)    // the log node: its input is finite,
- *                                      // its value is not
+ * After the statements `x = -1; y = log(x); z = y * 2`, the origin of z's
+ * nan, graph_nonfinite_origin(&g, z), is the log node: its input is finite,
+ * its value is not.
  *
  * Read-only: nothing here changes the graph or its caches.
  */

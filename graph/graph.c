@@ -112,10 +112,9 @@ int32_t graph_intern_shape(Graph *g, const Shape *s) {
 
 /* Refuses (false, err set) a value of shape s the graph cannot hold. */
 static bool check_size(const Graph *g, const Shape *s, GraphError *err) {
-    uint64_t size = 1;
-    for (int i = 0; i < s->rank; i++)
-        size = size > BP_MAX_ELEMENTS ? size : size * (uint64_t)(s->dims[i] < 0 ? 0 : s->dims[i]);
-    if (size <= BP_MAX_ELEMENTS && (uint64_t)g->vcount + size <= UINT32_MAX) return true;
+    size_t size;
+    if (size_product(s->dims, s->rank, &size) && (uint64_t)g->vcount + size <= UINT32_MAX)
+        return true;
     char st[SHAPE_TEXT_SIZE];
     err->status = GRAPH_TOO_BIG;
     snprintf(err->message, sizeof err->message,
@@ -208,6 +207,17 @@ bool graph_infer_shape(const Graph *g, Op op, const int32_t *in_shapes, int32_t 
     return false;
 }
 
+bool graph_check_values(const Graph *g, Op op, const NodeId *inputs, GraphError *err) {
+    const OpInfo *info = op_info(op);
+    if (!info->check) return true;
+    Value x[BP_MAX_INPUTS] = {{0}};
+    for (int i = 0; i < info->arity; i++)
+        x[i] = graph_value(g, inputs[i]);
+    if (info->check(x, err->message, sizeof err->message)) return true;
+    err->status = GRAPH_VALUE;
+    return false;
+}
+
 NodeId graph_add_op(Graph *g, Op op, const NodeId *inputs, int32_t arg, GraphError *err) {
     const OpInfo *info = op_info(op);
     assert((info->forward || info->tforward) &&
@@ -224,6 +234,8 @@ NodeId graph_add_op(Graph *g, Op op, const NodeId *inputs, int32_t arg, GraphErr
         if (!graph_infer_shape(g, op, in_shapes, arg, &out, err)) return NODE_NONE;
         if ((shape = graph_shape_for_value(g, &out, err)) < 0) return NODE_NONE;
     }
+    if (!graph_check_values(g, op, inputs, err)) return NODE_NONE;
+    if (info->check) g->checked_ops++;
     NodeId id = graph_add_node(g, op, inputs, shape);
     if (id == NODE_NONE) {
         graph_set_error(err, GRAPH_NO_MEMORY, "out of memory");

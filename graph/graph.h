@@ -1,15 +1,22 @@
 /* graph.h - the computational graph: nodes, names, forward and backward.
  *
- * Worked example (the book's figure 5-2 / 5-5):
+ * Worked example, the book's figure 5-2 / 5-5, in C:
  *
  *     Graph g;
+ *     GraphError err;
  *     graph_init_empty(&g);
- *     GraphMark m = graph_mark(&g);               // statement: apple = 100
+ *     GraphMark m = graph_mark(&g);                // statement: apple = 100
  *     NodeId c = graph_add_const(&g, 100);
- *     graph_define(&g, "apple", 5, c, m, &err);   // no names used: a leaf
- *     ... likewise apple_price = apple * 2, price = apple_price * 1.1
- *     graph_backward(&g, price, 1.0);
- *     graph_grad(&g, apple)                       // 2.2
+ *     NodeId apple = graph_define(&g, "apple", 5, c, m, &err); // no names used: a leaf
+ *     m = graph_mark(&g);                          // apple_price = apple * 2
+ *     NodeId in[2] = {apple, graph_add_const(&g, 2)};
+ *     NodeId mul = graph_add_op(&g, OP_MUL, in, 0, &err);
+ *     NodeId apple_price = graph_define(&g, "apple_price", 11, mul, m, &err);
+ *     m = graph_mark(&g);                          // price = apple_price * 1.1
+ *     NodeId in2[2] = {apple_price, graph_add_const(&g, 1.1)};
+ *     NodeId price = graph_define(&g, "price", 5, graph_add_op(&g, OP_MUL, in2, 0, &err), m, &err);
+ *     graph_backward(&g, price, NULL);             // seed ∂price/∂price = 1
+ *     double d = graph_grad(&g, apple);            // ∂price/∂apple = 2.2
  *     graph_free(&g);
  *
  * Nodes live in one growable array and refer to their inputs by index
@@ -122,6 +129,11 @@ typedef struct {
     int32_t ancestors_len;
     uint32_t ancestors_edits, edits;
 
+    /* How many nodes were ever added with an op that checks its inputs'
+     * values (OpCheck): while there are none, a redefinition cannot break
+     * one and skips the copy it would need to be taken back. */
+    int32_t checked_ops;
+
     int64_t recomputed; /* how many nodes change propagation recomputed: for tests */
 } Graph;
 
@@ -140,6 +152,7 @@ typedef enum {
     GRAPH_TOO_MANY,   /* more nodes, names, shapes or elements than the graph can count */
     GRAPH_SHAPE,      /* the inputs' shapes do not fit the op */
     GRAPH_TOO_BIG,    /* a value would exceed BP_MAX_ELEMENTS */
+    GRAPH_VALUE,      /* an input holds values the op refuses (a class label out of range) */
 } GraphStatus;
 
 /* Why a graph call failed: status and a message for the user. */
@@ -171,8 +184,9 @@ NodeId graph_add_const(Graph *g, double value);
 NodeId graph_add_tensor(Graph *g, const Shape *shape, const double *data, GraphError *err);
 /* Adds an op node and computes its value. The inputs must exist; arg is the
  * op's parameter (OpArg; 0 for ops without one). Fails (NODE_NONE, err says
- * why) when the inputs' shapes do not fit the op, the result is too big, or
- * memory ran out. */
+ * why) when the inputs' shapes do not fit the op, their values are ones it
+ * refuses (GRAPH_VALUE: a class label that names no class), the result is
+ * too big, or memory ran out. */
 NodeId graph_add_op(Graph *g, Op op, const NodeId *inputs, int32_t arg, GraphError *err);
 /* The index of shape s in the graph's shape table (added if new), as
  * reshape's arg wants it; -1 if the table is full. */
@@ -184,8 +198,9 @@ int32_t graph_intern_shape(Graph *g, const Shape *s);
  *   - otherwise `name` labels the node computing root.
  * If `name` already exists, its node is changed in place, so everything that
  * used it now uses the new definition, and all of its dependents are
- * recomputed. On failure (a cycle, no memory, a name that is not printable
- * text: GRAPH_NOT_A_NAME) the statement's nodes are removed, nothing else
+ * recomputed. On failure (a cycle, a shape or a value that no longer fits a
+ * node downstream, no memory, a name that is not printable text:
+ * GRAPH_NOT_A_NAME) the statement's nodes are removed, nothing else
  * changes, and err says why. Returns the named node or NODE_NONE.
  * A name is valid UTF-8 without control characters (utf8_is_printable), so
  * whatever prints names (errors, :vars, :trace, figures) prints them as

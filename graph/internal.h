@@ -46,4 +46,8 @@ bool graph_propagate(Graph *g, NodeId id);
 bool graph_infer_shape(const Graph *g, Op op, const int32_t *in_shapes, int32_t arg, Shape *out,
                        GraphError *err);
 
+/* Runs op's value check (OpCheck) on the values of inputs[0..arity): false,
+ * with err set (GRAPH_VALUE), if the op refuses them. */
+bool graph_check_values(const Graph *g, Op op, const NodeId *inputs, GraphError *err);
+
 #endif

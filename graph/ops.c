@@ -193,9 +193,11 @@ static const OpInfo op_table[] = {
     [OP_SOFTMAX] = {"softmax", "Softmax", 1, NULL, NULL, SYN_CALL, "softmax", PREC_PRIMARY,
                     TENSOR(softmax)},
     [OP_CROSS_ENTROPY] = {"cross_entropy", "Cross Entropy", 2, NULL, NULL, SYN_CALL,
-                          "cross_entropy", PREC_PRIMARY, TENSOR(cross_entropy)},
+                          "cross_entropy", PREC_PRIMARY, TENSOR(cross_entropy),
+                          .check = cross_entropy_check},
     [OP_SOFTMAX_WITH_LOSS] = {"softmax_with_loss", "Softmax-with-Loss", 2, NULL, NULL, SYN_CALL,
-                              "softmax_with_loss", PREC_PRIMARY, TENSOR(softmax_with_loss)},
+                              "softmax_with_loss", PREC_PRIMARY, TENSOR(softmax_with_loss),
+                              .check = softmax_with_loss_check},
 #undef TENSOR
 #undef NO_TENSOR
 };

@@ -120,6 +120,13 @@ typedef void (*OpKernel)(const OpCall *c);
 typedef bool (*OpInfer)(const Shape *const *in, int32_t arg, const Shape *spec, Shape *out,
                         char *why, size_t why_size);
 
+/* Whether the inputs' values x[0..arity) are ones the op accepts, for the
+ * few ops whose inputs must hold particular values (class labels); shapes
+ * are the infer rule's. On failure writes why, for the user:
+ * "cross_entropy: label -1 in row 0 is not a class: ...". Kernels stay safe
+ * on values a check refuses: the check is for the message. */
+typedef bool (*OpCheck)(const Value *x, char *why, size_t why_size);
+
 typedef struct {
     const char *name;     /* stable identifier: "mul" */
     const char *symbol;   /* what the book writes in the node's circle: "×" */
@@ -133,6 +140,7 @@ typedef struct {
     OpInfer infer;
     OpKernel tforward, tbackward;
     OpArg arg;
+    OpCheck check; /* NULL: any values will do */
 } OpInfo;
 
 /* The row for `op`. `op` must be a valid Op. */

@@ -3,11 +3,22 @@
 
 #include <stdio.h>
 
+bool size_product(const int32_t *dims, int count, size_t *product) {
+    /* Each step starts at most BP_MAX_ELEMENTS (2^24) and multiplies by less
+     * than 2^31, so the 64-bit product cannot wrap before it is checked. */
+    uint64_t size = 1;
+    for (int i = 0; i < count; i++) {
+        if (dims[i] < 0) return false;
+        size *= (uint64_t)dims[i];
+        if (size > BP_MAX_ELEMENTS) return false;
+    }
+    *product = (size_t)size;
+    return true;
+}
+
 size_t shape_size(const Shape *s) {
-    size_t size = 1;
-    for (int i = 0; i < s->rank; i++)
-        size *= (size_t)s->dims[i];
-    return size;
+    size_t size;
+    return size_product(s->dims, s->rank, &size) ? size : (size_t)BP_MAX_ELEMENTS + 1;
 }
 
 bool shape_equal(const Shape *a, const Shape *b) {

@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "format.h"
+
 static bool fail(char *why, size_t why_size, const char *fmt, const Shape *a, const Shape *b) {
     char sa[SHAPE_TEXT_SIZE], sb[SHAPE_TEXT_SIZE];
     shape_text(a, sa, sizeof sa);
@@ -131,10 +133,8 @@ static Split split_at(const Shape *s, int32_t axis) {
     if (axis == AXIS_ALL) return sp;
     int ax = axis < 0 ? axis + s->rank : axis;
     sp.n = (size_t)s->dims[ax];
-    for (int i = 0; i < ax; i++)
-        sp.outer *= (size_t)s->dims[i];
-    for (int i = ax + 1; i < s->rank; i++)
-        sp.inner *= (size_t)s->dims[i];
+    size_product(s->dims, ax, &sp.outer); /* parts of a value's shape: they fit */
+    size_product(s->dims + ax + 1, s->rank - ax - 1, &sp.inner);
     return sp;
 }
 
@@ -206,23 +206,23 @@ void mean_backward(const OpCall *c) {
 bool reshape_infer(const Shape *const *in, int32_t arg, const Shape *spec, Shape *out, char *why,
                    size_t why_size) {
     (void)arg;
-    size_t known = 1;
+    Shape given = *spec; /* the dims given, the -1 counted as 1 */
     int unknown = -1;
     for (int i = 0; i < spec->rank; i++) {
         if (spec->dims[i] == -1 && unknown < 0)
-            unknown = i;
-        else if (spec->dims[i] >= 1)
-            known *= (size_t)spec->dims[i];
-        else
+            given.dims[unknown = i] = 1;
+        else if (spec->dims[i] < 1)
             return fail(why, why_size, "reshape: %s is not a shape (one -1 may stand for the rest)",
                         spec, NULL);
     }
-    size_t size = shape_size(in[0]);
-    *out = *spec;
-    if (unknown >= 0 && size % known == 0) out->dims[unknown] = (int32_t)(size / known);
-    if (shape_size(out) != size || (unknown >= 0 && size % known != 0))
+    size_t size = shape_size(in[0]), known;
+    /* More than a value may hold is more than x holds: it cannot fit. */
+    if (!size_product(given.dims, given.rank, &known) || size % known != 0 ||
+        (unknown < 0 && known != size))
         return fail(why, why_size, "reshape: a value of shape %s cannot be reshaped to %s", in[0],
                     spec);
+    *out = given;
+    if (unknown >= 0) out->dims[unknown] = (int32_t)(size / known);
     return true;
 }
 void reshape_forward(const OpCall *c) {
@@ -396,21 +396,47 @@ static bool targets_infer(const char *name, const Shape *const *in, Shape *out, 
     return true;
 }
 
-/* The class label in t for row r, or -1 when t is one-hot. Labels are
- * rounded, so a numerical-gradient nudge does not change which is picked.
- * Ranks tell the forms apart: with one class, sizes are equal either way. */
-static long label_of(const OpCall *c, size_t r, size_t n) {
-    if (c->x[1].shape->rank == c->x[0].shape->rank) return -1;
-    return lround(c->x[1].data[r / n]);
+/* t holds one class label per row, rather than one-hot rows, when it has
+ * one axis fewer than the scores: told by shape alone (with one class the
+ * sizes are equal either way), never by what t holds. */
+static bool has_labels(const OpCall *c) {
+    return c->x[1].shape->rank + 1 == c->x[0].shape->rank;
 }
-static bool label_valid(long label, size_t n) {
-    return label >= 0 && (size_t)label < n;
+
+/* The class row r's label picks, or -1 when it is none of the n classes
+ * (the engine refuses such labels, but a change such as :descend on t may
+ * still make one). Rounded, so a numerical-gradient nudge (2 → 2.00002)
+ * picks the same class; every comparison with nan is false. */
+static long label_at(const OpCall *c, size_t r, size_t n) {
+    double v = c->x[1].data[r / n];
+    return v > -0.5 && v < (double)n - 0.5 ? lround(v) : -1;
+}
+
+/* Labels must name classes: whole numbers from 0 to n − 1. */
+static bool labels_check(const char *name, const Value *x, char *why, size_t why_size) {
+    if (x[1].shape->rank + 1 != x[0].shape->rank) return true; /* one-hot: any values */
+    size_t n = class_count(x[0].shape);
+    for (size_t r = 0; r < x[1].size; r++) {
+        double v = x[1].data[r];
+        if (v >= 0 && v < (double)n && v == floor(v)) continue;
+        char label[FMT_NUMBER_SIZE];
+        snprintf(why, why_size,
+                 "%s: label %s in row %zu is not a class: the scores have %zu class%s, so a "
+                 "label is a whole number from 0 to %zu",
+                 name, fmt_number(label, sizeof label, v, FMT_ROUND_TRIP), r, n, n == 1 ? "" : "es",
+                 n - 1);
+        return false;
+    }
+    return true;
 }
 
 bool cross_entropy_infer(const Shape *const *in, int32_t arg, const Shape *spec, Shape *out,
                          char *why, size_t why_size) {
     (void)arg, (void)spec;
     return targets_infer("cross_entropy", in, out, why, why_size);
+}
+bool cross_entropy_check(const Value *x, char *why, size_t why_size) {
+    return labels_check("cross_entropy", x, why, why_size);
 }
 
 /* The book's cross_entropy_error: −Σ t·log(y + 1e-7) / batch; the 1e-7 keeps
@@ -420,27 +446,30 @@ static const double ce_delta = 1e-7;
 void cross_entropy_forward(const OpCall *c) {
     size_t n = class_count(c->x[0].shape), batch = c->x[0].size / n;
     const double *y = c->x[0].data, *t = c->x[1].data;
+    bool labels = has_labels(c);
     double loss = 0;
     for (size_t r = 0; r < c->x[0].size; r += n) {
-        long label = label_of(c, r, n);
-        if (label >= 0)
-            loss -= label_valid(label, n) ? log(y[r + (size_t)label] + ce_delta) : NAN;
-        else
-            for (size_t j = 0; j < n; j++)
-                loss -= t[r + j] * log(y[r + j] + ce_delta);
+        if (labels) {
+            long label = label_at(c, r, n);
+            loss -= label >= 0 ? log(y[r + (size_t)label] + ce_delta) : NAN;
+            continue;
+        }
+        for (size_t j = 0; j < n; j++)
+            loss -= t[r + j] * log(y[r + j] + ce_delta);
     }
     c->y[0] = loss / (double)batch;
 }
 void cross_entropy_backward(const OpCall *c) {
     size_t n = class_count(c->x[0].shape), batch = c->x[0].size / n;
     const double *y = c->x[0].data, *t = c->x[1].data;
+    bool labels = has_labels(c);
     double scale = c->dy[0] / (double)batch;
     for (size_t r = 0; r < c->x[0].size; r += n) {
-        long label = label_of(c, r, n);
-        if (label >= 0) {
-            if (label_valid(label, n))
+        if (labels) { /* labels are discrete: no gradient flows to them */
+            long label = label_at(c, r, n);
+            if (label >= 0)
                 c->dx[0][r + (size_t)label] -= scale / (y[r + (size_t)label] + ce_delta);
-            continue; /* labels are discrete: no gradient flows to them */
+            continue;
         }
         for (size_t j = 0; j < n; j++) {
             c->dx[0][r + j] -= scale * t[r + j] / (y[r + j] + ce_delta);
@@ -453,6 +482,9 @@ bool softmax_with_loss_infer(const Shape *const *in, int32_t arg, const Shape *s
                              char *why, size_t why_size) {
     (void)arg, (void)spec;
     return targets_infer("softmax_with_loss", in, out, why, why_size);
+}
+bool softmax_with_loss_check(const Value *x, char *why, size_t why_size) {
+    return labels_check("softmax_with_loss", x, why, why_size);
 }
 
 /* log softmax of one row, stably: x − max − log Σ exp(x − max). */
@@ -470,15 +502,17 @@ static double log_sum_exp(const double *x, size_t n) {
 void softmax_with_loss_forward(const OpCall *c) {
     size_t n = class_count(c->x[0].shape), batch = c->x[0].size / n;
     const double *x = c->x[0].data, *t = c->x[1].data;
+    bool labels = has_labels(c);
     double loss = 0;
     for (size_t r = 0; r < c->x[0].size; r += n) {
         double lse = log_sum_exp(x + r, n);
-        long label = label_of(c, r, n);
-        if (label >= 0)
-            loss -= label_valid(label, n) ? x[r + (size_t)label] - lse : NAN;
-        else
-            for (size_t j = 0; j < n; j++)
-                loss -= t[r + j] * (x[r + j] - lse);
+        if (labels) {
+            long label = label_at(c, r, n);
+            loss -= label >= 0 ? x[r + (size_t)label] - lse : NAN;
+            continue;
+        }
+        for (size_t j = 0; j < n; j++)
+            loss -= t[r + j] * (x[r + j] - lse);
     }
     c->y[0] = loss / (double)batch;
 }
@@ -487,23 +521,23 @@ void softmax_with_loss_forward(const OpCall *c) {
 void softmax_with_loss_backward(const OpCall *c) {
     size_t n = class_count(c->x[0].shape), batch = c->x[0].size / n;
     const double *x = c->x[0].data, *t = c->x[1].data;
+    bool labels = has_labels(c);
     double scale = c->dy[0] / (double)batch;
     for (size_t r = 0; r < c->x[0].size; r += n) {
         double lse = log_sum_exp(x + r, n);
-        long label = label_of(c, r, n);
+        long label = labels ? label_at(c, r, n) : -1;
+        if (labels && label < 0) continue; /* no class: no gradient (its loss is nan) */
         double mass = 1;
-        if (label < 0) {
+        if (!labels) {
             mass = 0;
             for (size_t j = 0; j < n; j++)
                 mass += t[r + j];
-        } else if (!label_valid(label, n)) {
-            continue;
         }
         for (size_t j = 0; j < n; j++) {
             double y = exp(x[r + j] - lse);
-            double tj = label >= 0 ? (long)j == label : t[r + j];
+            double tj = labels ? (long)j == label : t[r + j];
             c->dx[0][r + j] += scale * (mass * y - tj);
-            if (label < 0) c->dx[1][r + j] -= scale * (x[r + j] - lse);
+            if (!labels) c->dx[1][r + j] -= scale * (x[r + j] - lse);
         }
     }
 }

@@ -27,6 +27,10 @@ BP_TENSOR_OP(softmax)
 BP_TENSOR_OP(cross_entropy)
 BP_TENSOR_OP(softmax_with_loss)
 
+/* The checks of what these two read (see OpCheck in ops.h): class labels. */
+bool cross_entropy_check(const Value *x, char *why, size_t why_size);
+bool softmax_with_loss_check(const Value *x, char *why, size_t why_size);
+
 #undef BP_TENSOR_OP
 
 #endif

@@ -2,10 +2,10 @@
  *
  * Every node's value carries a shape. A scalar is a rank-0 value with one
  * element; vectors and matrices (rank 1..BP_MAX_RANK) use the same storage:
- * contiguous row-major doubles owned by the graph.
+ * contiguous row-major doubles owned by the graph. Broadcasting, in C:
  *
  *     Shape a = {2, {2, 3}}, b = {1, {3}}, out;
- *     shape_broadcast(&a, &b, &out)   // true: out is (2,3), b repeats per row
+ *     bool fit = shape_broadcast(&a, &b, &out);   // true: out is (2,3), b repeats per row
  */
 #ifndef BP_VALUE_H
 #define BP_VALUE_H
@@ -34,7 +34,16 @@ typedef struct {
     size_t size; /* number of elements: the product of dims, 1 for scalars */
 } Value;
 
-/* The number of elements a shape holds (1 for a scalar). */
+/* The product of dims[0..count), the number of elements they span (1 for
+ * count 0), into *product. Every product of sizes goes through here, so none
+ * can wrap around: false (and *product left alone) when a dim is negative or
+ * the product would pass BP_MAX_ELEMENTS, which no value may hold anyway. */
+bool size_product(const int32_t *dims, int count, size_t *product);
+
+/* The number of elements a shape holds (1 for a scalar). s should be a shape
+ * a value can have (size_product accepts it, as every shape in a graph
+ * does); for any other the answer is BP_MAX_ELEMENTS + 1, more than a value
+ * may hold, never a wrapped product. */
 size_t shape_size(const Shape *s);
 
 bool shape_equal(const Shape *a, const Shape *b);

@@ -1,10 +1,17 @@
-/* render.h - the book's figures from the live graph, through Graphviz.
+/* render.h - the book's figures from the live graph, through Graphviz. In C:
  *
+ *     Graph graph;
+ *     graph_init_empty(&graph);                   // then the statements, as graph.h shows
+ *     NodeId price = graph_newest_derived(&graph);
+ *     char err[256];
  *     Renderer r;
- *     renderer_init(&r, err, sizeof err);         // one GVC context per session
- *     RenderOptions o = render_defaults(target, seed, digits);
- *     render_file(&r, &graph, &o, "apple.svg", &result, err, sizeof err);
- *     renderer_free(&r);
+ *     RenderResult result;
+ *     if (renderer_init(&r, err, sizeof err)) {   // one GVC context per session
+ *         RenderOptions o = render_defaults(price, NULL, 12); // seed NULL: all ones
+ *         render_file(&r, &graph, &o, "apple.svg", &result, err, sizeof err);
+ *         renderer_free(&r);
+ *     }
+ *     graph_free(&graph);
  *
  * How a figure is made (Graphviz 2.42's edge labels could not do this):
  *   1. dot lays out the View left to right, each link labelled with its

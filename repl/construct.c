@@ -65,7 +65,6 @@ static void fill_normal(double *data, size_t n, uint64_t *state) {
 static bool dims_from(const double *args, int from, int to, Shape *shape, int *bad_arg, char *why,
                       size_t why_size) {
     shape->rank = (uint8_t)(to - from);
-    double size = 1;
     for (int i = from; i < to; i++) {
         if (!(args[i] >= 1 && args[i] <= BP_MAX_ELEMENTS && args[i] == floor(args[i]))) {
             *bad_arg = i;
@@ -74,15 +73,16 @@ static bool dims_from(const double *args, int from, int to, Shape *shape, int *b
             return false;
         }
         shape->dims[i - from] = (int32_t)args[i];
-        size *= args[i];
-        if (size > BP_MAX_ELEMENTS) {
-            *bad_arg = -1;
-            snprintf(why, why_size, "that is %.0f elements: the limit is %d per value", size,
-                     BP_MAX_ELEMENTS);
-            return false;
-        }
     }
-    return true;
+    size_t size;
+    if (size_product(shape->dims, shape->rank, &size)) return true;
+    double asked = 1; /* only to say how many: doubles do not wrap */
+    for (int i = from; i < to; i++)
+        asked *= args[i];
+    *bad_arg = -1;
+    snprintf(why, why_size, "that is %.0f elements: the limit is %d per value", asked,
+             BP_MAX_ELEMENTS);
+    return false;
 }
 
 /* arange(stop), arange(start, stop), arange(start, stop, step), as NumPy. */

@@ -167,33 +167,86 @@ bool cmd_graph(Command *c) {
     return !stopped || cmd_stopped(c, "interrupted; the rows above are complete");
 }
 
-/* How backprop and numerical gradients of one leaf compare. */
+/* How backprop and numerical gradients of one leaf compare. A nan or an
+ * infinity in either cannot be compared at all: `reason` then says which
+ * (nan against nan is no agreement), and the row is flagged. */
 typedef struct {
     double max_diff, mean_diff, rel;
     bool ok;
+    char reason[96]; /* "" when both gradients are finite */
 } Agreement;
+
+/* The first element of a[0..n) that is not finite, into *bad. */
+static bool first_nonfinite(const double *a, size_t n, double *bad) {
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(a[i])) {
+            *bad = a[i];
+            return true;
+        }
+    return false;
+}
 
 /* The rule for a tensor, as for a scalar: the error relative to the
  * gradient's size (its largest element), absolute when that is ~0. */
 static Agreement compare(const double *a, const double *num, size_t n) {
+    Agreement r = {NAN, NAN, NAN, false, ""};
+    double bad_a, bad_num;
+    char t1[FMT_NUMBER_SIZE], t2[FMT_NUMBER_SIZE];
+    bool in_a = first_nonfinite(a, n, &bad_a), in_num = first_nonfinite(num, n, &bad_num);
+    if (in_a && in_num)
+        snprintf(r.reason, sizeof r.reason, "backprop gives %s, the numerical estimate %s",
+                 fmt_number(t1, sizeof t1, bad_a, 3), fmt_number(t2, sizeof t2, bad_num, 3));
+    else if (in_a || in_num)
+        snprintf(r.reason, sizeof r.reason, "%s gives %s",
+                 in_a ? "backprop" : "the numerical estimate",
+                 fmt_number(t1, sizeof t1, in_a ? bad_a : bad_num, 3));
+    if (in_a || in_num) return r;
     double max = 0, sum = 0, scale = 0;
     for (size_t i = 0; i < n; i++) {
-        double d = isnan(a[i]) && isnan(num[i]) ? 0 : fabs(a[i] - num[i]);
-        if (!(d <= max)) max = d; /* keeps a nan */
+        double d = fabs(a[i] - num[i]);
+        max = fmax(max, d);
         sum += d;
         scale = fmax(scale, fmax(fabs(a[i]), fabs(num[i])));
     }
-    Agreement r = {max, n ? sum / (double)n : 0, scale < 1e-10 ? max : max / scale, false};
-    r.ok = r.rel <= 1e-6;
+    r.max_diff = max;
+    r.mean_diff = n ? sum / (double)n : 0;
+    r.rel = scale < 1e-10 ? max : max / scale;
+    r.ok = r.rel <= 1e-6; /* false for nan: an overflow in the difference */
     return r;
 }
 
+/* :check's table: the gradient's label, then shape, max |Δ|, mean |Δ| and
+ * rel. error for tensors, or backprop, numerical and rel. error for
+ * scalars; last the verdict. */
+enum { CHECK_CELLS = 5, CHECK_CELL_SIZE = 128 };
+
+typedef struct {
+    char cell[CHECK_CELLS][CHECK_CELL_SIZE];
+    char verdict[128];
+} CheckRow;
+
+static const char *const tensor_head[CHECK_CELLS] = {"gradient", "shape", "max |Δ|", "mean |Δ|",
+                                                     "rel. error"};
+static const char *const scalar_head[CHECK_CELLS] = {"gradient", "backprop", "numerical",
+                                                     "rel. error", NULL};
+/* The widths the table has always had: wider cells widen their column. */
+static const int tensor_min_width[CHECK_CELLS] = {25, 12, 13, 13, 11};
+static const int scalar_min_width[CHECK_CELLS] = {25, 17, 17, 11, 0};
+
+/* A difference as the table shows it: two digits; "-" when there is none. */
+static void diff_text(double v, char *buf) {
+    if (isnan(v))
+        snprintf(buf, CHECK_CELL_SIZE, "-");
+    else
+        snprintf(buf, CHECK_CELL_SIZE, "%.2g", v);
+}
+
+/* Writes one leaf's comparison r as a JSON row, or into row for the table. */
 static void check_row(Session *s, NodeId target, NodeId leaf, const double *a, const double *num,
-                      bool tensors) {
+                      const Agreement *rp, bool tensors, CheckRow *row) {
     const Graph *g = &s->graph;
     Value v = graph_value(g, leaf);
-    Agreement r = compare(a, num, v.size);
-    char n1[FMT_NUMBER_SIZE], n2[FMT_NUMBER_SIZE], label[128];
+    Agreement r = *rp;
     if (s->json) {
         json_begin(s->out, "check");
         json_str(s->out, "of", graph_name_of(g, target));
@@ -209,20 +262,52 @@ static void check_row(Session *s, NodeId target, NodeId leaf, const double *a, c
         }
         json_num(s->out, "rel_error", r.rel);
         json_bool(s->out, "ok", r.ok);
+        if (r.reason[0]) json_str(s->out, "reason", r.reason);
         json_end(s->out);
         return;
     }
-    snprintf(label, sizeof label, "∂%s/∂%s", session_grad_of(s, target), graph_name_of(g, leaf));
-    write_padded(s->out, label, 25);
+    char(*c)[CHECK_CELL_SIZE] = row->cell;
+    snprintf(c[0], CHECK_CELL_SIZE, "∂%s/∂%s", session_grad_of(s, target), graph_name_of(g, leaf));
+    char num_text[FMT_NUMBER_SIZE];
     if (tensors) {
-        shape_text(v.shape, n1, sizeof n1);
-        write_padded(s->out, n1, 12);
-        fprintf(s->out, "%-12.2g %-12.2g ", r.max_diff, r.mean_diff);
+        shape_text(v.shape, c[1], CHECK_CELL_SIZE);
+        diff_text(r.max_diff, c[2]);
+        diff_text(r.mean_diff, c[3]);
+        diff_text(r.rel, c[4]);
     } else {
-        write_padded(s->out, session_num(s, a[0], n1), 17);
-        write_padded(s->out, session_num(s, num[0], n2), 17);
+        snprintf(c[1], CHECK_CELL_SIZE, "%s", session_num(s, a[0], num_text));
+        snprintf(c[2], CHECK_CELL_SIZE, "%s", session_num(s, num[0], num_text));
+        diff_text(r.rel, c[3]);
+        c[4][0] = '\0';
     }
-    fprintf(s->out, "%-10.2g %s\n", r.rel, r.ok ? "ok" : "MISMATCH (> 1e-6)");
+    if (r.reason[0])
+        snprintf(row->verdict, sizeof row->verdict, "NOT FINITE: %s", r.reason);
+    else
+        snprintf(row->verdict, sizeof row->verdict, "%s", r.ok ? "ok" : "MISMATCH (> 1e-6)");
+}
+
+/* Writes the header and rows[0..n), each column as wide as its widest
+ * cell and one space, and never narrower than it has always been. */
+static void check_table(Session *s, const CheckRow *rows, int32_t n, bool tensors) {
+    const char *const *head = tensors ? tensor_head : scalar_head;
+    const int *min_width = tensors ? tensor_min_width : scalar_min_width;
+    int width[CHECK_CELLS];
+    for (int k = 0; k < CHECK_CELLS; k++) {
+        width[k] = min_width[k];
+        for (int32_t i = 0; head[k] && i < n; i++) {
+            int w = display_width(rows[i].cell[k], strlen(rows[i].cell[k])) + 1;
+            width[k] = w > width[k] ? w : width[k];
+        }
+    }
+    int last = tensors ? CHECK_CELLS - 1 : CHECK_CELLS - 2; /* rel. error */
+    for (int k = 0; k < last; k++)
+        write_padded(s->out, head[k], width[k]);
+    fprintf(s->out, "%s\n", head[last]);
+    for (int32_t i = 0; i < n; i++) {
+        for (int k = 0; k <= last; k++)
+            write_padded(s->out, rows[i].cell[k], width[k]);
+        fprintf(s->out, "%s\n", rows[i].verdict);
+    }
 }
 
 /* :check [NAME...] */
@@ -249,10 +334,12 @@ bool cmd_check(Command *c) {
     }
     double *analytic = malloc((total + 1) * sizeof *analytic);
     double *numeric = malloc(largest * sizeof *numeric);
-    if (!analytic || !numeric || !graph_backward(g, target, seed)) {
+    CheckRow *rows = s->json ? NULL : malloc((size_t)n * sizeof *rows + 1);
+    if (!analytic || !numeric || (!s->json && !rows) || !graph_backward(g, target, seed)) {
         free(wrt);
         free(analytic);
         free(numeric);
+        free(rows);
         return cmd_error(c, "out of memory");
     }
     for (int32_t i = 0, at = 0; i < n; i++) {
@@ -260,33 +347,35 @@ bool cmd_check(Command *c) {
         memcpy(analytic + at, v.data, v.size * sizeof *v.data);
         at += (int32_t)v.size;
     }
-    if (!s->json && tensors) {
-        const char *head[] = {"gradient", "shape", "max |Δ|", "mean |Δ|"};
-        const int width[] = {25, 12, 13, 13};
-        for (int k = 0; k < 4; k++)
-            write_padded(s->out, head[k], width[k]);
-        fprintf(s->out, "rel. error\n");
-    } else if (!s->json) {
-        fprintf(s->out, "%-24s %-16s %-16s %s\n", "gradient", "backprop", "numerical",
-                "rel. error");
-    }
-    int bad = 0;
+    /* Rows are kept until all are known, for the columns to fit them. */
+    int bad = 0, nonfinite = 0;
     bool ok = true;
-    for (int32_t i = 0, at = 0; ok && i < n; i++) {
-        ok = !session_stopped(s) &&
-             graph_numeric_grad_until(g, target, wrt[i], seed, session_stop_requested, s, numeric);
+    int32_t done = 0;
+    for (int32_t at = 0; ok && done < n; done++) {
+        ok = !session_stopped(s) && graph_numeric_grad_until(g, target, wrt[done], seed,
+                                                             session_stop_requested, s, numeric);
         if (!ok) break;
-        size_t size = shape_size(graph_shape(g, wrt[i]));
-        bad += !compare(analytic + at, numeric, size).ok;
-        check_row(s, target, wrt[i], analytic + at, numeric, tensors);
+        size_t size = shape_size(graph_shape(g, wrt[done]));
+        Agreement r = compare(analytic + at, numeric, size);
+        nonfinite += r.reason[0] != '\0';
+        bad += !r.ok && !r.reason[0];
+        check_row(s, target, wrt[done], analytic + at, numeric, &r, tensors,
+                  rows ? &rows[done] : NULL);
         at += (int32_t)size;
     }
+    if (!s->json) check_table(s, rows, done, tensors);
     if (ok && !s->json && tensors)
         fprintf(s->out, "rel. error = max |Δ| / largest |gradient| of the leaf; ok up to 1e-6\n");
     if (ok && !s->json && bad)
         fprintf(s->out,
                 "%d gradient%s disagree%s: a kink (relu at 0) or a non-smooth point can do this\n",
                 bad, bad == 1 ? "" : "s", bad == 1 ? "s" : "");
+    if (ok && !s->json && nonfinite)
+        fprintf(s->out,
+                "%d gradient%s not finite: a nan or an infinity cannot be checked; the warnings "
+                "show where one first appears\n",
+                nonfinite, nonfinite == 1 ? " is" : "s are");
+    free(rows);
     free(wrt);
     free(analytic);
     free(numeric);

@@ -2,11 +2,12 @@
  *
  * Tokens are views into the source text (start + length), never copies, and
  * carry their 1-based line and column; the column counts characters (UTF-8
- * code points), not bytes, so `사과 = x` reports `x` at column 6.
+ * code points), not bytes, so `사과 = x` reports `x` at column 6. In C:
  *
  *     Lexer lx;
  *     lexer_init(&lx, "price = apple * 2", 17, 1);
- *     for (Token t = lexer_next(&lx); t.type != TOK_EOF; t = lexer_next(&lx)) ...
+ *     for (Token t = lexer_next(&lx); t.type != TOK_EOF; t = lexer_next(&lx))
+ *         printf("%.*s at column %d\n", t.length, t.start, t.col);
  *
  * Invalid input yields a TOK_ERROR token whose `message` says what is wrong
  * and whose start/column point at the offending character.

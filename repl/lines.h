@@ -1,12 +1,13 @@
-/* lines.h - reading a script line by line, in large blocks.
+/* lines.h - reading a script line by line, in large blocks. In C:
  *
  *     LineReader r;
- *     line_reader_init(&r, fd);                 // fd is not owned
+ *     line_reader_init(&r, STDIN_FILENO);        // the fd is not owned
  *     const char *text;
  *     size_t len;
  *     while (line_reader_next(&r, &text, &len))  // text without its line end
- *         run(text, len);
- *     if (r.error) ...                           // an errno value, e.g. EINTR after Ctrl-C
+ *         fwrite(text, 1, len, stdout);
+ *     if (r.error)                               // an errno value, e.g. EINTR after Ctrl-C
+ *         fprintf(stderr, "%s\n", strerror(r.error));
  *     line_reader_free(&r);
  *
  * This is the one place where source is split into lines, so every reader

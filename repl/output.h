@@ -1,8 +1,11 @@
 /* output.h - writing results as text or as one JSON object per line.
  *
- * JSON lines are built field by field:
+ * JSON lines are built field by field, in C:
+ *
+ *     FILE *f = stdout;
  *     json_begin(f, "grad"); json_str(f, "of", "price"); json_num(f, "value", 2.2);
  *     json_end(f);          // {"kind":"grad","of":"price","value":2.2}
+ *
  * Numbers are written at full round-trip precision; nan and ±inf, which JSON
  * cannot express, as the strings "nan", "inf", "-inf".
  */

@@ -1,5 +1,5 @@
 /* session.h - a backprop session: the graph, its names and settings, and
- * the execution of statements and commands.
+ * the execution of statements and commands. In C:
  *
  *     Session s;
  *     session_init(&s, stdout, stderr);

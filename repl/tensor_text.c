@@ -83,8 +83,7 @@ static void walk(Walk *w, int axis, size_t base) {
      * recursion below stays inside dims[]. */
     int rank = s->rank < BP_MAX_RANK ? s->rank : BP_MAX_RANK;
     size_t stride = 1;
-    for (int a = axis + 1; a < rank; a++)
-        stride *= (size_t)s->dims[a];
+    size_product(s->dims + axis + 1, rank - axis - 1, &stride); /* part of a value's shape */
     int n = s->dims[axis];
     bool cut = w->elide && n > 2 * TENSOR_EDGE;
     if (w->out) put(w, "[", 1);

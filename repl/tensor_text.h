@@ -1,8 +1,13 @@
-/* tensor_text.h - values as NumPy prints them.
+/* tensor_text.h - values as NumPy prints them. In C:
  *
+ *     double w[] = {0.1, -0.25, 0.5, 2, 1, -3};
+ *     Value W = {&(Shape){2, {2, 3}}, w, 6};
  *     TensorStyle st = {.digits = 12, .elide = TENSOR_ELIDE_DEFAULT, .indent = 4};
+ *     StrBuf sb;
+ *     sb_init(&sb);
  *     sb_puts(&sb, "W = ");
- *     tensor_text(&sb, graph_value(g, W), &st);
+ *     tensor_text(&sb, W, &st);                  // sb.data is then
+ *     sb_free(&sb);
  *
  *     W = [[ 0.1  -0.25  0.5 ]
  *          [ 2     1    -3   ]]

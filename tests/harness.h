@@ -1,4 +1,4 @@
-/* harness.h - drives a Session in a test: every line's output captured.
+/* harness.h - drives a Session in a test: every line's output captured. In C:
  *
  *     Harness h;
  *     h_init(&h);

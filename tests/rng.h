@@ -1,5 +1,5 @@
 /* rng.h - a tiny PRNG for generated tests: xorshift64*, its state passed
- * explicitly, so a seed replays the same cases on every machine.
+ * explicitly, so a seed replays the same cases on every machine. In C:
  *
  *     Rng r = {42};
  *     int k = rng_below(&r, 6);            // 0..5

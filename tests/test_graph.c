@@ -900,11 +900,44 @@ START_TEST(million_node_neg_chain) {
 }
 END_TEST
 
+/* size_product, the one product of sizes: exact up to BP_MAX_ELEMENTS and
+ * refused beyond it, including products that wrap a 64-bit size to 0 or to
+ * something small (issue 10: reshape divided by such a 0). */
+START_TEST(size_products_never_wrap) {
+    static const struct {
+        int32_t dims[BP_MAX_RANK];
+        int count;
+        bool fits;
+        size_t product;
+    } cases[] = {
+        {{0}, 0, true, 1},
+        {{7}, 1, true, 7},
+        {{4096, 4096}, 2, true, 16777216},
+        {{4096, 4097}, 2, false, 0},
+        {{16777216, 16777216, 65536, 1}, 4, false, 0}, /* 2^64: 0 in 64 bits */
+        {{65536, 65536, 65536, 65536}, 4, false, 0},
+        {{2147483647, 2147483647, 2147483647, 2147483647}, 4, false, 0},
+        {{1, 1, 1, 16777217}, 4, false, 0},
+        {{2, -1}, 2, false, 0},
+        {{3, 0, 5}, 3, true, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t product = 12345;
+        ck_assert_msg(size_product(cases[i].dims, cases[i].count, &product) == cases[i].fits,
+                      "case %zu", i);
+        ck_assert_uint_eq(product, cases[i].fits ? cases[i].product : 12345);
+    }
+    Shape huge = {4, {16777216, 16777216, 65536, 1}};
+    ck_assert_uint_eq(shape_size(&huge), (size_t)BP_MAX_ELEMENTS + 1);
+}
+END_TEST
+
 static Suite *graph_suite(void) {
     Suite *s = suite_create("graph");
     TCase *book = tcase_create("book");
     tcase_add_loop_test(book, book_examples, 0, sizeof examples / sizeof examples[0]);
     tcase_add_test(book, backward_seed_scales_and_passes_do_not_accumulate);
+    tcase_add_test(book, size_products_never_wrap);
     tcase_add_test(book, numeric_grad_restores_values);
     tcase_add_loop_test(book, fan_out_gradients_add_up, 0, sizeof fan_outs / sizeof fan_outs[0]);
     tcase_add_test(book, square_node_has_one_input_twice);

@@ -685,6 +685,65 @@ START_TEST(test_check_flags_mismatch) {
 }
 END_TEST
 
+/* A nan or an infinity in either gradient is no agreement: the row is
+ * flagged with what each gave, and no number prints as -nan (issue 10). */
+static const struct {
+    const char *input, *row, *summary;
+} nonfinite_checks[] = {
+    {"x = -1; y = sqrt(x)\n:check",
+     "∂y/∂x                    nan              nan              -          NOT FINITE: backprop "
+     "gives nan, the numerical estimate nan\n",
+     "1 gradient is not finite: a nan or an infinity cannot be checked"},
+    {"x = 0; y = log(x)\n:check",
+     "∂y/∂x                    inf              nan              -          NOT FINITE: backprop "
+     "gives inf, the numerical estimate nan\n",
+     "1 gradient is not finite"},
+    {"v = [1, -1]; w = sum(sqrt(v))\n:check",
+     "∂w/∂v                    (2)         -            -            -          NOT FINITE: "
+     "backprop gives nan, the numerical estimate nan\n",
+     "1 gradient is not finite"},
+    {"a = 1; x = -1; y = sqrt(x) * a\n:check",
+     "∂y/∂a                    nan              nan              -          NOT FINITE: backprop "
+     "gives nan, the numerical estimate nan\n",
+     "2 gradients are not finite"},
+};
+
+START_TEST(test_check_flags_nonfinite) {
+    Harness h;
+    h_init(&h);
+    h_run(&h, nonfinite_checks[_i].input);
+    ck_assert_msg(strstr(h.out_text, nonfinite_checks[_i].row), "%s", h.out_text);
+    ck_assert_msg(strstr(h.out_text, nonfinite_checks[_i].summary), "%s", h.out_text);
+    ck_assert_msg(!strstr(h.out_text, " ok\n") && !strstr(h.out_text, "-nan"), "%s", h.out_text);
+    h.s.json = true;
+    ck_assert(h_run(&h, ":check"));
+    ck_assert_msg(strstr(h.out_text, "\"ok\":false,\"reason\":\"backprop gives "), "%s",
+                  h.out_text);
+    ck_assert_msg(!strstr(h.out_text, "\"ok\":true"), "%s", h.out_text);
+    h_free(&h);
+}
+END_TEST
+
+/* Columns are as wide as their widest number: a 19-character gradient no
+ * longer runs into the next column (issue 10's -3.67415665637e+162nan). */
+START_TEST(test_check_columns_fit_their_numbers) {
+    Harness h;
+    h_init(&h);
+    h_run(&h, "x = -1.10668192763e81; y = x * x * x\n:check");
+    ck_assert_str_eq(h.out_text, "x = -1.10668192763e+81\ny = -1.35540303455e+243\n"
+                                 "gradient                 backprop           numerical          "
+                                 "rel. error\n"
+                                 "∂y/∂x                    3.67423466683e+162 3.67423466695e+162 "
+                                 "3.2e-11    ok\n");
+    h_run(&h, "a_rather_long_name_for_a_leaf = 2; z = a_rather_long_name_for_a_leaf * 3\n:check");
+    ck_assert_msg(strstr(h.out_text, "gradient                          backprop         "
+                                     "numerical        rel. error\n"
+                                     "∂z/∂a_rather_long_name_for_a_leaf 3                3 "),
+                  "%s", h.out_text);
+    h_free(&h);
+}
+END_TEST
+
 START_TEST(test_check_json) {
     Harness h;
     h_init(&h);
@@ -956,6 +1015,9 @@ static Suite *session_suite(void) {
     tcase_add_test(tc, test_check_flags_ok);
     tcase_add_test(tc, test_check_flags_mismatch);
     tcase_add_test(tc, test_check_json);
+    tcase_add_loop_test(tc, test_check_flags_nonfinite, 0,
+                        sizeof nonfinite_checks / sizeof nonfinite_checks[0]);
+    tcase_add_test(tc, test_check_columns_fit_their_numbers);
     tcase_add_test(tc, test_graph);
     tcase_add_test(tc, test_help_lists_commands);
     tcase_add_test(tc, test_quit_stops_the_line);

@@ -724,6 +724,49 @@ START_TEST(labels_agree_with_their_one_hot_targets) {
 }
 END_TEST
 
+/* One-hot targets or labels are told apart by shape alone: a one-hot row
+ * may hold -1 (a soft target), and a label tensor never reads a whole row.
+ * Labels changed behind the engine's back (as :descend on a param t would)
+ * give a nan loss and no gradient for their row, and touch no other value:
+ * issue 10's `t = [-1]; a = [5, 7]` read and wrote a's values. */
+START_TEST(labels_are_told_by_shape_and_read_in_bounds) {
+    Graph g;
+    graph_init_empty(&g);
+    must_run(&g, "L = softmax_with_loss([[0, 0, 0]], [[-1, 0, 0]])");
+    ck_assert_double_eq_tol(graph_scalar(&g, must_lookup(&g, "L")), -log(3), 1e-15);
+    static const Op losses[] = {OP_CROSS_ENTROPY, OP_SOFTMAX_WITH_LOSS};
+    static const double bad[] = {-1, 3, 2.6, -0.6, NAN, INFINITY, -INFINITY, 1e300, -1e300};
+    for (size_t k = 0; k < sizeof losses / sizeof losses[0]; k++) {
+        for (size_t b = 0; b < sizeof bad / sizeof bad[0]; b++) {
+            char src[160];
+            snprintf(src, sizeof src,
+                     "t = [1, 2]; a = [5, 7]; y = softmax([[1, 2, 3], [3, 2, 1]]); "
+                     "L = %s(y, t) + sum(a)",
+                     op_info(losses[k])->spelling);
+            must_run(&g, src);
+            NodeId t = must_lookup(&g, "t"), a = must_lookup(&g, "a"), y = must_lookup(&g, "y");
+            NodeId L = must_lookup(&g, "L");
+            graph_leaf_data(&g, t)[0] = bad[b];
+            ck_assert(graph_update(&g, &t, 1));
+            ck_assert_msg(isnan(graph_scalar(&g, L)), "%s, label %g: L = %g",
+                          op_info(losses[k])->name, bad[b], graph_scalar(&g, L));
+            ck_assert(graph_backward(&g, L, NULL));
+            static const double ones[2] = {1, 1}, five_seven[2] = {5, 7};
+            check_values(graph_grad_value(&g, a), ones, 2, "∂L/∂a");
+            check_values(graph_value(&g, a), five_seven, 2, "a");
+            Value dy = graph_grad_value(&g, y);
+            for (int j = 0; j < 3; j++) /* row 0 has no class: nothing flows to it */
+                ck_assert_double_eq(dy.data[j], 0);
+            /* A nudge as small as the numerical gradient's keeps the class. */
+            graph_leaf_data(&g, t)[0] = 1 + 2e-5;
+            ck_assert(graph_update(&g, &t, 1));
+            ck_assert(isfinite(graph_scalar(&g, L)));
+        }
+    }
+    graph_free(&g);
+}
+END_TEST
+
 /* --- the book's numbers ------------------------------------------------------- */
 
 /* Softmax-with-Loss passes back y − t: the book's worked examples, where the
@@ -852,6 +895,36 @@ static const ErrorCase error_cases[] = {
      "cross_entropy: t (3) must be one-hot like the scores (2,3)"},
     {"E = softmax_with_loss(ones(2, 3), ones(2, 2))", 5, "softmax_with_loss: t (2,2) must be"},
     {"E = softmax_with_loss(ones(3), ones(2))", 5, "t (2) must be one-hot like the scores (3)"},
+    /* Labels are whole numbers naming one of the classes (issue 10): the
+     * first bad one is named with its row and the number of classes. */
+    {"E = cross_entropy(softmax(ones(2, 3)), [0, -1])", 5,
+     "cross_entropy: label -1 in row 1 is not a class: the scores have 3 classes, so a label is "
+     "a whole number from 0 to 2"},
+    {"E = softmax_with_loss(ones(2, 3), [1, 5])", 5, "softmax_with_loss: label 5 in row 1"},
+    {"E = softmax_with_loss(ones(2, 3), [0, 3])", 5, "label 3 in row 1"},
+    {"E = softmax_with_loss(ones(2, 3), [2.5, 0])", 5, "label 2.5 in row 0"},
+    {"E = softmax_with_loss(ones(2, 3), [0, -0.5])", 5, "label -0.5 in row 1"},
+    {"E = cross_entropy(softmax(ones(2, 3)), [0, 0/0])", 5, "label nan in row 1"},
+    {"E = cross_entropy(softmax(ones(2, 3)), [1/0, 0])", 5, "label inf in row 0"},
+    {"E = cross_entropy(softmax(ones(2, 3)), [-1/0, 0])", 5, "label -inf in row 0"},
+    {"E = cross_entropy(softmax(ones(2, 3)), [1e300, 0])", 5, "label 1e+300 in row 0"},
+    {"E = cross_entropy(softmax(ones(2, 3)), [0, 9223372036854775808])", 5,
+     "label 9.223372036854776e+18 in row 1"},
+    {"E = softmax_with_loss(ones(2, 1), [0, 1])", 5,
+     "label 1 in row 1 is not a class: the scores have 1 class, so a label is a whole number from "
+     "0 to 0"},
+    {"E = softmax_with_loss(ones(2, 2, 3), [[0, 1], [2, 3]])", 5, "label 3 in row 3"},
+    {"E = softmax_with_loss(ones(3), -1)", 5, "label -1 in row 0"},
+    /* Products of sizes that would wrap around are refused, not divided by
+     * (2^24 · 2^24 · 2^16 is 2^64: 0 in 64 bits). */
+    {"E = reshape(ones(2), 16777216, 16777216, 65536, -1)", 5,
+     "reshape: a value of shape (2) cannot be reshaped to (16777216,16777216,65536,-1)"},
+    {"E = reshape(ones(2), 65536, 65536, 65536, 65536)", 5, "cannot be reshaped to"},
+    {"E = reshape(ones(2), 16777216, 16777216, 16777216, 16777216)", 5, "cannot be reshaped to"},
+    {"E = zeros(65536, 65536, 65536, 65536)", 5,
+     "that is 18446744073709551616 elements: the limit is 16777216 per value"},
+    {"E = ones(65536, 1, 1, 1) * ones(1, 65536, 1, 1) * ones(1, 1, 65536, 1)", 26,
+     "a value of shape (65536,65536,1,1) is too big"},
     {"E = transpose(ones(2), ones(2))", 24, "an argument after the tensor must be a number"},
     {"E = flatten(ones(2), 3)", 22, "flatten takes 1 argument, got 2"},
     {"E = ones(2).X", 13, "expected T after '.'"},
@@ -948,6 +1021,19 @@ static const RefusalCase refusal_cases[] = {
      "breaks m: mean: axis 1 is out of range for shape (2)"},
     {"y = softmax(ones(2, 3)); t = [0, 2]; L = cross_entropy(y, t)", "t = [0, 1, 2]",
      "breaks L: cross_entropy: t (3) must be"},
+    /* values a node downstream refuses: a label that names no class */
+    {"y = softmax(ones(2, 3)); t = [0, 2]; L = cross_entropy(y, t)", "t = [0, -1]",
+     "changing t breaks L: cross_entropy: label -1 in row 1 is not a class"},
+    {"x = ones(2, 3); t = [0, 2]; L = softmax_with_loss(x, t) * 2", "t = [3, 0]",
+     "changing t breaks L: softmax_with_loss: label 3 in row 0"},
+    {"x = ones(1, 3); u = [1]; t = u - 1; L = softmax_with_loss(x, t)", "u = [0/0]",
+     "changing u breaks L: softmax_with_loss: label nan in row 0"},
+    {"y = softmax(ones(1, 3)); a = [1]; t = a; L = cross_entropy(y, t)", "t = a + 2",
+     "changing t breaks L: cross_entropy: label 3"},
+    {"y = softmax(ones(1, 3)); a = [1]; t = a * 1; L = cross_entropy(y, t)", "t = [2.5]",
+     "changing t breaks L: cross_entropy: label 2.5"},
+    {"y = softmax(ones(1, 3)); a = [1]; t = a * 1; L = cross_entropy(y, t)", "t = [[2]]",
+     "changing t from (1) to (1,1) breaks L"},
     {"x = ones(3); W = ones(3, 2); b = ones(2); h = affine(x, W, b); k = sum(h)", "W = ones(4, 2)",
      "breaks h: affine"},
     /* a derived name changing shape breaks its user too */
@@ -1019,6 +1105,7 @@ static Suite *tensor_suite(void) {
     tcase_add_test(ops, tensor_ops_compute_the_right_values);
     tcase_add_test(ops, every_op_matches_numerical_gradients_on_random_shapes);
     tcase_add_test(ops, labels_agree_with_their_one_hot_targets);
+    tcase_add_test(ops, labels_are_told_by_shape_and_read_in_bounds);
     tcase_add_test(ops, softmax_with_loss_passes_back_y_minus_t);
     tcase_add_test(ops, affine_backward_is_the_books);
     suite_add_tcase(s, ops);

@@ -218,6 +218,29 @@ static const struct {
      "W = 1\nx = 2\nW = 6\nname  value  kind     definition\nW     6      derived  x * 3\n"
      "x     2      leaf     \n",
      ""},
+    /* issue 10's reproducers, each of which read or wrote past the label
+     * tensor; the issue's sizes (1000 and 16000 rows) only made the damage
+     * reach unmapped memory, and the sanitizer build sees it at any size. */
+    {"a -1 label is an error, not a one-hot row", false,
+     "L = cross_entropy(softmax(ones(10,10)), full(10,-1))", "",
+     "<test>:1:5: error: cross_entropy: label -1 in row 0 is not a class: the scores have 10 "
+     "classes, so a label is a whole number from 0 to 9\n"
+     "    L = cross_entropy(softmax(ones(10,10)), full(10,-1))\n"
+     "        ^~~~~~~~~~~~~\n"},
+    {"a -1 label in softmax_with_loss", false, "L = softmax_with_loss(ones(16,10), full(16,-1))",
+     "", "<test>:1:5: error: softmax_with_loss: label -1 in row 0 is not a class"},
+    {"a -1 label does not touch its neighbour's values", false,
+     "t = [-1]\na = [5, 7]\nL = cross_entropy(softmax([[1,2,3]]), t) + sum(a)\nt = [2]\n"
+     "L = cross_entropy(softmax([[1,2,3]]), t) + sum(a)\n:grad a\nt = [-1]\n:grad a",
+     "t = [-1]\na = [5 7]\nt = [2]\nL = 12.4076058141\n∂L/∂a = [1 1]\n∂L/∂a = [1 1]\n",
+     "<test>:7:1: error: changing t breaks L: cross_entropy: label -1 in row 0 is not a class"},
+    {"a label past the classes", false, "L = softmax_with_loss(ones(2, 3), [1, 5])", "",
+     "<test>:1:5: error: softmax_with_loss: label 5 in row 1 is not a class: the scores have 3 "
+     "classes"},
+    {"a reshape whose dims multiply past 2^64", false,
+     "x = reshape(ones(2), 16777216, 16777216, 65536, -1)", "",
+     "<test>:1:5: error: reshape: a value of shape (2) cannot be reshaped to "
+     "(16777216,16777216,65536,-1)"},
 };
 
 START_TEST(test_transcript) {
