@@ -330,19 +330,20 @@ static const char *const inspections = ":vars\n:graph\n:trace\n:grad\n:check\n:t
 
 enum { HOSTILE = sizeof hostile / sizeof hostile[0] };
 
-/* Runs every hostile line in `context` in a fresh session, on a line of its
- * own and as a line of a script whose name holds the bytes too, and checks
- * all that was printed. */
+/* Runs every hostile line in `context`, on a line of its own and as a line
+ * of a script whose name holds the bytes too, and checks all that was
+ * printed. One session for all: Graphviz's text measuring keeps state past
+ * the context it was made in, so a process draws with one Renderer. */
 static void run_hostile(const char *context, bool json) {
+    Harness h;
+    h_init(&h);
+    h.s.json = json;
     for (int i = 0; i < HOSTILE; i++) {
         char *line = expand(context, hostile[i]), *name = expand("~/script@.bp", hostile[i]);
         char what[256];
         snprintf(what, sizeof what, "context \"%s\", bytes %d%s", context, i,
                  json ? " (--json)" : "");
-        Harness h;
-        h_init(&h);
-        h.s.json = json;
-        ck_assert(h_run(&h, "a = 2\nb = a * a + 1"));
+        ck_assert(h_run(&h, ":clear\na = 2\nb = a * a + 1"));
         h_run(&h, line);
         session_run_text(&h.s, name, line, strlen(line), false);
         h_run(&h, inspections); /* its capture starts after "b = ...": it holds all the above */
@@ -354,8 +355,8 @@ static void run_hostile(const char *context, bool json) {
         }
         free(name);
         free(line);
-        h_free(&h);
     }
+    h_free(&h);
 }
 
 START_TEST(test_hostile_text) {
