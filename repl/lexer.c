@@ -72,6 +72,14 @@ static int decode_utf8(const char *p, const char *end, uint32_t *cp) {
     return len;
 }
 
+size_t lexer_utf8_length(const char *text, size_t len) {
+    uint32_t cp;
+    size_t i = 0;
+    for (int n; i < len; i += (size_t)n)
+        if ((n = (uint8_t)text[i] < 0x80 ? 1 : decode_utf8(text + i, text + len, &cp)) == 0) break;
+    return i;
+}
+
 /* Non-ASCII code points that may appear in names: letters of any script.
  * Without Unicode tables we exclude the blocks of spaces, punctuation and
  * symbols instead, so `사과`, `α` and `größe` work and `∂` or `→` do not. */

@@ -77,6 +77,10 @@ int lexer_column(Lexer *lx, const char *p);
 /* The next token. After TOK_EOF, keeps returning TOK_EOF. */
 Token lexer_next(Lexer *lx);
 
+/* How many bytes at the start of text[0..len) are valid UTF-8 (len when
+ * all of it is): for text that is not lexed, such as file names. */
+size_t lexer_utf8_length(const char *text, size_t len);
+
 /* A human name for a token type, for messages: "')'", "a number". */
 const char *token_type_name(TokenType type);
 

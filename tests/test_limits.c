@@ -318,11 +318,11 @@ static const struct {
     const char *command, *path, *reason;
 } bad_writes[] = {
     {":save", "no-such-dir/x.bp", "No such file or directory"},
-    {":save", "a-dir", "Is a directory"},
+    {":save", "a-dir", "it is a directory, not a regular file"},
     {":save", "a-file/x.bp", "Not a directory"},
     {":render", "no-such-dir/x.dot", "No such file or directory"},
-    {":render", "a-dir.dot", "Is a directory"},
-    {":mermaid", "a-dir.mmd", "Is a directory"},
+    {":render", "a-dir.dot", "it is a directory, not a regular file"},
+    {":mermaid", "a-dir.mmd", "it is a directory, not a regular file"},
 };
 
 START_TEST(test_write_fails) {
@@ -343,7 +343,7 @@ START_TEST(test_write_fails) {
     ck_assert(h_run(&h, "x = 2; y = x * 3"));
     snprintf(line, sizeof line, "%s %s/%s", bad_writes[_i].command, dir, bad_writes[_i].path);
     ck_assert(!h_run(&h, line));
-    snprintf(expected, sizeof expected, "'%s/%s': %s\n", dir, bad_writes[_i].path,
+    snprintf(expected, sizeof expected, "'%s/%s': %s", dir, bad_writes[_i].path,
              bad_writes[_i].reason);
     ck_assert_has(h.err_text, expected);
     ck_assert_int_eq(leftovers(dir), 0);
