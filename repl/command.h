@@ -42,8 +42,8 @@ typedef struct {
 
 /* Reads the next word: up to a blank, ';' or '#', or in quotes ("my
  * file.bp", 'a#b.svg'; inside double quotes \" and \\ stand for " and \).
- * Returns false after reporting an error: an unclosed quote, invalid UTF-8
- * (so a file name never carries bytes a JSON row cannot hold), no memory. */
+ * Returns false after reporting an error: an unclosed quote, no memory.
+ * (session_command has checked that the arguments are UTF-8.) */
 bool cmd_next_word(Command *c, Word *w);
 
 /* The one file name a command takes (:save FILE): the malloc'd name, or

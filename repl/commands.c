@@ -212,16 +212,6 @@ bool cmd_next_word(Command *c, Word *w) {
     lexer_seek(&c->lexer, end);
     w->at.type = TOK_NAME;
     w->at.length = (int)(end - at);
-    /* Quotes and escapes are ASCII: the word is UTF-8 if what was written is. */
-    size_t valid = lexer_utf8_length(start, end - at);
-    if (!problem && valid < end - at) {
-        Token bad = w->at;
-        bad.start += valid, bad.length = 1, bad.col = lexer_column(&c->lexer, bad.start);
-        sb_free(&text);
-        return cmd_error_at(c, &bad,
-                            "invalid UTF-8 in a command's argument: file names and "
-                            "words must be UTF-8 text");
-    }
     if (!problem && !(w->text = text.failed ? NULL : strndup(text.data, text.len)))
         problem = "out of memory";
     sb_free(&text);
@@ -557,10 +547,18 @@ bool session_command(Session *s, const char *file, int line, const char *text, s
     size_t word = offset + 1, word_end = word;
     while (word_end < end && text[word_end] != ' ' && text[word_end] != '\t')
         word_end++;
-    lexer_init(&c.lexer, text, word_end, line);
-    lexer_seek(&c.lexer, offset);
+    lexer_init(&c.lexer, text, end, line);
     c.pos = (SourcePos){line, lexer_column(&c.lexer, text + offset), (int)offset,
                         (int)(word_end - offset)};
+    /* Checked here, for every command: a file name must be text a JSON row
+     * can carry, and an unknown command's name is echoed in the error. */
+    size_t valid = offset + lexer_utf8_length(text + offset, end - offset);
+    if (valid < end) {
+        Token bad = {TOK_ERROR, text + valid, 1, line, lexer_column(&c.lexer, text + valid), NULL};
+        return cmd_error_at(&c, &bad,
+                            "invalid UTF-8 in a command: commands and their arguments, file "
+                            "names included, must be UTF-8 text");
+    }
     const CommandInfo *ci = find_command(text + word, word_end - word);
     if (!ci) {
         const CommandInfo *close = NULL;
@@ -578,7 +576,6 @@ bool session_command(Session *s, const char *file, int line, const char *text, s
                          text + word);
     }
     c.offset = word_end;
-    lexer_init(&c.lexer, text, end, line);
     lexer_seek(&c.lexer, word_end);
     return ci->run(&c);
 }

@@ -277,12 +277,12 @@ START_TEST(test_arguments_must_be_utf8) {
     h_init(&h);
     h.s.json = true;
     ck_assert(h_run(&h, SESSION));
-    const char *commands[] = {":save", ":load", ":render", ":mermaid", ":watch"};
-    for (int k = 0; k < 5; k++) {
+    const char *commands[] = {":save", ":load", ":render", ":mermaid", ":watch", ":help"};
+    for (int k = 0; k < 6; k++) {
         snprintf(line, sizeof line, "%s %s/\xff.bp", commands[k], tmpdir);
         ck_assert(!h_run(&h, line));
         ck_assert_has(h.out_text, "\"kind\":\"error\"");
-        ck_assert_has(h.out_text, "invalid UTF-8 in a command's argument");
+        ck_assert_has(h.out_text, "invalid UTF-8 in a command");
         for (const char *p = h.out_text; *p; p++)
             ck_assert_msg((unsigned char)*p < 0x80, "a raw byte in %s", h.out_text);
     }
