@@ -396,7 +396,13 @@ static bool cmd_load(Command *c) {
     fresh.elide = c->s->elide;
     fresh.load_depth = c->s->load_depth + 1;
     fresh.interrupt = c->s->interrupt;
+    /* One Graphviz for the process: the file draws with the session's, and
+     * the session keeps one the file opened. (Opened a second time in a
+     * process, Graphviz's text plug-in reads memory it has freed.) */
+    fresh.renderer = c->s->renderer;
     bool ok = session_run_file(&fresh, path, true);
+    c->s->renderer = fresh.renderer;
+    fresh.renderer.gvc = NULL;
     if (ok) { /* take the new graph and settings; keep Graphviz and :watch */
         graph_free(&c->s->graph);
         c->s->graph = fresh.graph;
