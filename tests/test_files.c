@@ -3,7 +3,6 @@
  * comments in command arguments, --steps frame sets, :watch, and :quit
  * inside a :load. */
 #include <check.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,26 +38,6 @@ static mode_t mode_of(const char *path) {
 static bool exists(const char *path) {
     struct stat st;
     return lstat(path, &st) == 0;
-}
-
-static char *read_all(const char *path) {
-    FILE *f = fopen(path, "r");
-    ck_assert_msg(f, "cannot read %s", path);
-    char *buf = calloc(1, 1 << 16);
-    ck_assert(buf && fread(buf, 1, (1 << 16) - 1, f) < (1 << 16) - 1);
-    fclose(f);
-    return buf;
-}
-
-/* Files in tmpdir whose names contain ".tmp.": leftovers of a write. */
-static int leftovers(void) {
-    DIR *d = opendir(tmpdir);
-    ck_assert(d);
-    int n = 0;
-    for (struct dirent *e; (e = readdir(d)) != NULL;)
-        n += strstr(e->d_name, ".tmp.") != NULL;
-    closedir(d);
-    return n;
 }
 
 static const char *const SESSION = "x = 2; y = x * 3";
@@ -102,7 +81,7 @@ START_TEST(test_file_replace_mode) {
     ck_assert_msg(file_replace_bytes(path, "hi\n", 3, why, sizeof why), "%s", why);
     ck_assert_int_eq(mode_of(path) & 07777, 0640);
     umask(022);
-    char *text = read_all(path);
+    char *text = h_read_file(path);
     ck_assert_str_eq(text, "hi\n");
     free(text);
     ck_assert(unlink(path) == 0);
@@ -122,7 +101,7 @@ START_TEST(test_existing_mode_kept) {
     ck_assert(h_run(&h, SESSION));
     ck_assert_msg(run_on(&h, ":save", "kept.bp"), "%s", h.err_text);
     ck_assert_int_eq(mode_of(path) & 07777, 0604);
-    char *text = read_all(path);
+    char *text = h_read_file(path);
     ck_assert_has(text, "y = x * 3");
     free(text);
     h_free(&h);
@@ -158,11 +137,11 @@ START_TEST(test_symlink_written_through) {
         ck_assert(S_ISLNK(mode_of(link)));
         ck_assert(S_ISREG(mode_of(target)));
         ck_assert_int_eq(mode_of(target) & 07777, 0640);
-        char *text = read_all(target);
+        char *text = h_read_file(target);
         ck_assert_has(text, expect[k]);
         free(text);
     }
-    ck_assert_int_eq(leftovers(), 0);
+    ck_assert_int_eq(h_leftovers(tmpdir), 0);
     h_free(&h);
 }
 END_TEST
@@ -205,7 +184,7 @@ START_TEST(test_special_files_refused) {
     ck_assert(S_ISFIFO(mode_of(fifo)) && S_ISFIFO(mode_of(fifo_svg)));
     ck_assert(S_ISLNK(mode_of(dangling)) && S_ISLNK(mode_of(devlink)));
     ck_assert(S_ISCHR(mode_of("/dev/null")));
-    ck_assert_int_eq(leftovers(), 0);
+    ck_assert_int_eq(h_leftovers(tmpdir), 0);
     h_free(&h);
 }
 END_TEST
@@ -427,35 +406,32 @@ START_TEST(test_load_that_renders) {
 }
 END_TEST
 
-static Suite *files_suite(void) {
-    Suite *s = suite_create("files");
-    TCase *tc = tcase_create("modes");
+/* A test case in s whose tests share one scratch directory. */
+static TCase *scratch_case(Suite *s, const char *name) {
+    TCase *tc = tcase_create(name);
     tcase_set_timeout(tc, 60);
     tcase_add_unchecked_fixture(tc, make_tmpdir, remove_tmpdir);
+    suite_add_tcase(s, tc);
+    return tc;
+}
+
+static Suite *files_suite(void) {
+    Suite *s = suite_create("files");
+    TCase *tc = scratch_case(s, "modes");
     tcase_add_loop_test(tc, test_new_file_mode, 0, sizeof writers / sizeof writers[0]);
     tcase_add_test(tc, test_file_replace_mode);
     tcase_add_test(tc, test_existing_mode_kept);
-    suite_add_tcase(s, tc);
-    tc = tcase_create("links");
-    tcase_set_timeout(tc, 60);
-    tcase_add_unchecked_fixture(tc, make_tmpdir, remove_tmpdir);
+    tc = scratch_case(s, "links");
     tcase_add_test(tc, test_symlink_written_through);
     tcase_add_test(tc, test_special_files_refused);
-    suite_add_tcase(s, tc);
-    tc = tcase_create("arguments");
-    tcase_set_timeout(tc, 60);
-    tcase_add_unchecked_fixture(tc, make_tmpdir, remove_tmpdir);
+    tc = scratch_case(s, "arguments");
     tcase_add_test(tc, test_quoted_names_and_comments);
     tcase_add_test(tc, test_arguments_must_be_utf8);
-    suite_add_tcase(s, tc);
-    tc = tcase_create("sessions");
-    tcase_set_timeout(tc, 60);
-    tcase_add_unchecked_fixture(tc, make_tmpdir, remove_tmpdir);
+    tc = scratch_case(s, "sessions");
     tcase_add_test(tc, test_steps_replace_the_set);
     tcase_add_test(tc, test_watch_refused_when_drawing_fails);
     tcase_add_test(tc, test_quit_in_load);
     tcase_add_test(tc, test_load_that_renders);
-    suite_add_tcase(s, tc);
     return s;
 }
 

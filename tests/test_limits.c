@@ -15,7 +15,6 @@
  * pipe) is tested on the real binary in cli.cmake.
  */
 #include <check.h>
-#include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -294,26 +293,6 @@ END_TEST
 /* --- failed writes -------------------------------------------------------------------------------
  */
 
-/* Files in dir whose names contain ".tmp.": leftovers of a failed write. */
-static int leftovers(const char *dir) {
-    DIR *d = opendir(dir);
-    ck_assert(d);
-    int n = 0;
-    for (struct dirent *e; (e = readdir(d)) != NULL;)
-        n += strstr(e->d_name, ".tmp.") != NULL;
-    closedir(d);
-    return n;
-}
-
-static char *read_all(const char *path) {
-    FILE *f = fopen(path, "r");
-    ck_assert_msg(f, "%s", path);
-    char *buf = calloc(1, 1 << 16);
-    ck_assert(buf && fread(buf, 1, (1 << 16) - 1, f) < (1 << 16) - 1);
-    fclose(f);
-    return buf;
-}
-
 static const struct {
     const char *command, *path, *reason;
 } bad_writes[] = {
@@ -346,7 +325,7 @@ START_TEST(test_write_fails) {
     snprintf(expected, sizeof expected, "'%s/%s': %s", dir, bad_writes[_i].path,
              bad_writes[_i].reason);
     ck_assert_has(h.err_text, expected);
-    ck_assert_int_eq(leftovers(dir), 0);
+    ck_assert_int_eq(h_leftovers(dir), 0);
     h_free(&h);
 }
 END_TEST
@@ -368,7 +347,7 @@ START_TEST(test_write_keeps_previous) {
         snprintf(path, sizeof path, "%s/%s", dir, names[k]);
         snprintf(line, sizeof line, "%s %s", commands[k], path);
         ck_assert_msg(h_run(&h, line), "%s", h.err_text);
-        before[k] = read_all(path);
+        before[k] = h_read_file(path);
     }
     ck_assert(chmod(dir, 0500) == 0);
     ck_assert(h_run(&h, "x = 5"));
@@ -378,7 +357,7 @@ START_TEST(test_write_keeps_previous) {
         ck_assert(!h_run(&h, line));
         ck_assert_has(h.err_text, "Permission denied");
         ck_assert_has(h.err_text, path);
-        char *after = read_all(path);
+        char *after = h_read_file(path);
         ck_assert_str_eq(after, before[k]);
         free(after);
         free(before[k]);
