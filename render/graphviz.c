@@ -1,15 +1,18 @@
 /* graphviz.c - laying out a View with dot and drawing the book's picture. */
 #include "render.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <graphviz/cgraph.h>
 #include <graphviz/gvc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "../io/file.h"
 #include "layout.h"
 
 static const char *const FONT = "DejaVu Sans";
@@ -300,42 +303,21 @@ static Agraph_t *draw(const View *v, const Layout *l, int frame, bool names) {
     return g;
 }
 
-/* Writes data to path through a temporary file renamed over it. */
-static bool write_atomically(const char *path, const char *data, size_t len, char *error,
-                             int size) {
-    size_t n = strlen(path) + 16;
-    char *tmp = malloc(n);
-    FILE *f = NULL;
-    int fd = -1;
-    if (tmp) {
-        snprintf(tmp, n, "%s.tmp.XXXXXX", path);
-        fd = mkstemp(tmp);
-    }
-    if (fd >= 0) f = fdopen(fd, "w");
-    bool ok = f && fwrite(data, 1, len, f) == len;
-    if (f && fclose(f) != 0)
-        ok = false;
-    else if (!f && fd >= 0)
-        close(fd);
-    if (ok && rename(tmp, path) != 0) ok = false;
-    if (!ok) {
-        snprintf(error, (size_t)size, "cannot write '%s': %s", path, strerror(errno));
-        if (fd >= 0) unlink(tmp);
-    }
-    free(tmp);
-    return ok;
-}
-
 /* Finished bytes go into path (atomically), or are appended to out when
  * path is NULL: every format ends here. */
 static bool deliver(const char *data, size_t len, const char *path, StrBuf *out, char *error,
                     int size) {
-    if (path) return write_atomically(path, data, len, error, size);
-    sb_append(out, data, len);
-    return true;
+    char why[256];
+    if (!path) {
+        sb_append(out, data, len);
+        return true;
+    }
+    if (file_replace_bytes(path, data, len, why, sizeof why)) return true;
+    snprintf(error, (size_t)size, "cannot write '%s': %s", path, why);
+    return false;
 }
 
-/* Draws the picture into path (through write_atomically), or appends it to
+/* Draws the picture into path (through deliver), or appends it to
  * out when path is NULL. */
 static bool emit(Renderer *r, Agraph_t *g, const char *format, const char *path, StrBuf *out,
                  char *error, int size) {
@@ -381,6 +363,49 @@ static char *frame_path(const char *path, int frame) {
     char *p = malloc(n);
     if (p) snprintf(p, n, "%.*s-%02d%s", (int)stem, path, frame, dot ? dot : "");
     return p;
+}
+
+/* Is name (a directory entry) what frame_path names frame k of path's
+ * file name base (stem + ext), for some k > frames? */
+static bool is_later_frame(const char *name, const char *stem, size_t stem_len, const char *ext,
+                           int frames) {
+    if (strncmp(name, stem, stem_len) != 0 || name[stem_len] != '-') return false;
+    const char *digits = name + stem_len + 1, *end = digits;
+    while (*end >= '0' && *end <= '9' && end - digits < 9)
+        end++;
+    if (end == digits || strcmp(end, ext) != 0) return false;
+    int k = atoi(digits);
+    char canonical[16];
+    snprintf(canonical, sizeof canonical, "%02d", k);
+    return k > frames && strlen(canonical) == (size_t)(end - digits) &&
+           memcmp(canonical, digits, (size_t)(end - digits)) == 0;
+}
+
+/* After --steps drew frames 1..frames of path, removes the later frames an
+ * earlier, longer rendering of the same path left (out-05.svg ... when now
+ * there are 4): the set of frames is the rendering's, and an old frame
+ * beside the new ones would pass for part of it. Only regular files named
+ * exactly as frame_path names a frame go. A frame that cannot be removed
+ * is a warning, not a failure: the new frames are all written. */
+static void remove_stale_frames(const char *path, int frames, char *warning, int size) {
+    const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+    const char *ext = strrchr(base, '.'); /* render_format_for found one */
+    char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
+    char *stem = strndup(base, (size_t)(ext - base));
+    DIR *d = dir && stem ? opendir(dir) : NULL;
+    for (struct dirent *e; d && (e = readdir(d)) != NULL;) {
+        if (!is_later_frame(e->d_name, stem, strlen(stem), ext, frames)) continue;
+        char *file = frame_path(path, atoi(e->d_name + strlen(stem) + 1));
+        struct stat st;
+        if (file && lstat(file, &st) == 0 && S_ISREG(st.st_mode) && unlink(file) != 0 &&
+            !warning[0])
+            snprintf(warning, (size_t)size, "could not remove the old frame '%s': %s", file,
+                     strerror(errno));
+        free(file);
+    }
+    if (d) closedir(d);
+    free(dir);
+    free(stem);
 }
 
 static double seconds_since(const struct timespec *start) {
@@ -489,6 +514,8 @@ static bool render(Renderer *r, Graph *g, const RenderOptions *o, const char *fo
     if (ok && graphviz_message[0]) { /* drawn, but Graphviz had something to say */
         fail(result->warning, sizeof result->warning, "Graphviz warned");
     }
+    if (ok && path && o->steps)
+        remove_stale_frames(path, result->files, result->warning, sizeof result->warning);
     return ok;
 }
 

@@ -23,8 +23,9 @@
  *      (labels.c). SVG is written straight from these numbers (svg.c); PNG,
  *      PDF and DOT go through a second graph that pins every node and
  *      curve, which Graphviz draws with `nop2`.
- * Files are written to a temporary name and renamed, so a failed render
- * never leaves a partial file.
+ * Files are written through file_replace (io/file.h): whole or not at
+ * all, with the umask's mode, through symbolic links, never over a FIFO or
+ * a device.
  */
 #ifndef BP_RENDER_H
 #define BP_RENDER_H
@@ -67,8 +68,10 @@ RenderOptions render_defaults(NodeId target, const double *seed, int digits);
 const char *render_format_for(const char *path);
 
 /* Draws g into `path` (format from its extension; Mermaid for .mmd/.md).
- * With o->steps writes path-01.ext ... one per backward step. Never leaves
- * a partial file; on failure error names the path and the reason. */
+ * With o->steps writes path-01.ext ... one per backward step, and removes
+ * the later frames (regular files named path-NN.ext) an earlier rendering
+ * left; one that cannot be removed is a result->warning. Never leaves a
+ * partial file; on failure error names the path and the reason. */
 bool render_file(Renderer *r, Graph *g, const RenderOptions *o, const char *path,
                  RenderResult *result, char *error, int error_size);
 

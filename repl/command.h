@@ -38,6 +38,23 @@ bool cmd_stopped(Command *c, const char *fmt, ...) __attribute__((format(printf,
 typedef enum { ARG_NAME, ARG_END, ARG_ERROR } ArgResult;
 ArgResult cmd_next_name(Command *c, NodeId *id, Token *t);
 
+/* One word of the arguments of a command that takes file names. */
+typedef struct {
+    Token at;    /* as written, quotes included (for errors); TOK_EOF: none left */
+    char *text;  /* without its quotes (malloc'd, the caller's); NULL: none left */
+    bool quoted; /* a quoted word is a file name, never an option such as --steps */
+} Word;
+
+/* Reads the next word: up to a blank, ';' or '#', or in quotes ("my
+ * file.bp", 'a#b.svg'; inside double quotes \" and \\ stand for " and \).
+ * Returns false after reporting an error: an unclosed quote, no memory.
+ * (session_command has checked that the arguments are UTF-8.) */
+bool cmd_next_word(Command *c, Word *w);
+
+/* The one file name a command takes (:save FILE): the malloc'd name, or
+ * NULL after reporting an error (`missing` when none is given). */
+char *cmd_file_arg(Command *c, const char *missing);
+
 /* True if no arguments are left; else reports the first extra one. */
 bool cmd_no_more_args(Command *c);
 

@@ -1,12 +1,12 @@
 /* commands.c - the command table, dispatch, and the commands that change
  * the session. The commands that explain the graph are in inspect.c. */
-#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "../io/file.h"
 #include "../graph/format.h"
+#include "../graph/utf8.h"
 #include "command.h"
 #include "output.h"
 #include "suggest.h"
@@ -148,15 +148,103 @@ bool cmd_no_more_args(Command *c) {
                         token_type_name(t.type));
 }
 
-/* The argument text with surrounding spaces trimmed. */
-static void raw_args(const Command *c, const char **start, size_t *len) {
-    size_t b = c->offset, e = c->end;
-    while (b < e && (c->text[b] == ' ' || c->text[b] == '\t'))
-        b++;
-    while (e > b && (c->text[e - 1] == ' ' || c->text[e - 1] == '\t' || c->text[e - 1] == '\r'))
-        e--;
-    *start = c->text + b;
-    *len = e - b;
+/* --- words: the arguments of commands that take file names ------------------ */
+
+static bool is_blank(char ch) {
+    return ch == ' ' || ch == '\t' || ch == '\r';
+}
+
+/* Scans the word that starts at line[at] (not a blank) and ends before
+ * `end`: a quoted one ("my file.bp", 'a#b.svg'; in double quotes \" and \\
+ * stand for " and \) or a bare one, which a blank, ';' or '#' ends. Sets
+ * *word_end and, if text is not NULL, appends the word without its quotes.
+ * Returns what is wrong with the word, or NULL. */
+static const char *scan_word(const char *line, size_t at, size_t end, size_t *word_end,
+                             StrBuf *text) {
+    char quote = line[at];
+    if (quote != '"' && quote != '\'') {
+        size_t i = at;
+        while (i < end && !is_blank(line[i]) && line[i] != ';' && line[i] != '#')
+            i++;
+        if (text) sb_append(text, line + at, i - at);
+        *word_end = i;
+        return NULL;
+    }
+    size_t i = at + 1;
+    for (; i < end && line[i] != quote; i++) {
+        bool escape = quote == '"' && line[i] == '\\' && i + 1 < end &&
+                      (line[i + 1] == '"' || line[i + 1] == '\\');
+        if (escape) i++;
+        if (text) sb_append(text, line + i, 1);
+    }
+    if (i == end) {
+        *word_end = end;
+        return "unclosed quote: a quoted name ends with the quote it starts with";
+    }
+    *word_end = ++i;
+    if (i < end && !is_blank(line[i]) && line[i] != ';' && line[i] != '#') {
+        while (*word_end < end && !is_blank(line[*word_end]))
+            (*word_end)++;
+        return "text after the closing quote: put the whole name in the quotes";
+    }
+    return NULL;
+}
+
+/* Where the command at line[offset] (its ':') ends: at the first ';' or '#'
+ * outside quotes, or at len. */
+static size_t command_end(const char *line, size_t offset, size_t len) {
+    size_t at = offset;
+    for (;;) {
+        while (at < len && is_blank(line[at]))
+            at++;
+        if (at == len || line[at] == ';' || line[at] == '#') return at;
+        scan_word(line, at, len, &at, NULL);
+    }
+}
+
+bool cmd_next_word(Command *c, Word *w) {
+    size_t at = (size_t)(c->lexer.current - c->text);
+    while (at < c->end && is_blank(c->text[at]))
+        at++;
+    const char *start = c->text + at;
+    *w = (Word){{TOK_EOF, start, 0, c->line, lexer_column(&c->lexer, start), NULL},
+                NULL,
+                at < c->end && (*start == '"' || *start == '\'')};
+    if (at == c->end) return true;
+    StrBuf text;
+    sb_init(&text);
+    size_t end;
+    const char *problem = scan_word(c->text, at, c->end, &end, &text);
+    lexer_seek(&c->lexer, end);
+    w->at.type = TOK_NAME;
+    w->at.length = (int)(end - at);
+    if (!problem && !(w->text = text.failed ? NULL : strndup(text.data, text.len)))
+        problem = "out of memory";
+    sb_free(&text);
+    return !problem || cmd_error_at(c, &w->at, "%s", problem);
+}
+
+char *cmd_file_arg(Command *c, const char *missing) {
+    Word w, extra;
+    if (!cmd_next_word(c, &w)) return NULL;
+    if (!w.text) {
+        cmd_error(c, "%s", missing);
+        return NULL;
+    }
+    if (!cmd_next_word(c, &extra)) {
+        free(w.text);
+        return NULL;
+    }
+    if (extra.text) {
+        cmd_error_at(c, &extra.at,
+                     "one file at a time ('%s' is a second; quote a name that holds spaces: "
+                     "\"my file.bp\")",
+                     extra.text);
+        free(extra.text);
+        free(w.text);
+        return NULL;
+    }
+    return w.text;
 }
 
 /* --- :grad ----------------------------------------------------------------- */
@@ -272,65 +360,47 @@ static bool cmd_clear(Command *c) {
     return true;
 }
 
+static bool write_script(FILE *f, const char *temp_path, void *session) {
+    (void)temp_path;
+    return session_write_script(session, f);
+}
+
 /* :save FILE  write a script that :load replays to this same session */
 static bool cmd_save(Command *c) {
-    const char *arg;
-    size_t len;
-    raw_args(c, &arg, &len);
-    if (len == 0) return cmd_error(c, ":save needs a file name");
-    char *path = strndup(arg, len);
-    char *tmp = malloc(len + 16);
-    if (!path || !tmp) {
-        free(path);
-        free(tmp);
-        return cmd_error(c, "out of memory");
-    }
-    /* Write beside the target and rename over it, so a failed save never
-     * leaves a half-written file behind. */
-    snprintf(tmp, len + 16, "%s.tmp.XXXXXX", path);
-    int fd = mkstemp(tmp);
-    FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
-    bool ok = f && session_write_script(c->s, f);
-    int saved_errno = errno;
-    if (f && fclose(f) != 0)
-        ok = false, saved_errno = errno;
-    else if (!f && fd >= 0)
-        close(fd);
-    if (ok && rename(tmp, path) != 0) ok = false, saved_errno = errno;
-    if (!ok && fd >= 0) unlink(tmp);
-    if (ok) {
-        if (c->s->json) {
-            json_begin(c->s->out, "saved");
-            json_str(c->s->out, "file", path);
-            json_end(c->s->out);
-        } else {
-            StrBuf shown;
-            sb_init(&shown);
-            fprintf(c->s->out, "saved %s\n", shown_text(&shown, path));
-            sb_free(&shown);
-        }
-    } else if (session_interrupted(c->s)) {
+    char *path = cmd_file_arg(c, ":save needs a file name");
+    if (!path) return false;
+    char why[256];
+    bool ok = file_replace(path, write_script, c->s, why, sizeof why);
+    if (!ok && session_interrupted(c->s)) {
         cmd_stopped(c, "interrupted; '%s' was not written", path);
+    } else if (!ok) {
+        cmd_error(c, "cannot save '%s': %s", path, why);
+    } else if (c->s->json) {
+        json_begin(c->s->out, "saved");
+        json_str(c->s->out, "file", path);
+        json_end(c->s->out);
     } else {
-        cmd_error(c, "cannot save '%s': %s", path, strerror(saved_errno));
+        StrBuf shown;
+        sb_init(&shown);
+        fprintf(c->s->out, "saved %s\n", shown_text(&shown, path));
+        sb_free(&shown);
     }
     free(path);
-    free(tmp);
     return ok;
 }
 
 /* :load FILE  replace the session with the one FILE builds; if any line of
- * FILE fails, the session stays exactly as it was */
+ * FILE fails, the session stays exactly as it was. A :quit in FILE (or in
+ * a file it loads) ends FILE there, and the session is what FILE built up
+ * to it; then backprop quits, as it does for a :quit anywhere else. */
 static bool cmd_load(Command *c) {
-    const char *arg;
-    size_t len;
-    raw_args(c, &arg, &len);
-    if (len == 0) return cmd_error(c, ":load needs a file name");
-    if (c->s->load_depth >= MAX_LOAD_DEPTH)
+    char *path = cmd_file_arg(c, ":load needs a file name");
+    if (!path) return false;
+    if (c->s->load_depth >= MAX_LOAD_DEPTH) {
+        free(path);
         return cmd_error(c, ":load nested more than %d deep (does the file load itself?)",
                          MAX_LOAD_DEPTH);
-    char *path = strndup(arg, len);
-    if (!path) return cmd_error(c, "out of memory");
+    }
     Session fresh;
     session_init(&fresh, c->s->out, c->s->err);
     fresh.json = c->s->json;
@@ -338,7 +408,13 @@ static bool cmd_load(Command *c) {
     fresh.elide = c->s->elide;
     fresh.load_depth = c->s->load_depth + 1;
     fresh.interrupt = c->s->interrupt;
+    /* One Graphviz for the process: the file draws with the session's, and
+     * the session keeps one the file opened. (Opened a second time in a
+     * process, Graphviz's text plug-in reads memory it has freed.) */
+    fresh.renderer = c->s->renderer;
     bool ok = session_run_file(&fresh, path, true);
+    c->s->renderer = fresh.renderer;
+    fresh.renderer.gvc = NULL;
     if (ok) { /* take the new graph and settings; keep Graphviz and :watch */
         graph_free(&c->s->graph);
         c->s->graph = fresh.graph;
@@ -353,6 +429,7 @@ static bool cmd_load(Command *c) {
         c->s->digits = fresh.digits;
         c->s->elide = fresh.elide;
         c->s->changed = true;
+        c->s->quit = fresh.quit; /* :quit in the file leaves backprop, not just the file */
         session_free(&fresh);
     } else {
         c->s->failures += fresh.failures;
@@ -374,6 +451,8 @@ typedef struct {
 
 static bool cmd_help(Command *c);
 
+/* :quit  leave backprop: the rest of the line, of the file and of any file
+ * that :load-ed it, later FILE and -e arguments and the REPL all end. */
 static bool cmd_quit(Command *c) {
     if (!cmd_no_more_args(c)) return false;
     c->s->quit = true;
@@ -478,16 +557,26 @@ const char *session_command_name(int i) {
 }
 
 bool session_command(Session *s, const char *file, int line, const char *text, size_t len,
-                     size_t offset, size_t end) {
+                     size_t offset, size_t *next) {
+    size_t end = command_end(text, offset, len);
+    *next = end < len && text[end] == ';' ? end + 1 : len;
     Command c = {
         .s = s, .file = file, .line = line, .text = text, .len = len, .offset = offset, .end = end};
     size_t word = offset + 1, word_end = word;
     while (word_end < end && text[word_end] != ' ' && text[word_end] != '\t')
         word_end++;
-    lexer_init(&c.lexer, text, word_end, line);
-    lexer_seek(&c.lexer, offset);
+    lexer_init(&c.lexer, text, end, line);
     c.pos = (SourcePos){line, lexer_column(&c.lexer, text + offset), (int)offset,
                         (int)(word_end - offset)};
+    /* Checked here, for every command: a file name must be text a JSON row
+     * can carry, and an unknown command's name is echoed in the error. */
+    size_t valid = offset + utf8_valid_length(text + offset, end - offset);
+    if (valid < end) {
+        Token bad = {TOK_ERROR, text + valid, 1, line, lexer_column(&c.lexer, text + valid), NULL};
+        return cmd_error_at(&c, &bad,
+                            "invalid UTF-8 in a command: commands and their arguments, file "
+                            "names included, must be UTF-8 text");
+    }
     const CommandInfo *ci = find_command(text + word, word_end - word);
     if (!ci) {
         const CommandInfo *close = NULL;
@@ -505,7 +594,6 @@ bool session_command(Session *s, const char *file, int line, const char *text, s
                          text + word);
     }
     c.offset = word_end;
-    lexer_init(&c.lexer, text, end, line);
     lexer_seek(&c.lexer, word_end);
     return ci->run(&c);
 }

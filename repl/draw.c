@@ -5,23 +5,9 @@
 #include "command.h"
 #include "output.h"
 
-/* The next whitespace-separated word of the arguments, as a token (so
- * errors can point at it); type TOK_EOF when none is left. */
-static Token next_word(Command *c, size_t *at) {
-    while (*at < c->end && (c->text[*at] == ' ' || c->text[*at] == '\t'))
-        (*at)++;
-    size_t start = *at;
-    while (*at < c->end && c->text[*at] != ' ' && c->text[*at] != '\t')
-        (*at)++;
-    int col = 1;
-    for (size_t i = 0; i < start; i++)
-        col += ((unsigned char)c->text[i] & 0xC0) != 0x80;
-    return (Token){
-        start == *at ? TOK_EOF : TOK_NAME, c->text + start, (int)(*at - start), c->line, col, NULL};
-}
-
-static bool word_is(const Token *t, const char *s) {
-    return (size_t)t->length == strlen(s) && memcmp(t->start, s, (size_t)t->length) == 0;
+/* Is w the unquoted word s (an option, or `off`)? */
+static bool word_is(const Word *w, const char *s) {
+    return !w->quoted && strcmp(w->text, s) == 0;
 }
 
 /* Opens Graphviz the first time a session draws. */
@@ -46,66 +32,74 @@ static bool parse_render_args(Command *c, RenderOptions *o, char **path) {
     Session *s = c->s;
     *o = render_defaults(session_target(s), session_render_seed(s), s->digits);
     *path = NULL;
-    size_t at = c->offset;
-    for (Token t = next_word(c, &at); t.type != TOK_EOF; t = next_word(c, &at)) {
-        if (word_is(&t, "--forward"))
+    Word w, arg = {.text = NULL};
+    while (cmd_next_word(c, &w) && w.text) {
+        if (word_is(&w, "--forward"))
             o->view.forward_only = true;
-        else if (word_is(&t, "--expand"))
+        else if (word_is(&w, "--expand"))
             o->view.expand = true;
-        else if (word_is(&t, "--steps"))
+        else if (word_is(&w, "--steps"))
             o->steps = true;
-        else if (word_is(&t, "--all"))
+        else if (word_is(&w, "--all"))
             o->view.all = true;
-        else if (word_is(&t, "--no-names"))
+        else if (word_is(&w, "--no-names"))
             o->view.names = false;
-        else if (word_is(&t, "--force"))
+        else if (word_is(&w, "--force"))
             o->force = true;
-        else if (word_is(&t, "--digits")) {
-            Token n = next_word(c, &at);
+        else if (word_is(&w, "--digits")) {
+            if (!cmd_next_word(c, &arg)) goto fail;
             char *end = NULL;
-            long d = n.type == TOK_EOF ? 0 : strtol(n.start, &end, 10);
-            if (n.type == TOK_EOF || end != n.start + n.length || d < 1 || d > 17) {
-                cmd_error_at(c, n.type == TOK_EOF ? &t : &n,
+            long d = arg.text ? strtol(arg.text, &end, 10) : 0;
+            if (!arg.text || *end || end == arg.text || d < 1 || d > 17) {
+                cmd_error_at(c, arg.text ? &arg.at : &w.at,
                              "--digits needs a whole number from 1 to 17");
                 goto fail;
             }
             o->view.digits = o->view.tensor_digits = (int)d; /* asked for: both */
-        } else if (word_is(&t, "--of")) {
-            Token name = next_word(c, &at);
-            if (name.type == TOK_EOF) {
-                cmd_error_at(c, &t, "--of needs a name");
+        } else if (word_is(&w, "--of")) {
+            if (!cmd_next_word(c, &arg)) goto fail;
+            if (!arg.text) {
+                cmd_error_at(c, &w.at, "--of needs a name");
                 goto fail;
             }
-            o->view.of = graph_lookup(&s->graph, name.start, name.length);
+            o->view.of = graph_lookup(&s->graph, arg.text, (int)strlen(arg.text));
             if (o->view.of == NODE_NONE) {
-                cmd_error_at(c, &name, "undefined name '%.*s'", name.length, name.start);
+                cmd_error_at(c, &arg.at, "undefined name '%s'", arg.text);
                 goto fail;
             }
-        } else if (t.length > 1 && t.start[0] == '-' && t.start[1] == '-') {
-            cmd_error_at(c, &t,
-                         "unknown option '%.*s' (options: --forward --expand --steps --of NAME "
+        } else if (!w.quoted && w.text[0] == '-' && w.text[1] == '-') {
+            cmd_error_at(c, &w.at,
+                         "unknown option '%s' (options: --forward --expand --steps --of NAME "
                          "--all --no-names --digits N --force)",
-                         t.length, t.start);
+                         w.text);
             goto fail;
         } else if (*path) {
-            cmd_error_at(c, &t, "one file at a time ('%.*s' is a second)", t.length, t.start);
+            cmd_error_at(c, &w.at,
+                         "one file at a time ('%s' is a second; quote a name that holds "
+                         "spaces: \"my file.svg\")",
+                         w.text);
             goto fail;
-        } else if (!(*path = strndup(t.start, (size_t)t.length))) {
-            cmd_error(c, "out of memory");
+        } else if (!render_format_for(*path = w.text)) {
+            w.text = NULL;
+            cmd_error_at(c, &w.at,
+                         "cannot tell the format of '%s': use .svg, .png, .pdf, .dot, .mmd or .md",
+                         *path);
             goto fail;
-        } else if (!render_format_for(*path)) {
-            cmd_error_at(
-                c, &t, "cannot tell the format of '%.*s': use .svg, .png, .pdf, .dot, .mmd or .md",
-                t.length, t.start);
-            goto fail;
+        } else {
+            w.text = NULL; /* now *path */
         }
+        free(arg.text), arg.text = NULL;
+        free(w.text);
     }
+    if (w.at.type != TOK_EOF) goto fail; /* cmd_next_word reported it */
     if (o->view.all && o->view.of != NODE_NONE) {
         cmd_error(c, "--of and --all cannot be combined");
         goto fail;
     }
     return true;
 fail:
+    free(arg.text);
+    free(w.text);
     free(*path);
     *path = NULL;
     return false;
@@ -207,12 +201,21 @@ bool cmd_mermaid(Command *c) {
     return ok || cmd_error(c, "%s", error);
 }
 
-/* :watch FILE | off  re-render FILE after every change */
+/* Draws the :watch file now. False with error set if that failed. */
+static bool draw_watched(Session *s, char *error, int size) {
+    RenderOptions o = render_defaults(session_target(s), session_render_seed(s), s->digits);
+    RenderResult result;
+    return ensure_renderer(s, error, size) &&
+           render_file(&s->renderer, &s->graph, &o, s->watch, &result, error, size);
+}
+
+/* :watch FILE | off  re-render FILE after every change; refused if FILE
+ * cannot be drawn now (when there is something to draw) */
 bool cmd_watch(Command *c) {
     Session *s = c->s;
-    size_t at = c->offset;
-    Token t = next_word(c, &at);
-    if (t.type == TOK_EOF) {
+    Word w;
+    if (!cmd_next_word(c, &w)) return false;
+    if (!w.text) {
         if (s->json) {
             json_begin(s->out, "watch");
             json_str(s->out, "file", s->watch);
@@ -225,32 +228,40 @@ bool cmd_watch(Command *c) {
         }
         return true;
     }
-    if (word_is(&t, "off")) {
+    if (!cmd_no_more_args(c)) {
+        free(w.text);
+        return false;
+    }
+    if (word_is(&w, "off")) {
+        free(w.text);
         free(s->watch);
         s->watch = NULL;
         fprintf(s->out, s->json ? "{\"kind\":\"watch\",\"file\":null}\n" : "watch: off\n");
         return true;
     }
-    char *path = strndup(t.start, (size_t)t.length);
-    if (!path) return cmd_error(c, "out of memory");
-    if (!render_format_for(path)) {
-        free(path);
-        return cmd_error_at(c, &t,
-                            "cannot tell the format of '%.*s': use .svg, .png, .pdf, .dot, "
-                            ".mmd or .md",
-                            t.length, t.start);
+    if (!render_format_for(w.text)) {
+        cmd_error_at(c, &w.at,
+                     "cannot tell the format of '%s': use .svg, .png, .pdf, .dot, .mmd or .md",
+                     w.text);
+        free(w.text);
+        return false;
     }
-    free(s->watch);
-    s->watch = path;
-    s->changed = true; /* draw it now */
+    char *before = s->watch, error[1024];
+    s->watch = w.text;
+    if (session_target(s) != NODE_NONE && !draw_watched(s, error, sizeof error)) {
+        free(s->watch);
+        s->watch = before; /* a watch that cannot draw is no watch: keep the old one */
+        return cmd_error(c, "%s; not watching it", error);
+    }
+    free(before);
     if (s->json) {
         json_begin(s->out, "watch");
-        json_str(s->out, "file", path);
+        json_str(s->out, "file", s->watch);
         json_end(s->out);
     } else {
         StrBuf shown;
         sb_init(&shown);
-        fprintf(s->out, "watch: %s (redrawn after every change)\n", shown_text(&shown, path));
+        fprintf(s->out, "watch: %s (redrawn after every change)\n", shown_text(&shown, s->watch));
         sb_free(&shown);
     }
     return true;
@@ -259,9 +270,6 @@ bool cmd_watch(Command *c) {
 void session_watch_update(Session *s) {
     if (session_target(s) == NODE_NONE) return; /* nothing to draw yet */
     char error[1024];
-    RenderOptions o = render_defaults(session_target(s), session_render_seed(s), s->digits);
-    RenderResult result;
-    if (!ensure_renderer(s, error, sizeof error) ||
-        !render_file(&s->renderer, &s->graph, &o, s->watch, &result, error, sizeof error))
+    if (!draw_watched(s, error, sizeof error))
         session_error(s, s->watch, "", 0, (SourcePos){0, 0, 0, 1}, error);
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "output.h"
+#include "../io/file.h"
 #include "suggest.h"
 
 enum { HISTORY_SIZE = 1000 };
@@ -49,34 +50,28 @@ static char *history_path(void) {
     return path;
 }
 
-/* Writes the history to a temporary file renamed over path, so a failed
- * or interrupted write never damages the history already there. The first
- * failure is reported (on stderr: this is the terminal front end), later
- * ones are not, so a read-only home does not repeat it after every line. */
+/* libedit writes the history only to a named file: the temporary one. */
+static bool write_history_to(FILE *f, const char *temp_path, void *unused) {
+    (void)f, (void)unused;
+    int err = write_history(temp_path); /* 0, or an errno value */
+    errno = err;
+    return err == 0;
+}
+
+/* Writes the history through file_replace, so a failed or interrupted
+ * write never damages the history already there. The first failure is
+ * reported (on stderr: this is the terminal front end), later ones are
+ * not, so a read-only home does not repeat it after every line. */
 static void save_history(const char *path, bool *reported) {
-    size_t n = strlen(path) + 16;
-    char *tmp = malloc(n);
-    int fd = -1, err = ENOMEM;
-    if (tmp) {
-        snprintf(tmp, n, "%s.tmp.XXXXXX", path);
-        fd = mkstemp(tmp);
-        err = errno;
-    }
-    if (fd >= 0) {
-        close(fd);
-        err = write_history(tmp); /* 0, or an errno value */
-        if (err == 0 && rename(tmp, path) != 0) err = errno;
-        if (err != 0) unlink(tmp);
-    }
-    if (err != 0 && !*reported) {
+    char why[256];
+    if (!file_replace(path, write_history_to, NULL, why, sizeof why) && !*reported) {
         StrBuf shown; /* the path comes from the environment: shown escaped */
         sb_init(&shown);
         fprintf(stderr, "backprop: cannot save the history to '%s': %s\n", shown_text(&shown, path),
-                strerror(err));
+                why);
         sb_free(&shown);
         *reported = true;
     }
-    free(tmp);
 }
 
 /* Candidates for the word being completed: commands after ':', else defined

@@ -322,11 +322,7 @@ static bool run_statements(Session *s, const char *file, int line, const char *t
     size_t offset = 0;
     while (offset < len && !s->quit) {
         if (command_starts(text, len, &offset)) {
-            /* A command runs to the next ';' (file names may contain '#'). */
-            const char *semi = memchr(text + offset, ';', len - offset);
-            size_t end = semi ? (size_t)(semi - text) : len;
-            if (!session_command(s, file, line, text, len, offset, end)) return false;
-            offset = semi ? end + 1 : len;
+            if (!session_command(s, file, line, text, len, offset, &offset)) return false;
             continue;
         }
         Parser p;

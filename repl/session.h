@@ -126,10 +126,12 @@ const char *session_num(const Session *s, double v, char *buf);
 void session_show(const Session *s, Value v, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Runs the command (starting with ':') at text[offset..end) of the source
- * line text[0..len). Defined in commands.c. */
+/* Runs the command that starts (with ':') at text[offset] of the source
+ * line text[0..len). It ends at the first ';' or '#' outside quotes, or at
+ * the end of the line; *next is set to where the line goes on (after the
+ * ';', or len). Defined in commands.c. */
 bool session_command(Session *s, const char *file, int line, const char *text, size_t len,
-                     size_t offset, size_t end);
+                     size_t offset, size_t *next);
 
 /* Re-renders the :watch file; problems are reported, not returned.
  * Defined in draw.c. */

@@ -14,6 +14,7 @@ file(WRITE "${WORK}/bad.bp" "apple = 100\nprice = aple * 2\nnever = 1\n")
 file(WRITE "${WORK}/stdin.txt" "x = 2\ny = x * zz\ny = x * 3\n:grad\n")
 file(WRITE "${WORK}/quit.txt" "x = 1\n:quit\nx = 2\n")
 file(WRITE "${WORK}/empty.txt" "")
+file(WRITE "${WORK}/load_quit.txt" ":load ${WORK}/quit.txt\nnever\n")
 
 set(failures 0)
 
@@ -57,6 +58,10 @@ expect("stdin goes on after an error" 1 "∂y/∂x = 3" "<stdin>:2:9: error: und
        stdin.txt)
 expect("caret under the error" 1 "" "            ^~" stdin.txt)
 expect(":quit stops reading" 0 "x = 1" "" quit.txt)
+# `never` is undefined: had anything after the :quit run, the status would be 1.
+expect(":quit in a :load-ed file quits" 0 "x = 1" "" load_quit.txt)
+expect(":quit in a :load-ed file ends the arguments too" 0 "x = 1" "" empty.txt
+       -e ":load ${WORK}/quit.txt" -e "never" "${WORK}/bad.bp")
 expect("empty stdin" 0 "" "" empty.txt)
 expect("--json values and errors on stdout" 1
        "{\"kind\":\"error\",\"file\":\"<stdin>\",\"line\":2,\"col\":9" "" stdin.txt --json)

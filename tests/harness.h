@@ -17,6 +17,7 @@
 #define BP_HARNESS_H
 
 #include <check.h>
+#include <dirent.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,6 +87,27 @@ static inline bool h_run(Harness *h, const char *lines) {
     h->out_mark = h->out_size;
     h->err_mark = h->err_size;
     return ok;
+}
+
+/* The whole of a small file (under 64 KB), malloc'd. */
+static inline char *h_read_file(const char *path) {
+    FILE *f = fopen(path, "r");
+    ck_assert_msg(f, "cannot read %s", path);
+    char *buf = calloc(1, 1 << 16);
+    ck_assert(buf && fread(buf, 1, (1 << 16) - 1, f) < (1 << 16) - 1);
+    fclose(f);
+    return buf;
+}
+
+/* Files in dir whose names contain ".tmp.": leftovers of a failed write. */
+static inline int h_leftovers(const char *dir) {
+    DIR *d = opendir(dir);
+    ck_assert(d);
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d)) != NULL;)
+        n += strstr(e->d_name, ".tmp.") != NULL;
+    closedir(d);
+    return n;
 }
 
 /* A scratch directory for the whole suite, made and removed by the parent

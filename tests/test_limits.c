@@ -16,6 +16,7 @@
  */
 #include <check.h>
 #include <dirent.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -332,35 +333,15 @@ END_TEST
 /* --- failed writes -------------------------------------------------------------------------------
  */
 
-/* Files in dir whose names contain ".tmp.": leftovers of a failed write. */
-static int leftovers(const char *dir) {
-    DIR *d = opendir(dir);
-    ck_assert(d);
-    int n = 0;
-    for (struct dirent *e; (e = readdir(d)) != NULL;)
-        n += strstr(e->d_name, ".tmp.") != NULL;
-    closedir(d);
-    return n;
-}
-
-static char *read_all(const char *path) {
-    FILE *f = fopen(path, "r");
-    ck_assert_msg(f, "%s", path);
-    char *buf = calloc(1, 1 << 16);
-    ck_assert(buf && fread(buf, 1, (1 << 16) - 1, f) < (1 << 16) - 1);
-    fclose(f);
-    return buf;
-}
-
 static const struct {
     const char *command, *path, *reason;
 } bad_writes[] = {
     {":save", "no-such-dir/x.bp", "No such file or directory"},
-    {":save", "a-dir", "Is a directory"},
+    {":save", "a-dir", "it is a directory, not a regular file"},
     {":save", "a-file/x.bp", "Not a directory"},
     {":render", "no-such-dir/x.dot", "No such file or directory"},
-    {":render", "a-dir.dot", "Is a directory"},
-    {":mermaid", "a-dir.mmd", "Is a directory"},
+    {":render", "a-dir.dot", "it is a directory, not a regular file"},
+    {":mermaid", "a-dir.mmd", "it is a directory, not a regular file"},
 };
 
 START_TEST(test_write_fails) {
@@ -381,10 +362,10 @@ START_TEST(test_write_fails) {
     ck_assert(h_run(&h, "x = 2; y = x * 3"));
     snprintf(line, sizeof line, "%s %s/%s", bad_writes[_i].command, dir, bad_writes[_i].path);
     ck_assert(!h_run(&h, line));
-    snprintf(expected, sizeof expected, "'%s/%s': %s\n", dir, bad_writes[_i].path,
+    snprintf(expected, sizeof expected, "'%s/%s': %s", dir, bad_writes[_i].path,
              bad_writes[_i].reason);
     ck_assert_has(h.err_text, expected);
-    ck_assert_int_eq(leftovers(dir), 0);
+    ck_assert_int_eq(h_leftovers(dir), 0);
     h_free(&h);
 }
 END_TEST
@@ -406,7 +387,7 @@ START_TEST(test_write_keeps_previous) {
         snprintf(path, sizeof path, "%s/%s", dir, names[k]);
         snprintf(line, sizeof line, "%s %s", commands[k], path);
         ck_assert_msg(h_run(&h, line), "%s", h.err_text);
-        before[k] = read_all(path);
+        before[k] = h_read_file(path);
     }
     ck_assert(chmod(dir, 0500) == 0);
     ck_assert(h_run(&h, "x = 5"));
@@ -416,7 +397,7 @@ START_TEST(test_write_keeps_previous) {
         ck_assert(!h_run(&h, line));
         ck_assert_has(h.err_text, "Permission denied");
         ck_assert_has(h.err_text, path);
-        char *after = read_all(path);
+        char *after = h_read_file(path);
         ck_assert_str_eq(after, before[k]);
         free(after);
         free(before[k]);
