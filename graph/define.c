@@ -178,10 +178,13 @@ static int32_t *plan_reshape(Graph *g, NodeId id, int32_t shape, GraphError *err
 /* Gives every node in the plan its new shape and fresh (zeroed) storage;
  * the old storage is left unused. */
 static bool apply_reshape(Graph *g, const int32_t *plan) {
-    size_t total = 0;
-    for (NodeId id = 0; id < g->count; id++)
-        if (plan[id] >= 0) total += shape_size(&g->shapes[plan[id]]);
-    if (!graph_reserve_values(g, total)) return false;
+    size_t total = 0, spans = 0;
+    for (NodeId id = 0; id < g->count; id++) {
+        if (plan[id] < 0) continue;
+        total += shape_size(&g->shapes[plan[id]]);
+        spans++;
+    }
+    if (!graph_reserve_values(g, total, spans)) return false;
     for (NodeId id = 0; id < g->count; id++) {
         if (plan[id] < 0) continue;
         g->nodes[id].shape = (uint16_t)plan[id];
@@ -271,7 +274,7 @@ static NodeId define_commit(Graph *g, int32_t k, NodeId root, GraphMark m, Graph
         arg = node_arg(&g->nodes[root]);
         memcpy(inputs, g->nodes[root].in, sizeof inputs);
         g->count--;
-        g->vcount = g->nodes[root].off; /* the root's storage was the last */
+        graph_truncate_values(g, g->nodes[root].off); /* the root's storage was the last */
     }
     bool ok = redefine(g, existing, op, inputs) && (!plan || apply_reshape(g, plan));
     free(plan);
@@ -310,7 +313,7 @@ static bool snapshot_take(const Graph *g, NodeId id, GraphMark m, Snapshot *s) {
 static void snapshot_restore(Graph *g, const Snapshot *s) {
     memcpy(g->nodes, s->nodes, (size_t)s->mark.count * sizeof *s->nodes);
     g->count = s->mark.count;
-    g->vcount = s->mark.vcount;
+    graph_truncate_values(g, s->mark.vcount);
     Value v = graph_value(g, s->id);
     memcpy(&g->values[g->nodes[s->id].off], s->values, v.size * sizeof *s->values);
     g->topo_valid = false;

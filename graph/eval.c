@@ -324,7 +324,7 @@ bool graph_backward_begin(Graph *g, NodeId target, const double *seed, const Nod
     if (!*order) return false;
     /* Zero everything, not just the ancestors, so nodes the target does not
      * depend on read as 0 rather than as a previous pass's leftovers. */
-    memset(g->grads, 0, (size_t)g->vcount * sizeof *g->grads);
+    graph_clear_grads(g);
     double *dy = &g->grads[g->nodes[target].off];
     size_t size = shape_size(graph_shape(g, target));
     for (size_t i = 0; i < size; i++)

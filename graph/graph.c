@@ -12,6 +12,32 @@
 
 #include "internal.h"
 
+/* In AddressSanitizer builds the value and gradient arrays are poisoned
+ * wherever no value lives: the spare capacity past vcount, and BP_REDZONE
+ * elements after each value. All values share one heap block, so a kernel
+ * that runs off the end of its input would otherwise read or write a
+ * neighbour's elements or the spare capacity, memory ASan thinks is fine;
+ * poisoned, it reports use-after-poison. Two elements (16 bytes, ASan's own
+ * smallest heap red zone) catch an overflow by one or two. Other builds have
+ * no red zones, and the poisoning calls compile to nothing. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define BP_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) && !defined(BP_ASAN)
+#define BP_ASAN 1
+#endif
+#ifdef BP_ASAN
+#include <sanitizer/asan_interface.h>
+#define BP_REDZONE 2u
+#else
+#define BP_ASAN                                 0
+#define BP_REDZONE                              0u
+#define ASAN_POISON_MEMORY_REGION(addr, size)   ((void)(addr), (void)(size))
+#define ASAN_UNPOISON_MEMORY_REGION(addr, size) ((void)(addr), (void)(size))
+#endif
+
 void graph_init_empty(Graph *g) {
     memset(g, 0, sizeof *g);
     g->ancestors_of = NODE_NONE;
@@ -63,26 +89,64 @@ void graph_set_error(GraphError *err, GraphStatus status, const char *message) {
     snprintf(err->message, sizeof err->message, "%s", message);
 }
 
-/* Makes room for `more` elements of value and gradient storage. */
-bool graph_reserve_values(Graph *g, size_t more) {
-    if (g->vcount + (uint64_t)more <= g->vcap) return true;
-    if (g->vcount + (uint64_t)more > UINT32_MAX) return false;
-    int64_t cap = g->vcap, cap2 = g->vcap, need = (int64_t)g->vcount + (int64_t)more;
-    if (!graph_grow((void **)&g->values, &cap, sizeof *g->values, need) ||
-        !graph_grow((void **)&g->grads, &cap2, sizeof *g->grads, need))
-        return false;
+/* Poisons what no value owns in `a` (values or grads, cap elements): the red
+ * zone after each node's value and everything from vcount on. Called after
+ * a grow, because realloc hands back a block that is all addressable. */
+static void poison_gaps(const Graph *g, double *a, int64_t cap) {
+    if (!BP_ASAN || !a) return;
+    for (NodeId id = 0; id < g->count; id++) {
+        const Node *n = &g->nodes[id];
+        size_t end = n->off + shape_size(&g->shapes[n->shape]);
+        ASAN_POISON_MEMORY_REGION(a + end, BP_REDZONE * sizeof *a);
+    }
+    ASAN_POISON_MEMORY_REGION(a + g->vcount, (size_t)(cap - g->vcount) * sizeof *a);
+}
+
+bool graph_reserve_values(Graph *g, size_t more, size_t spans) {
+    uint64_t need = g->vcount + (uint64_t)more + (uint64_t)spans * BP_REDZONE;
+    if (need <= g->vcap) return true;
+    if (need > UINT32_MAX) return false;
+    int64_t cap = g->vcap, cap2 = g->vcap;
+    bool ok = graph_grow((void **)&g->values, &cap, sizeof *g->values, (int64_t)need) &&
+              graph_grow((void **)&g->grads, &cap2, sizeof *g->grads, (int64_t)need);
+    poison_gaps(g, g->values, cap);
+    poison_gaps(g, g->grads, cap2);
+    if (!ok) return false;
     cap = cap < cap2 ? cap : cap2;
     g->vcap = (uint32_t)(cap > UINT32_MAX ? UINT32_MAX : cap);
     return true;
 }
 
-/* Storage for `size` more elements (zeroed); returns the offset of the first. */
 uint32_t graph_take_values(Graph *g, size_t size) {
     uint32_t off = g->vcount;
-    memset(g->values + off, 0, size * sizeof *g->values);
-    memset(g->grads + off, 0, size * sizeof *g->grads);
-    g->vcount += (uint32_t)size;
+    ASAN_UNPOISON_MEMORY_REGION(g->values + off, size * sizeof *g->values);
+    ASAN_UNPOISON_MEMORY_REGION(g->grads + off, size * sizeof *g->grads);
+    if (size == 1) { /* the scalar path: no memset calls */
+        g->values[off] = 0;
+        g->grads[off] = 0;
+    } else {
+        memset(g->values + off, 0, size * sizeof *g->values);
+        memset(g->grads + off, 0, size * sizeof *g->grads);
+    }
+    g->vcount += (uint32_t)(size + BP_REDZONE); /* the red zone stays poisoned */
     return off;
+}
+
+void graph_truncate_values(Graph *g, uint32_t vcount) {
+    assert(vcount <= g->vcount && "graph_truncate_values: cannot grow the storage");
+    if (vcount == g->vcount) return;
+    ASAN_POISON_MEMORY_REGION(g->values + vcount, (size_t)(g->vcount - vcount) * sizeof *g->values);
+    ASAN_POISON_MEMORY_REGION(g->grads + vcount, (size_t)(g->vcount - vcount) * sizeof *g->grads);
+    g->vcount = vcount;
+}
+
+void graph_clear_grads(Graph *g) {
+    if (g->vcount == 0) return;
+    /* One memset over the whole array; in ASan builds the gaps between
+     * values are made addressable for it and poisoned again after. */
+    ASAN_UNPOISON_MEMORY_REGION(g->grads, (size_t)g->vcount * sizeof *g->grads);
+    memset(g->grads, 0, (size_t)g->vcount * sizeof *g->grads);
+    poison_gaps(g, g->grads, g->vcap);
 }
 
 static bool ensure_shape_table(Graph *g) {
@@ -131,7 +195,7 @@ NodeId graph_add_node(Graph *g, Op op, const NodeId *inputs, int32_t shape) {
     if (!ensure_shape_table(g)) return NODE_NONE;
     size_t size = shape == 0 ? 1 : shape_size(&g->shapes[shape]);
     if (!graph_grow32((void **)&g->nodes, &g->cap, sizeof *g->nodes, (int64_t)g->count + 1) ||
-        !graph_reserve_values(g, size))
+        !graph_reserve_values(g, size, 1))
         return NODE_NONE;
     NodeId id = g->count++;
     g->edits++;
@@ -140,13 +204,7 @@ NodeId graph_add_node(Graph *g, Op op, const NodeId *inputs, int32_t shape) {
     n->flags = 0;
     n->shape = (uint16_t)shape;
     n->name = -1;
-    if (size == 1) { /* the scalar path: no memset calls */
-        n->off = g->vcount++;
-        g->values[n->off] = 0;
-        g->grads[n->off] = 0;
-    } else {
-        n->off = graph_take_values(g, size);
-    }
+    n->off = graph_take_values(g, size);
     int arity = op_info(op)->arity;
     for (int i = 0; i < BP_MAX_INPUTS; i++) {
         assert((i >= arity || (inputs[i] >= 0 && inputs[i] < id)) &&
@@ -254,7 +312,7 @@ void graph_rollback(Graph *g, GraphMark m) {
     assert(m.count <= g->count && "graph_rollback: mark is newer than the graph");
     g->count = m.count;
     g->edits++;
-    g->vcount = m.vcount;
+    graph_truncate_values(g, m.vcount);
     if (g->topo_covers > m.count) g->topo_valid = false;
 }
 

@@ -91,7 +91,9 @@ typedef struct {
 typedef struct {
     Node *nodes;
     int32_t count, cap;
-    double *values, *grads; /* element storage, indexed by Node.off */
+    /* Element storage, indexed by Node.off. Read a node's values through
+     * its span (graph_value): ASan builds poison the gaps (see graph.c). */
+    double *values, *grads;
     uint32_t vcount, vcap;
     Shape *shapes; /* shapes[0] is the scalar shape */
     int32_t shape_count;

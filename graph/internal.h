@@ -14,10 +14,19 @@ bool graph_grow32(void **items, int32_t *cap, size_t item_size, int64_t need);
 /* Fills err with status and message. */
 void graph_set_error(GraphError *err, GraphStatus status, const char *message);
 
-/* Makes room for `more` elements of value and gradient storage. */
-bool graph_reserve_values(Graph *g, size_t more);
-/* Takes `size` reserved elements (zeroed); returns the offset of the first. */
+/* Makes room for `spans` values of `more` elements in all, in value and
+ * gradient storage (with room for a red zone after each in ASan builds: see
+ * graph.c). False, leaving the storage as it was, if memory ran out or the
+ * total would not fit in a uint32_t. */
+bool graph_reserve_values(Graph *g, size_t more, size_t spans);
+/* Takes `size` reserved elements (zeroed) for one value; returns the offset
+ * of the first. Exactly those elements become addressable in ASan builds. */
 uint32_t graph_take_values(Graph *g, size_t size);
+/* Gives back all storage from offset `vcount` on (to a mark, or to the
+ * start of the last value taken); ASan builds poison it again. */
+void graph_truncate_values(Graph *g, uint32_t vcount);
+/* Sets every gradient to 0 (eval.c), leaving the red zones poisoned. */
+void graph_clear_grads(Graph *g);
 /* The shape-table index for a new value of shape s, or -1 with err set
  * (too big, or too many shapes). */
 int32_t graph_shape_for_value(Graph *g, const Shape *s, GraphError *err);

@@ -454,14 +454,28 @@ typedef struct {
     Name *names;
 } Snapshot;
 
+/* Copies (or, with copy false, compares with dst) every node's values, one
+ * span at a time: ASan builds poison the gaps between spans. */
+static bool node_values(const Graph *g, double *dst, bool copy) {
+    for (NodeId id = 0; id < g->count; id++) {
+        Value v = graph_value(g, id);
+        if (copy)
+            memcpy(dst, v.data, v.size * sizeof *dst);
+        else if (memcmp(dst, v.data, v.size * sizeof *dst) != 0)
+            return false;
+        dst += v.size;
+    }
+    return true;
+}
+
 static Snapshot snapshot(const Graph *g) {
     Snapshot s = {g->count, g->name_count, g->vcount, NULL, NULL, NULL};
     s.nodes = malloc((size_t)g->count * sizeof *s.nodes + 1);
-    s.values = malloc((size_t)g->vcount * sizeof *s.values + 1);
+    s.values = malloc((size_t)g->vcount * sizeof *s.values + 1); /* vcount: at least enough */
     s.names = malloc((size_t)g->name_count * sizeof *s.names + 1);
     ck_assert(s.nodes && s.values && s.names);
     memcpy(s.nodes, g->nodes, (size_t)g->count * sizeof *s.nodes);
-    memcpy(s.values, g->values, (size_t)g->vcount * sizeof *s.values);
+    node_values(g, s.values, true);
     memcpy(s.names, g->names, (size_t)g->name_count * sizeof *s.names);
     return s;
 }
@@ -472,8 +486,7 @@ static void assert_unchanged(const Graph *g, Snapshot *s) {
     ck_assert_int_eq(g->name_count, s->name_count);
     ck_assert_msg(memcmp(g->nodes, s->nodes, (size_t)s->count * sizeof *s->nodes) == 0,
                   "nodes changed");
-    ck_assert_msg(memcmp(g->values, s->values, (size_t)s->vcount * sizeof *s->values) == 0,
-                  "values changed");
+    ck_assert_msg(node_values(g, s->values, false), "values changed");
     ck_assert_msg(memcmp(g->names, s->names, (size_t)s->name_count * sizeof *s->names) == 0,
                   "names changed");
     free(s->nodes);
