@@ -121,13 +121,8 @@ uint32_t graph_take_values(Graph *g, size_t size) {
     uint32_t off = g->vcount;
     ASAN_UNPOISON_MEMORY_REGION(g->values + off, size * sizeof *g->values);
     ASAN_UNPOISON_MEMORY_REGION(g->grads + off, size * sizeof *g->grads);
-    if (size == 1) { /* the scalar path: no memset calls */
-        g->values[off] = 0;
-        g->grads[off] = 0;
-    } else {
-        memset(g->values + off, 0, size * sizeof *g->values);
-        memset(g->grads + off, 0, size * sizeof *g->grads);
-    }
+    memset(g->values + off, 0, size * sizeof *g->values);
+    memset(g->grads + off, 0, size * sizeof *g->grads);
     g->vcount += (uint32_t)(size + BP_REDZONE); /* the red zone stays poisoned */
     return off;
 }
@@ -204,7 +199,13 @@ NodeId graph_add_node(Graph *g, Op op, const NodeId *inputs, int32_t shape) {
     n->flags = 0;
     n->shape = (uint16_t)shape;
     n->name = -1;
-    n->off = graph_take_values(g, size);
+    if (size == 1 && !BP_ASAN) { /* the scalar path: no call, no memset */
+        n->off = g->vcount++;
+        g->values[n->off] = 0;
+        g->grads[n->off] = 0;
+    } else { /* ASan builds take every value here, for its red zone */
+        n->off = graph_take_values(g, size);
+    }
     int arity = op_info(op)->arity;
     for (int i = 0; i < BP_MAX_INPUTS; i++) {
         assert((i >= arity || (inputs[i] >= 0 && inputs[i] < id)) &&
