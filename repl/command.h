@@ -88,6 +88,7 @@ bool cmd_target_set(Command *c);
 bool cmd_seed(Command *c);
 bool cmd_digits(Command *c);
 bool cmd_elide(Command *c);
+bool cmd_quiet(Command *c);
 bool cmd_descend(Command *c);
 bool cmd_vars(Command *c);
 bool cmd_render(Command *c);

@@ -406,6 +406,7 @@ static bool cmd_load(Command *c) {
     fresh.json = c->s->json;
     fresh.digits = c->s->digits;
     fresh.elide = c->s->elide;
+    fresh.quiet = c->s->quiet;
     fresh.load_depth = c->s->load_depth + 1;
     fresh.interrupt = c->s->interrupt;
     /* One Graphviz for the process: the file draws with the session's, and
@@ -428,6 +429,7 @@ static bool cmd_load(Command *c) {
         c->s->rng = fresh.rng;
         c->s->digits = fresh.digits;
         c->s->elide = fresh.elide;
+        c->s->quiet = fresh.quiet;
         c->s->changed = true;
         c->s->quit = fresh.quit; /* :quit in the file leaves backprop, not just the file */
         session_free(&fresh);
@@ -459,7 +461,8 @@ static bool cmd_quit(Command *c) {
     return true;
 }
 
-/* In order of precedence for prefixes, as GHCi does: `:g` is :grad. */
+/* In order of precedence for prefixes, as GHCi does: `:g` is :grad, and
+ * `:q` stays :quit. */
 // clang-format off
 static const CommandInfo commands[] = {
     {"grad",    "[NAME...]",  "gradients of the target with respect to NAMEs (default: its leaves)", cmd_grad},
@@ -483,6 +486,7 @@ static const CommandInfo commands[] = {
     {"load",    "FILE",       "replace this session with the one FILE builds", cmd_load},
     {"help",    "[COMMAND]",  "list the commands, or explain one", cmd_help},
     {"quit",    "",           "leave backprop (Ctrl-D does too)", cmd_quit},
+    {"quiet",   "[on|off]",   "on: definitions and the updates they cause print nothing (as -q)", cmd_quiet},
 };
 // clang-format on
 

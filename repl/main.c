@@ -13,7 +13,7 @@
 #include "session.h"
 
 static const char usage[] =
-    "usage: backprop [--json] [-e STATEMENTS]... [FILE]... [--render 'OUT [OPTIONS]'] [-i]\n"
+    "usage: backprop [--json] [-q] [-e STATEMENTS]... [FILE]... [--render 'OUT [OPTIONS]'] [-i]\n"
     "\n"
     "An interactive computational graph: type expressions, get values, gradients\n"
     "and their backward pass explained.\n"
@@ -27,6 +27,8 @@ static const char usage[] =
     "                  as :render does; OPTIONS: --forward --expand --steps --of NAME\n"
     "                  --all --no-names --digits N --force\n"
     "  --json          print one JSON object per line instead of text\n"
+    "  -q, --quiet     definitions print nothing (:quiet on); bare expressions,\n"
+    "                  commands, warnings and errors still do\n"
     "  --help          show this help\n"
     "  --version       show the version\n"
     "\n"
@@ -102,6 +104,8 @@ int main(int argc, char **argv) {
         }
         if (strcmp(argv[i], "--json") == 0)
             s.json = true;
+        else if (strcmp(argv[i], "-q") == 0 || strcmp(argv[i], "--quiet") == 0)
+            s.quiet = true;
         else if (strcmp(argv[i], "-i") == 0)
             interactive = true;
         else if (strcmp(argv[i], "-e") == 0 || strcmp(argv[i], "--render") == 0) {

@@ -335,7 +335,7 @@ static bool finish(Parser *p, Statement *st) {
         graph_rollback(p->graph, st->mark);
         return false;
     }
-    parse_match(p, TOK_SEMI);
+    st->silent = parse_match(p, TOK_SEMI);
     return true;
 }
 
@@ -395,6 +395,7 @@ bool parser_expression(Parser *p, Statement *st) {
     st->name = NULL;
     st->name_len = 0;
     st->param = false;
+    st->silent = false;
     st->root = parse_expression(p);
     if (!p->failed && !parse_check(p, TOK_EOF)) trailing(p);
     if (p->failed) {

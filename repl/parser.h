@@ -42,7 +42,8 @@ typedef struct {
     SourcePos name_pos;
     NodeId root;
     GraphMark mark;
-    bool param; /* `param NAME = ...`: a trainable leaf */
+    bool param;  /* `param NAME = ...`: a trainable leaf */
+    bool silent; /* ended by ';', so its value is not shown (as in MATLAB and Julia) */
 } Statement;
 
 typedef struct {

@@ -102,5 +102,6 @@ bool session_write_script(Session *s, FILE *f) {
     }
     if (s->digits != FMT_DEFAULT_DIGITS) fprintf(f, ":digits %d\n", s->digits);
     if (s->elide != TENSOR_ELIDE_DEFAULT) fprintf(f, ":elide %zu\n", s->elide);
+    if (s->quiet) fprintf(f, ":quiet on\n");
     return ok;
 }

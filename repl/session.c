@@ -24,6 +24,7 @@ void session_init(Session *s, FILE *out, FILE *err) {
     s->digits = FMT_DEFAULT_DIGITS;
     s->elide = TENSOR_ELIDE_DEFAULT;
     s->json = false;
+    s->quiet = false;
     s->out = out;
     s->err = err;
     s->load_depth = 0;
@@ -205,9 +206,10 @@ static void print_update(Session *s, NodeId id) {
     session_show(s, v, "  → %s = ", name);
 }
 
-/* An update: the line, then a warning if the value is no longer finite. */
-static void report_update(Session *s, NodeId id) {
-    print_update(s, id);
+/* An update: the line (unless silenced), then a warning if the value is no
+ * longer finite; warnings always show. */
+static void report_update(Session *s, NodeId id, bool silent) {
+    if (!silent) print_update(s, id);
     session_warn_nonfinite(s, graph_name_of(&s->graph, id), id);
 }
 
@@ -252,13 +254,15 @@ static bool uses_names(const Graph *g, const Statement *st) {
 }
 
 /* Runs one parsed statement: a definition is committed, a bare expression
- * is printed and its nodes removed again. */
+ * is printed and its nodes removed again. A statement ended by ';', or a
+ * definition under :quiet, shows nothing but its warnings and errors. */
 static bool execute(Session *s, const char *file, const char *text, size_t len,
                     const Statement *st) {
     Graph *g = &s->graph;
     Warning warning;
+    bool silent = st->silent || (s->quiet && st->name);
     if (!st->name) {
-        print_value(s, NULL, 0, graph_value(g, st->root));
+        if (!silent) print_value(s, NULL, 0, graph_value(g, st->root));
         if (warning_find(s, NULL, 0, st->root, &warning)) {
             warning_print(s, &warning);
             warning_free(&warning);
@@ -293,7 +297,7 @@ static bool execute(Session *s, const char *file, const char *text, size_t len,
     }
     /* A param stays one when given a new value; computed, it no longer is. */
     if (st->param || !graph_is_leaf(g, id)) graph_set_param(g, id, st->param);
-    print_value(s, st->name, st->name_len, graph_value(g, id));
+    if (!silent) print_value(s, st->name, st->name_len, graph_value(g, id));
     if (warn) {
         warning_print(s, &warning);
         warning_free(&warning);
@@ -302,7 +306,7 @@ static bool execute(Session *s, const char *file, const char *text, size_t len,
     if (target != NODE_NONE) {
         if (target != id && graph_is_live(g, target) && session_target(s) == target &&
             snapshot_differs(g, target, &before))
-            report_update(s, target);
+            report_update(s, target, silent);
         snapshot_free(&before);
     }
     return true;

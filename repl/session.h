@@ -45,6 +45,7 @@ typedef struct Session {
     int digits;          /* significant digits of printed numbers */
     size_t elide;        /* tensors with more elements print elided (…); 0 = never */
     bool json;           /* one JSON object per output line instead of text */
+    bool quiet;          /* -q, :quiet: definitions and their updates print nothing */
     FILE *out;           /* results */
     FILE *err;           /* error reports (JSON mode writes them to out) */
     int load_depth;      /* :load nesting, so a file that loads itself stops */

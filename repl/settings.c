@@ -1,5 +1,5 @@
 /* settings.c - the commands that show or change a setting: :target, :seed,
- * :digits, :elide. */
+ * :digits, :elide, :quiet. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,5 +132,24 @@ bool cmd_elide(Command *c) {
         print_setting(c->s, "elide", NULL, &shown);
     else
         fprintf(c->s->out, "elide = %ld\n", n);
+    return true;
+}
+
+bool cmd_quiet(Command *c) {
+    Token t = lexer_next(&c->lexer);
+    if (t.type != TOK_EOF) {
+        bool on = t.type == TOK_NAME && t.length == 2 && memcmp(t.start, "on", 2) == 0;
+        bool off = t.type == TOK_NAME && t.length == 3 && memcmp(t.start, "off", 3) == 0;
+        if (!on && !off) return cmd_error_at(c, &t, ":quiet takes on or off");
+        if (!cmd_no_more_args(c)) return false;
+        c->s->quiet = on;
+    }
+    if (c->s->json) {
+        json_begin(c->s->out, "quiet");
+        json_bool(c->s->out, "value", c->s->quiet);
+        json_end(c->s->out);
+    } else {
+        fprintf(c->s->out, "quiet = %s\n", c->s->quiet ? "on" : "off");
+    }
     return true;
 }

@@ -71,7 +71,7 @@ START_TEST(test_long_lines_work) {
     free(sum);
     char *literal = repeat("y = [", "1", ",", 5000000, "]; sum(y)");
     ck_assert_msg(h_run(&h, literal), "%.500s", h.err_text);
-    ck_assert_has(h.out_text, "\n5000000\n");
+    ck_assert_str_eq(h.out_text, "5000000\n"); /* y's value is silenced by the ';' */
     free(literal);
     h_free(&h);
 }
@@ -149,27 +149,34 @@ static const struct {
     {"overflow", "price = 1e308 * 10",
      "price = inf\nwarning: price = inf: overflow at 1e+308 * 10\n"},
     {"log of a negative input", "x = -1; y = log(x)",
-     "x = -1\ny = nan\nwarning: y = nan: nan first appears at log(x) (x = -1)\n"},
+     "y = nan\n"
+     "warning: y = nan: nan first appears at log(x) (x = -1)\n"},
     {"found upstream, named", "x = -1; y = log(x); z = y * 2 + x",
-     "x = -1\ny = nan\nwarning: y = nan: nan first appears at log(x) (x = -1)\nz = nan\n"
+     "warning: y = nan: nan first appears at log(x) (x = -1)\n"
+     "z = nan\n"
      "warning: z = nan: nan first appears at y = log(x) (x = -1)\n"},
     {"the first of two", "a = -1; b = -4; c = log(a) + sqrt(b)",
-     "a = -1\nb = -4\nc = nan\nwarning: c = nan: nan first appears at log(a) (a = -1)\n"},
+     "c = nan\n"
+     "warning: c = nan: nan first appears at log(a) (a = -1)\n"},
     {"inputs through unnamed nodes", "a = 2; b = 3; c = log(a - b * 2)",
-     "a = 2\nb = 3\nc = nan\nwarning: c = nan: nan first appears at log(a - b * 2) (a = 2, b = "
-     "3)\n"},
+     "c = nan\n"
+     "warning: c = nan: nan first appears at log(a - b * 2) (a = 2, b = 3)\n"},
     {"a tensor element", "w = [4, -4]; v = sqrt(w)",
-     "w = [ 4 -4]\nv = [  2 nan]\nwarning: v has nan: nan first appears at sqrt(w) (w = [4, "
-     "-4])\n"},
+     "v = [  2 nan]\n"
+     "warning: v has nan: nan first appears at sqrt(w) (w = [4, -4])\n"},
     {"log of 0", "log(0)", "-inf\nwarning: log of 0 at log(0)\n"},
     {"exp overflows", "t = 1000; e = exp(t)",
-     "t = 1000\ne = inf\nwarning: e = inf: overflow at exp(t) (t = 1000)\n"},
+     "e = inf\n"
+     "warning: e = inf: overflow at exp(t) (t = 1000)\n"},
     {"from an infinite input", "big = 1e308 * 10; y = big - 1",
-     "big = inf\nwarning: big = inf: overflow at 1e+308 * 10\ny = inf\n"
+     "warning: big = inf: overflow at 1e+308 * 10\n"
+     "y = inf\n"
      "warning: y = inf: it comes from the input big, which is inf\n"},
     {"an update", "x = 1; y = log(x); x = -2",
-     "x = 1\ny = 0\nx = -2\n  → y = nan\nwarning: y = nan: nan first appears at log(x) (x = -2)\n"},
-    {"finite values say nothing", "x = 1e308; y = x * 1.5 / 2", "x = 1e+308\ny = 7.5e+307\n"},
+     "x = -2\n"
+     "  → y = nan\n"
+     "warning: y = nan: nan first appears at log(x) (x = -2)\n"},
+    {"finite values say nothing", "x = 1e308; y = x * 1.5 / 2", "y = 7.5e+307\n"},
 };
 
 START_TEST(test_nonfinite_warning) {
@@ -247,7 +254,7 @@ START_TEST(test_interrupt_check) {
     ck_assert(!h_run(&h, ":check"));
     ck_assert_has(h.err_text, "interrupted; the rows above are complete and no value changed");
     h.ctrl_c_after = -1;
-    ck_assert(h_run(&h, "x; y"));
+    ck_assert(h_run(&h, "x\ny"));
     ck_assert_str_eq(h.out_text, "[1 2 3]\n14\n");
     h_free(&h);
 }

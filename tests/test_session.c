@@ -75,25 +75,41 @@ static const struct {
      "apple = 100; apple_num = 2; orange = 150; orange_num = 3; tax = 1.1\n"
      "apple_price = apple * apple_num; orange_price = orange * orange_num\n"
      "all_price = apple_price + orange_price; price = all_price * tax\n:grad",
-     "apple = 100\napple_num = 2\norange = 150\norange_num = 3\ntax = 1.1\n"
-     "apple_price = 200\norange_price = 450\nall_price = 650\nprice = 715\n"
-     "∂price/∂apple = 2.2\n∂price/∂apple_num = 110\n∂price/∂orange = 3.3\n"
-     "∂price/∂orange_num = 165\n∂price/∂tax = 650\n",
+     "tax = 1.1\n"
+     "orange_price = 450\n"
+     "price = 715\n"
+     "∂price/∂apple = 2.2\n"
+     "∂price/∂apple_num = 110\n"
+     "∂price/∂orange = 3.3\n"
+     "∂price/∂orange_num = 165\n"
+     "∂price/∂tax = 650\n",
      ""},
     {"one line, as in the README", false, "apple=100; tax=1.1; price=apple*2*tax; :grad",
-     "apple = 100\ntax = 1.1\nprice = 220\n∂price/∂apple = 2.2\n∂price/∂tax = 200\n", ""},
+     "∂price/∂apple = 2.2\n"
+     "∂price/∂tax = 200\n",
+     ""},
     {"an add node passes dout through (figure 5-9)", false,
      "x = 10; y = 5; z = x + y\n:seed 1.3\n:grad",
-     "x = 10\ny = 5\nz = 15\nseed = 1.3\n∂L/∂x = 1.3\n∂L/∂y = 1.3\n", ""},
+     "z = 15\n"
+     "seed = 1.3\n"
+     "∂L/∂x = 1.3\n"
+     "∂L/∂y = 1.3\n",
+     ""},
     {"a mul node swaps its inputs (figure 5-12)", false,
      "x = 10; y = 5; z = x * y\n:seed 1.3\n:grad",
-     "x = 10\ny = 5\nz = 50\nseed = 1.3\n∂L/∂x = 6.5\n∂L/∂y = 13\n", ""},
-    {"bare expressions print their value", false, "apple = 100\napple * 2\n-apple; 2**-1",
+     "z = 50\n"
+     "seed = 1.3\n"
+     "∂L/∂x = 6.5\n"
+     "∂L/∂y = 13\n",
+     ""},
+    {"bare expressions print their value", false, "apple = 100\napple * 2\n-apple\n2**-1",
      "apple = 100\n200\n-100\n0.5\n", ""},
     {"digits", false, "0.1 + 0.2\n:digits 17\n0.1 + 0.2\n:digits\n:digits 3\n1/3",
      "0.3\ndigits = 17\n0.30000000000000004\ndigits = 17\ndigits = 3\n0.333\n", ""},
     {"book price at 17 digits", false, ":digits 17\napple = 100; price = apple * 2 * 1.1",
-     "digits = 17\napple = 100\nprice = 220.00000000000003\n", ""},
+     "digits = 17\n"
+     "price = 220.00000000000003\n",
+     ""},
     {"seed: show, set to an expression", false, ":seed\n:seed -1.3\n:seed 2*3\n:seed",
      "seed = 1\nseed = -1.3\nseed = 6\nseed = 6\n", ""},
     {"a comment and an empty line", false, "x = 1 # one\n\n# nothing\nx", "x = 1\n1\n", ""},
@@ -102,29 +118,34 @@ static const struct {
      "-inf\nwarning: division by zero at -1 / 0\n",
      ""},
     {"unicode operators and names", false, "사과 = 100\n사과 × 2 ÷ 4 − 1\nα = 0.5; α·사과",
-     "사과 = 100\n49\nα = 0.5\n50\n", ""},
-    {"functions", false, "x = 0\nexp(x); sigmoid(x); relu(x - 1); tanh(x); sqrt(4); log(1)",
+     "사과 = 100\n"
+     "49\n"
+     "50\n",
+     ""},
+    {"functions", false, "x = 0\nexp(x)\nsigmoid(x)\nrelu(x - 1)\ntanh(x)\nsqrt(4)\nlog(1)",
      "x = 0\n1\n0.5\n0\n0\n2\n0\n", ""},
-    {"fan-out: y = x*x", false, "x = 3; y = x * x\n:grad", "x = 3\ny = 9\n∂y/∂x = 6\n", ""},
+    {"fan-out: y = x*x", false, "x = 3; y = x * x\n:grad",
+     "y = 9\n"
+     "∂y/∂x = 6\n",
+     ""},
     {"a leaf chosen as target", false, "k = 2 + 3\nt = 1\n:target t\n:grad",
      "k = 5\nt = 1\ntarget: t\n∂t/∂t = 1\n", ""},
     {"changing an input reports the target", false,
      "apple = 100; tax = 1.1; price = apple * 2 * tax\napple = 150\ntax = 1.1\nother = 1",
-     "apple = 100\ntax = 1.1\nprice = 220\napple = 150\n  → price = 330\ntax = 1.1\nother = 1\n",
+     "price = 220\n"
+     "apple = 150\n"
+     "  → price = 330\n"
+     "tax = 1.1\n"
+     "other = 1\n",
      ""},
 
     {"json: values", true, "apple = 110; price = apple * 2\nprice * 1",
-     "{\"kind\":\"value\",\"name\":\"apple\",\"value\":110}\n"
      "{\"kind\":\"value\",\"name\":\"price\",\"value\":220}\n"
      "{\"kind\":\"value\",\"name\":null,\"value\":220}\n",
      ""},
     {"json: full precision regardless of digits", true, "apple = 100; price = apple * 2 * 1.1",
-     "{\"kind\":\"value\",\"name\":\"apple\",\"value\":100}\n"
-     "{\"kind\":\"value\",\"name\":\"price\",\"value\":220.00000000000003}\n",
-     ""},
+     "{\"kind\":\"value\",\"name\":\"price\",\"value\":220.00000000000003}\n", ""},
     {"json: gradients", true, "apple = 100; tax = 1.1; price = apple * 2 * tax\n:grad",
-     "{\"kind\":\"value\",\"name\":\"apple\",\"value\":100}\n"
-     "{\"kind\":\"value\",\"name\":\"tax\",\"value\":1.1}\n"
      "{\"kind\":\"value\",\"name\":\"price\",\"value\":220.00000000000003}\n"
      "{\"kind\":\"grad\",\"of\":\"price\",\"wrt\":\"apple\",\"value\":2.2}\n"
      "{\"kind\":\"grad\",\"of\":\"price\",\"wrt\":\"tax\",\"value\":200}\n",
@@ -135,10 +156,8 @@ static const struct {
      "\"message\":\"undefined name 'aple'; did you mean 'apple'?\"}\n",
      ""},
     {"json: nan and inf are strings", true, "x = 0/0; y = 1/0; z = -1/0",
-     "{\"kind\":\"value\",\"name\":\"x\",\"value\":\"nan\"}\n"
      "{\"kind\":\"warning\",\"name\":\"x\",\"message\":\"x = nan: nan first appears at 0 / "
      "0\",\"at\":\"0 / 0\"}\n"
-     "{\"kind\":\"value\",\"name\":\"y\",\"value\":\"inf\"}\n"
      "{\"kind\":\"warning\",\"name\":\"y\",\"message\":\"y = inf: division by zero at 1 / "
      "0\",\"at\":\"1 / 0\"}\n"
      "{\"kind\":\"value\",\"name\":\"z\",\"value\":\"-inf\"}\n"
@@ -147,7 +166,6 @@ static const struct {
      ""},
     {"json: settings and commands", true,
      "x = 1; y = x * 2\n:seed 1.3\n:target\n:digits 17\n:del y\n:clear\n:help quit",
-     "{\"kind\":\"value\",\"name\":\"x\",\"value\":1}\n"
      "{\"kind\":\"value\",\"name\":\"y\",\"value\":2}\n"
      "{\"kind\":\"seed\",\"value\":1.3}\n"
      "{\"kind\":\"target\",\"name\":\"y\"}\n"
@@ -159,13 +177,11 @@ static const struct {
      ""},
     {"json: an input change reports the target", true,
      "apple = 110; price = apple * 2\napple = 120",
-     "{\"kind\":\"value\",\"name\":\"apple\",\"value\":110}\n"
      "{\"kind\":\"value\",\"name\":\"price\",\"value\":220}\n"
      "{\"kind\":\"value\",\"name\":\"apple\",\"value\":120}\n"
      "{\"kind\":\"update\",\"name\":\"price\",\"value\":240}\n",
      ""},
     {"json: vars", true, "사과 = 2; b = 사과 ** 2\n:vars",
-     "{\"kind\":\"value\",\"name\":\"사과\",\"value\":2}\n"
      "{\"kind\":\"value\",\"name\":\"b\",\"value\":4}\n"
      "{\"kind\":\"var\",\"name\":\"사과\",\"value\":2,\"type\":\"leaf\",\"definition\":\"2\"}\n"
      "{\"kind\":\"var\",\"name\":\"b\",\"value\":4,\"type\":\"derived\",\"definition\":\"사과**2\"}"
@@ -192,20 +208,25 @@ static const struct {
      "^~\n"
      "<test>:3:9: error: digits must be a whole number from 1 to 17\n    :digits 2.5\n            "
      "^~~\n"},
-    {"error: a line stops at its first error", false, "a = 1; b = nope; c = 3\nc", "a = 1\n",
+    {"error: a line stops at its first error", false, "a = 1; b = nope; c = 3\nc", "",
      "<test>:1:12: error: undefined name 'nope'\n    a = 1; b = nope; c = 3\n               ^~~~\n"
      "<test>:2:1: error: undefined name 'c'; did you mean 'a'?\n    c\n    ^\n"},
-    {"error: :check of a derived name", false, "x = 1; y = x * 2\n:check y", "x = 1\ny = 2\n",
+    {"error: :check of a derived name", false, "x = 1; y = x * 2\n:check y", "y = 2\n",
      "<test>:2:8: error: 'y' is computed from other names; :check perturbs leaves\n"
      "    :check y\n           ^\n"},
-    {"error: extra argument", false, "x = 1; y = x * 2\n:vars y", "x = 1\ny = 2\n",
+    {"error: extra argument", false, "x = 1; y = x * 2\n:vars y", "y = 2\n",
      "<test>:2:7: error: unexpected a name: this command takes no more arguments\n"
      "    :vars y\n          ^\n"},
 
     {"prefix: :g is :grad", false, "x = 2; y = x * 3\n:g\n:gr\n:gra",
-     "x = 2\ny = 6\n∂y/∂x = 3\n∂y/∂x = 3\n∂y/∂x = 3\n", ""},
+     "y = 6\n"
+     "∂y/∂x = 3\n"
+     "∂y/∂x = 3\n"
+     "∂y/∂x = 3\n",
+     ""},
     {"prefix: :t is :target, :tr is :trace", false, "x = 2; y = -x\n:t\n:tr",
-     "x = 2\ny = -2\ntarget: y\n"
+     "y = -2\n"
+     "target: y\n"
      "backward pass of y, seeded with ∂y/∂y = 1 (the upstream gradient)\n"
      "step 1: y = -x   [neg node]\n"
      "    upstream ∂y/∂y = 1\n"
@@ -220,7 +241,7 @@ static const struct {
      ""},
 
     {":trace of y = x*x sums the fan-out", false, "x = 3; y = x * x\n:trace",
-     "x = 3\ny = 9\n"
+     "y = 9\n"
      "backward pass of y, seeded with ∂y/∂y = 1 (the upstream gradient)\n"
      "step 1: y = x * x   [mul node]\n"
      "    upstream ∂y/∂y = 1\n"
@@ -230,7 +251,7 @@ static const struct {
      "result: ∂y/∂x = 6\n",
      ""},
     {":trace sums a name used twice in one node in order", false, "x = 2; y = x * x + x\n:trace",
-     "x = 2\ny = 6\n"
+     "y = 6\n"
      "backward pass of y, seeded with ∂y/∂y = 1 (the upstream gradient)\n"
      "step 1: y = x * x + x   [add node]\n"
      "    upstream ∂y/∂y = 1\n"
@@ -245,20 +266,19 @@ static const struct {
      "result: ∂y/∂x = 5\n",
      ""},
     {":trace --json totals are running sums", true, "x = 2; y = x * x * x\n:trace",
-     "{\"kind\":\"value\",\"name\":\"x\",\"value\":2}\n"
      "{\"kind\":\"value\",\"name\":\"y\",\"value\":8}\n"
-     "{\"kind\":\"flow\",\"step\":1,\"from\":\"y\",\"to\":\"(x * x)\",\"upstream\":1,"
-     "\"local\":2,\"flow\":2,\"total\":2}\n"
+     "{\"kind\":\"flow\",\"step\":1,\"from\":\"y\",\"to\":\"(x * "
+     "x)\",\"upstream\":1,\"local\":2,\"flow\":2,\"total\":2}\n"
      "{\"kind\":\"flow\",\"step\":1,\"from\":\"y\",\"to\":\"x\",\"upstream\":1,\"local\":4,"
      "\"flow\":4,\"total\":4}\n"
-     "{\"kind\":\"flow\",\"step\":2,\"from\":\"(x * x)\",\"to\":\"x\",\"upstream\":2,"
-     "\"local\":2,\"flow\":4,\"total\":8}\n"
-     "{\"kind\":\"flow\",\"step\":2,\"from\":\"(x * x)\",\"to\":\"x\",\"upstream\":2,"
-     "\"local\":2,\"flow\":4,\"total\":12}\n",
+     "{\"kind\":\"flow\",\"step\":2,\"from\":\"(x * "
+     "x)\",\"to\":\"x\",\"upstream\":2,\"local\":2,\"flow\":4,\"total\":8}\n"
+     "{\"kind\":\"flow\",\"step\":2,\"from\":\"(x * "
+     "x)\",\"to\":\"x\",\"upstream\":2,\"local\":2,\"flow\":4,\"total\":12}\n",
      ""},
     {":trace sums a tensor used twice in one node in order", false,
      "v = [1, 2]; w = sum(v * v + v)\n:trace",
-     "v = [1 2]\nw = 8\n"
+     "w = 8\n"
      "backward pass of w, seeded with ∂w/∂w = 1 (the upstream gradient)\n"
      "step 1: w = sum(v * v + v)   [sum node]\n"
      "    upstream ∂w/∂w = 1\n"
@@ -279,7 +299,7 @@ static const struct {
      "apple = 100; apple_num = 2; tax = 1.1; apple_price = apple * apple_num; price = apple_price "
      "* tax\n"
      ":trace",
-     "apple = 100\napple_num = 2\ntax = 1.1\napple_price = 200\nprice = 220\n"
+     "price = 220\n"
      "backward pass of price, seeded with ∂price/∂price = 1 (the upstream gradient)\n"
      "step 1: price = apple_price * tax   [mul node]\n"
      "    upstream ∂price/∂price = 1\n"
@@ -356,7 +376,9 @@ START_TEST(test_run_line_results) {
     ck_assert(session_run_line(&h.s, "<test>", 5, "w = 2\nv = nope", 15));
     fflush(h.err);
     h_run(&h, "q; w");
-    ck_assert_out(&h, "q = 1\nw = 2\n1\n2\n"); /* everything since the last h_run */
+    ck_assert_out(&h, "q = 1\n"
+                      "w = 2\n"
+                      "2\n"); /* everything since the last h_run */
     ck_assert_str_eq(h.err_buf, "<test>:1:9: error: undefined name 'aple'; did you mean 'apple'?\n"
                                 "    price = aple * 2\n"
                                 "            ^~~~\n");
@@ -468,9 +490,9 @@ START_TEST(test_statements_before_an_error_happen) {
     h_init(&h);
     h_run(&h, BOOK_APPLE);
     ck_assert(!h_run(&h, "apple = 50; price = nope; tax = 2"));
-    ck_assert_out(&h, "apple = 50\n  → price = 110\n");
+    ck_assert_out(&h, "");
     h_run(&h, "apple; tax; price");
-    ck_assert_out(&h, "50\n1.1\n110\n");
+    ck_assert_out(&h, "110\n");
     h_free(&h);
 }
 END_TEST
@@ -486,7 +508,7 @@ START_TEST(test_redefinition_with_error_keeps_old) {
     snprintf(expected, sizeof expected, "%s220\n%s", BOOK_VARS, BOOK_GRAD);
     ck_assert_out(&h, expected);
     h_run(&h, "apple = 200; price");
-    ck_assert_out(&h, "apple = 200\n  → price = 440\n440\n"); /* still linked to apple */
+    ck_assert_out(&h, "440\n"); /* still linked to apple */
     h_free(&h);
 }
 END_TEST
@@ -498,8 +520,12 @@ START_TEST(test_changing_a_leaf_updates_dependents) {
     h_init(&h);
     h_run(&h, BOOK_APPLE);
     h_run(&h, "apple = 150\nprice; apple_price\n:grad");
-    ck_assert_out(&h, "apple = 150\n  → price = 330\n330\n300\n"
-                      "∂price/∂apple = 2.2\n∂price/∂apple_num = 165\n∂price/∂tax = 300\n");
+    ck_assert_out(&h, "apple = 150\n"
+                      "  → price = 330\n"
+                      "300\n"
+                      "∂price/∂apple = 2.2\n"
+                      "∂price/∂apple_num = 165\n"
+                      "∂price/∂tax = 300\n");
     h_free(&h);
 }
 END_TEST
@@ -516,7 +542,8 @@ START_TEST(test_redefining_an_intermediate_relinks) {
                       "∂apple_price/∂apple = 2\n∂apple_price/∂apple_num = 100\n");
     /* the new definition is live: changing its inputs updates price */
     h_run(&h, ":target price\napple_num = 3; price");
-    ck_assert_out(&h, "target: price\napple_num = 3\n  → price = 341\n341\n");
+    ck_assert_out(&h, "target: price\n"
+                      "341\n");
     h_free(&h);
 }
 END_TEST
@@ -529,9 +556,11 @@ START_TEST(test_derived_becomes_leaf_and_back) {
     ck_assert_out(
         &h, "apple_price = 50\n  → price = 55\n55\n∂price/∂tax = 50\n∂price/∂apple_price = 1.1\n");
     h_run(&h, "apple = 1000; price"); /* apple no longer feeds price */
-    ck_assert_out(&h, "apple = 1000\n55\n");
+    ck_assert_out(&h, "55\n");
     h_run(&h, "rate = 1; tax = rate + 0.5\nprice\napple_price = 100; price");
-    ck_assert_out(&h, "rate = 1\ntax = 1.5\n75\napple_price = 100\n150\n");
+    ck_assert_out(&h, "tax = 1.5\n"
+                      "75\n"
+                      "150\n");
     h_free(&h);
 }
 END_TEST
@@ -553,7 +582,8 @@ START_TEST(test_del) {
     ck_assert(!h_run(&h, "apple"));
     ck_assert_err(&h, "<test>:1:1: error: undefined name 'apple'\n    apple\n    ^~~~~\n");
     h_run(&h, ":vars\napple = 7; a2 = apple - 1");
-    ck_assert_out(&h, "name  value  kind     definition\napple = 7\na2 = 6\n");
+    ck_assert_out(&h, "name  value  kind     definition\n"
+                      "a2 = 6\n");
     h_free(&h);
 }
 END_TEST
@@ -562,7 +592,10 @@ START_TEST(test_del_target_falls_back_to_default) {
     Harness h;
     h_init(&h);
     h_run(&h, "x = 1; y = x * 2; z = x * 3\n:target y\n:del y\n:target");
-    ck_assert_out(&h, "x = 1\ny = 2\nz = 3\ntarget: y\ndeleted y\ntarget: z\n");
+    ck_assert_out(&h, "z = 3\n"
+                      "target: y\n"
+                      "deleted y\n"
+                      "target: z\n");
     h_free(&h);
 }
 END_TEST
@@ -578,7 +611,8 @@ START_TEST(test_clear) {
     ck_assert(!h_run(&h, ":target"));
     ck_assert(!h_run(&h, "price"));
     h_run(&h, "price = 3; y = price * 2\n:grad");
-    ck_assert_out(&h, "price = 3\ny = 6\n∂y/∂price = 2\n");
+    ck_assert_out(&h, "y = 6\n"
+                      "∂y/∂price = 2\n");
     h_free(&h);
 }
 END_TEST
@@ -589,7 +623,9 @@ START_TEST(test_default_target_is_newest_derived) {
     Harness h;
     h_init(&h);
     h_run(&h, "x = 1; y = x * 2; z = x * 3\n:target\n:grad");
-    ck_assert_out(&h, "x = 1\ny = 2\nz = 3\ntarget: z\n∂z/∂x = 3\n");
+    ck_assert_out(&h, "z = 3\n"
+                      "target: z\n"
+                      "∂z/∂x = 3\n");
     h_run(&h, "y = x * 5\n:target"); /* redefining a derived name keeps it */
     ck_assert_out(&h, "y = 5\ntarget: z\n");
     h_run(&h, "x = 4\n:target"); /* so does a leaf */
@@ -597,7 +633,10 @@ START_TEST(test_default_target_is_newest_derived) {
     h_run(&h, "w = 2\n:target\nw = x + 1\n:target\n:grad"); /* a leaf turned derived is newest */
     ck_assert_out(&h, "w = 2\ntarget: z\nw = 5\ntarget: w\n∂w/∂x = 1\n");
     h_run(&h, ":target z\nv = x * 7; w = x * 8\n:target\n:grad");
-    ck_assert_out(&h, "target: z\nv = 28\nw = 32\ntarget: z\n∂z/∂x = 3\n"); /* explicit sticks */
+    ck_assert_out(&h, "target: z\n"
+                      "w = 32\n"
+                      "target: z\n"
+                      "∂z/∂x = 3\n"); /* explicit sticks */
     h_free(&h);
 }
 END_TEST
@@ -621,8 +660,10 @@ START_TEST(test_grad_default_order) {
     Harness h;
     h_init(&h);
     h_run(&h, "tax = 1.1; unused = 3; apple = 100; n = 2; price = n * apple * tax\n:grad");
-    ck_assert_out(&h, "tax = 1.1\nunused = 3\napple = 100\nn = 2\nprice = 220\n"
-                      "∂price/∂tax = 200\n∂price/∂apple = 2.2\n∂price/∂n = 110\n");
+    ck_assert_out(&h, "price = 220\n"
+                      "∂price/∂tax = 200\n"
+                      "∂price/∂apple = 2.2\n"
+                      "∂price/∂n = 110\n");
     h_free(&h);
 }
 END_TEST
@@ -729,7 +770,7 @@ END_TEST
 START_TEST(test_check_columns_fit_their_numbers) {
     Harness h;
     h_init(&h);
-    h_run(&h, "x = -1.10668192763e81; y = x * x * x\n:check");
+    h_run(&h, "x = -1.10668192763e81\ny = x * x * x\n:check");
     ck_assert_str_eq(h.out_text, "x = -1.10668192763e+81\ny = -1.35540303455e+243\n"
                                  "gradient                 backprop           numerical          "
                                  "rel. error\n"
@@ -761,7 +802,7 @@ START_TEST(test_graph) {
     Harness h;
     h_init(&h);
     h_run(&h, "x = 3; y = x * 2\n:graph");
-    ck_assert_out(&h, "x = 3\ny = 6\n"
+    ck_assert_out(&h, "y = 6\n"
                       "id      op       inputs          value         ∂y/∂·\n"
                       "#0      leaf                     3             2             x\n"
                       "#1      const                    2             3             \n"
@@ -780,7 +821,7 @@ START_TEST(test_help_lists_commands) {
         snprintf(usage, sizeof usage, "%s:%s ", n ? "\n  " : "  ", name);
         ck_assert_msg(strstr(h.out_text, usage), ":help lacks :%s:\n%s", name, h.out_text);
     }
-    ck_assert_int_eq(n, 19);
+    ck_assert_int_eq(n, 20);
     ck_assert(strncmp(h.out_text, "  :grad [NAME...]           gradients", 37) == 0);
     ck_assert(strstr(h.out_text, "Commands may be shortened: :g is :grad.\n"));
     ck_assert(!h_run(&h, ":help zz"));
@@ -794,7 +835,7 @@ START_TEST(test_quit_stops_the_line) {
     h_init(&h);
     ck_assert(h_run(&h, "x = 1; :quit; y = 2"));
     ck_assert(h.s.quit);
-    ck_assert_out(&h, "x = 1\n");
+    ck_assert_out(&h, "");
     ck_assert_int_eq(graph_lookup(&h.s.graph, "y", 1), NODE_NONE);
     h_free(&h);
 }
