@@ -15,6 +15,9 @@ file(WRITE "${WORK}/stdin.txt" "x = 2\ny = x * zz\ny = x * 3\n:grad\n")
 file(WRITE "${WORK}/quit.txt" "x = 1\n:quit\nx = 2\n")
 file(WRITE "${WORK}/empty.txt" "")
 file(WRITE "${WORK}/load_quit.txt" ":load ${WORK}/quit.txt\nnever\n")
+# -q: definitions and the update they cause are silent; a bare expression,
+# a command, a warning and an error are not.
+file(WRITE "${WORK}/quiet.bp" "a = 2\nb = a * 3\na = 4\nb\n:grad\nx = -1\ny = log(x)\nzz\n")
 
 set(failures 0)
 
@@ -130,6 +133,29 @@ if(NOT out STREQUAL "x = 1\n" OR NOT err STREQUAL "" OR NOT statuses STREQUAL "1
 else()
   message(STATUS "ok   closed pipe")
 endif()
+
+# expect_out(NAME STDOUT ARGS...): exit status 1 (quiet.bp ends in an
+# error) and exactly STDOUT, so what must not print is checked too.
+function(expect_out name expected)
+  execute_process(COMMAND "${BACKPROP}" ${ARGN} INPUT_FILE "${WORK}/empty.txt"
+                  OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc)
+  if(rc STREQUAL "1" AND out STREQUAL "${expected}")
+    message(STATUS "ok   ${name}")
+  else()
+    message(STATUS "FAIL ${name}: exit status ${rc}\n--- stdout:\n${out}--- expected:\n${expected}")
+    math(EXPR n "${failures} + 1")
+    set(failures ${n} PARENT_SCOPE)
+  endif()
+endfunction()
+
+set(warned "warning: y = nan: nan first appears at log(x) (x = -1)\n")
+expect_out("-q: only expressions, commands and warnings print" "12\n∂b/∂a = 3\n${warned}"
+           -q "${WORK}/quiet.bp")
+expect("-q: errors still print" 1 "" "quiet.bp:8:1: error: undefined name 'zz'" empty.txt
+       --quiet "${WORK}/quiet.bp")
+expect_out("--quiet --json: no value rows for definitions"
+           "{\"kind\":\"value\",\"name\":null,\"value\":12}\n{\"kind\":\"grad\",\"of\":\"b\",\"wrt\":\"a\",\"value\":3}\n{\"kind\":\"warning\",\"name\":\"y\",\"message\":\"y = nan: nan first appears at log(x) (x = -1)\",\"at\":\"log(x)\"}\n{\"kind\":\"error\",\"file\":\"${WORK}/quiet.bp\",\"line\":8,\"col\":1,\"message\":\"undefined name 'zz'\"}\n"
+           --quiet --json "${WORK}/quiet.bp")
 
 # Ctrl-C (SIGINT) while reading a pipe: backprop stops, says where, and
 # exits with status 130. Nothing here is timed: the shell feeds one line

@@ -214,6 +214,32 @@ static const struct {
     {"error: :check of a derived name", false, "x = 1; y = x * 2\n:check y", "y = 2\n",
      "<test>:2:8: error: 'y' is computed from other names; :check perturbs leaves\n"
      "    :check y\n           ^\n"},
+    {"';' silences a statement, and only it", false,
+     "apple = 100;\na = 1; b = 2\na = 1; b = 2;\na * 10;\na * 10 ; # a comment after it", "b = 2\n",
+     ""},
+    {"';' silences the update it causes", false, "a = 1\nb = a * 2\na = 3;\nb", "a = 1\nb = 2\n6\n",
+     ""},
+    {"';' keeps warnings", false, "x = -1; y = log(x);\n0/0;",
+     "warning: y = nan: nan first appears at log(x) (x = -1)\n"
+     "warning: nan first appears at 0 / 0\n",
+     ""},
+    {"';' keeps errors", false, "x = 1;\ny = zz;", "",
+     "<test>:2:5: error: undefined name 'zz'\n    y = zz;\n        ^~\n"},
+    {"';' does not silence a command", false, "a = 1; :digits; b = 2;", "digits = 12\n", ""},
+    {"json: ';' leaves no value row", true, "a = 1; b = 2;\n1 + 1;\nb",
+     "{\"kind\":\"value\",\"name\":null,\"value\":2}\n", ""},
+    {":quiet silences definitions and updates, not expressions or commands", false,
+     ":quiet\n:quiet on\na = 1\nb = a * 2\na = 2\nb\n:grad\n:quiet\n:quiet off\na = 3",
+     "quiet = off\nquiet = on\n4\n∂b/∂a = 2\nquiet = on\nquiet = off\na = 3\n  → b = 6\n", ""},
+    {":quiet keeps warnings and errors", false, ":quiet on\nx = -1\ny = log(x)\nz = zz",
+     "quiet = on\nwarning: y = nan: nan first appears at log(x) (x = -1)\n",
+     "<test>:4:5: error: undefined name 'zz'\n    z = zz\n        ^~\n"},
+    {"json: :quiet", true, ":quiet on\na = 1\na + 1",
+     "{\"kind\":\"quiet\",\"value\":true}\n{\"kind\":\"value\",\"name\":null,\"value\":2}\n", ""},
+    {"error: :quiet takes on or off", false, ":quiet yes\n:quiet on off", "",
+     "<test>:1:8: error: :quiet takes on or off\n    :quiet yes\n           ^~~\n"
+     "<test>:2:11: error: unexpected a name: this command takes no more arguments\n"
+     "    :quiet on off\n              ^~~\n"},
     {"error: extra argument", false, "x = 1; y = x * 2\n:vars y", "y = 2\n",
      "<test>:2:7: error: unexpected a name: this command takes no more arguments\n"
      "    :vars y\n          ^\n"},
@@ -947,6 +973,34 @@ START_TEST(test_save_output) {
 }
 END_TEST
 
+/* :quiet is a display setting like :digits: :save records it when on, and
+ * :load brings it back. */
+START_TEST(test_save_records_quiet) {
+    Harness a, b;
+    h_init(&a);
+    h_init(&b);
+    char path[128], line[160];
+    tmp_path(path, sizeof path, "quiet.bp");
+    snprintf(line, sizeof line, ":save %s", path);
+    ck_assert(h_run(&a, "x = 1"));
+    ck_assert(h_run(&a, line));
+    char *text = h_read_file(path);
+    ck_assert(text && !strstr(text, ":quiet"));
+    free(text);
+    ck_assert(h_run(&a, ":quiet on"));
+    ck_assert(h_run(&a, line));
+    text = h_read_file(path);
+    ck_assert(text && strstr(text, "\n:quiet on\n"));
+    free(text);
+    snprintf(line, sizeof line, ":load %s", path);
+    ck_assert(h_run(&b, line));
+    ck_assert(b.s.quiet);
+    ck_assert_out(&b, "x = 1\nquiet = on\n"); /* settings come last in a saved script */
+    h_free(&a);
+    h_free(&b);
+}
+END_TEST
+
 /* :load replaces the session: names not in the file are gone. */
 START_TEST(test_load_replaces) {
     Harness a;
@@ -1069,6 +1123,7 @@ static Suite *session_suite(void) {
     tcase_add_test(tc, test_save_load_round_trip);
     tcase_add_loop_test(tc, test_save_load_cases, 0, sizeof round_trips / sizeof round_trips[0]);
     tcase_add_test(tc, test_save_output);
+    tcase_add_test(tc, test_save_records_quiet);
     tcase_add_test(tc, test_load_replaces);
     tcase_add_loop_test(tc, test_load_failure_leaves_session, 0,
                         sizeof bad_files / sizeof bad_files[0]);
