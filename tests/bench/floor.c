@@ -1,21 +1,30 @@
-/* floor.c - the least work workloads.py's chain script asks of any program
- * that names its values, as a yardstick for backprop's time on it.
+/* floor.c - the least work workloads.py's scripts ask of any program that
+ * names its values, as a yardstick for backprop's time on them.
  *
- *     floor SCRIPT > /dev/null        (SCRIPT: workloads.py bp chain N)
+ *     floor SCRIPT > /dev/null        (SCRIPT: workloads.py bp KIND N)
+ *     floor -q SCRIPT > /dev/null     (SCRIPT: workloads.py bp-quiet KIND N)
  *
- * For each line `xI = xJ * C`, `xI = xJ + C` or `xI = relu(xJ)` it finds the
- * two names, keeps every name in an open-addressing hash table (the table a
- * REPL needs to look names up), reads the constant, computes the value and
- * prints `xI = value` with backprop's own number formatter; at the end it
- * runs the backward pass and prints the input's gradient. Nothing else: no
- * tokens, no error positions, no graph of nodes, no shapes, no checks (it
- * assumes the script is exactly what workloads.py writes), one pass over the
- * file read whole. run.sh prints its time next to backprop's.
+ * For each line `NAME = EXPRESSION` it finds the names, keeps every name in
+ * an open-addressing hash table (the table a REPL needs to look names up),
+ * reads the constants, computes the value and records the step for the
+ * backward pass; a line `NAME = NUMBER` is an input. Without -q it prints
+ * `NAME = value` for every line, as backprop does; with -q (backprop -q's
+ * work) it prints nothing until the script asks: a bare `loss` prints the
+ * value, `:grad` the gradient of the last computed name with respect to
+ * every input, in the order they were defined. Numbers are written with
+ * backprop's own formatter, so the output is backprop's, byte for byte.
  *
- * It is a floor for the statement path, not a competitor: on this script
+ * Nothing else: no tokens, no error positions, no graph of nodes, no shapes,
+ * no checks (it assumes the script is exactly what workloads.py writes:
+ * `+ - * **`, relu(...), parentheses, names and decimal numbers, a constant
+ * only on the right of an operator), one pass over the file read whole.
+ * run.sh prints its time next to backprop's.
+ *
+ * It is a floor for the statement path, not a competitor: on these scripts
  * backprop also lexes, parses into graph nodes, records every definition so
  * it can be changed later, and checks every step.
  */
+#include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -24,10 +33,12 @@
 
 #include "graph/format.h"
 
+/* --- the name table ----------------------------------------------------------- */
+
 typedef struct {
-    uint64_t *slots; /* hash << 32 | statement + 1; 0 is empty */
+    uint64_t *slots; /* hash << 32 | step + 1; 0 is empty */
     uint32_t mask;
-    const char **names; /* statement k's name, in the script's text */
+    const char **names; /* step k's name, in the script's text, or NULL */
     size_t *lengths;
 } Table;
 
@@ -58,33 +69,192 @@ static void insert(Table *t, const char *name, size_t n, int32_t k) {
     t->lengths[k] = n;
 }
 
+/* --- the steps: what was computed, for the backward pass ---------------------- */
+
+typedef enum { STEP_INPUT, STEP_ADD, STEP_SUB, STEP_MUL, STEP_POW, STEP_RELU } StepOp;
+
+/* One computed value: op(a, b), or op(a, c) when b is -1 (a constant on
+ * the right: `x * 1.0000001`, `(o - 0.5) ** 2`). */
+typedef struct {
+    uint8_t op;
+    int32_t a, b;
+    double c;
+} Step;
+
+typedef struct {
+    Step *steps;
+    double *value;
+    int32_t count;
+} Tape;
+
+/* An operand while an expression is read: a step, or a constant (step -1). */
+typedef struct {
+    int32_t step;
+    double c;
+} Operand;
+
+static Operand emit(Tape *t, StepOp op, Operand x, Operand y) {
+    double *v = t->value, a = v[x.step], b = y.step >= 0 ? v[y.step] : y.c;
+    double r = op == STEP_ADD   ? a + b
+               : op == STEP_SUB ? a - b
+               : op == STEP_MUL ? a * b
+               : op == STEP_POW ? pow(a, b)
+                                : (a > 0 ? a : 0);
+    t->steps[t->count] = (Step){(uint8_t)op, x.step, y.step, y.c};
+    v[t->count] = r;
+    return (Operand){t->count++, 0};
+}
+
+/* Adds ∂/∂ of every step to its inputs' gradients, from the last step down:
+ * the order backprop's backward pass takes, so sums round alike. */
+static void backward(const Tape *t, int32_t target, double *grad) {
+    const double *v = t->value;
+    grad[target] = 1;
+    for (int32_t k = target; k >= 0; k--) {
+        const Step *s = &t->steps[k];
+        double g = grad[k], b = s->b >= 0 ? v[s->b] : s->c;
+        switch ((StepOp)s->op) {
+        case STEP_INPUT: break;
+        case STEP_ADD:
+        case STEP_SUB:
+            grad[s->a] += g;
+            if (s->b >= 0) grad[s->b] += s->op == STEP_ADD ? g : -g;
+            break;
+        case STEP_MUL:
+            grad[s->a] += g * b;
+            if (s->b >= 0) grad[s->b] += g * v[s->a];
+            break;
+        case STEP_POW: grad[s->a] += b == 0 ? 0 : g * b * pow(v[s->a], b - 1); break;
+        case STEP_RELU: grad[s->a] += v[s->a] > 0 ? g : 0; break;
+        }
+    }
+}
+
+/* --- reading the script ------------------------------------------------------- */
+
+typedef struct {
+    const char *p; /* the next character */
+    Table *names;
+    Tape *tape;
+} Reader;
+
+static void skip_spaces(Reader *r) {
+    while (*r->p == ' ')
+        r->p++;
+}
+
 static size_t name_length(const char *p) {
     size_t n = 0;
-    while ((p[n] >= 'a' && p[n] <= 'z') || (p[n] >= '0' && p[n] <= '9') || p[n] == '_')
+    while ((p[n] >= 'a' && p[n] <= 'z') || (p[n] >= 'A' && p[n] <= 'Z') ||
+           (p[n] >= '0' && p[n] <= '9') || p[n] == '_')
         n++;
     return n;
 }
 
-/* The script's constants (0.5, 1.0000001, 0.000001): digits over a power
- * of ten, both exact, so one division is strtod's answer. */
-static double decimal(const char *p) {
+/* The scripts' constants (0.5, 1.0000001, -0.417): digits over a power of
+ * ten, both exact, so one division is strtod's answer. */
+static double decimal(Reader *r) {
     double m = 0, scale = 1;
     bool point = false;
-    for (; (*p >= '0' && *p <= '9') || *p == '.'; p++) {
-        if (*p == '.') {
+    for (; (*r->p >= '0' && *r->p <= '9') || *r->p == '.'; r->p++) {
+        if (*r->p == '.') {
             point = true;
             continue;
         }
-        m = m * 10 + (*p - '0');
+        m = m * 10 + (*r->p - '0');
         if (point) scale *= 10;
     }
     return m / scale;
 }
 
+static Operand sum(Reader *r);
+
+/* atom := NUMBER | '-' NUMBER | NAME | relu '(' sum ')' | '(' sum ')' */
+static Operand atom(Reader *r) {
+    skip_spaces(r);
+    if (*r->p == '-') {
+        r->p++;
+        return (Operand){-1, -decimal(r)};
+    }
+    if ((*r->p >= '0' && *r->p <= '9') || *r->p == '.') return (Operand){-1, decimal(r)};
+    if (*r->p == '(' || strncmp(r->p, "relu(", 5) == 0) {
+        bool relu = *r->p == 'r';
+        r->p = strchr(r->p, '(') + 1;
+        Operand x = sum(r);
+        skip_spaces(r);
+        r->p++; /* ')' */
+        return relu ? emit(r->tape, STEP_RELU, x, (Operand){-1, 0}) : x;
+    }
+    size_t n = name_length(r->p);
+    int32_t k = lookup(r->names, r->p, n);
+    r->p += n;
+    return (Operand){k, 0};
+}
+
+/* power := atom ['**' atom] */
+static Operand power(Reader *r) {
+    Operand x = atom(r);
+    skip_spaces(r);
+    if (r->p[0] != '*' || r->p[1] != '*') return x;
+    r->p += 2;
+    return emit(r->tape, STEP_POW, x, atom(r));
+}
+
+/* product := power {'*' power} */
+static Operand product(Reader *r) {
+    Operand x = power(r);
+    for (skip_spaces(r); *r->p == '*'; skip_spaces(r)) {
+        r->p++;
+        x = emit(r->tape, STEP_MUL, x, power(r));
+    }
+    return x;
+}
+
+/* sum := product {('+' | '-') product} */
+static Operand sum(Reader *r) {
+    Operand x = product(r);
+    for (skip_spaces(r); *r->p == '+' || *r->p == '-'; skip_spaces(r)) {
+        StepOp op = *r->p++ == '+' ? STEP_ADD : STEP_SUB;
+        x = emit(r->tape, op, x, product(r));
+    }
+    return x;
+}
+
+/* --- output ------------------------------------------------------------------- */
+
+/* Writes `name = value` (name may be empty: then the value alone). */
+static void print_value(const char *name, size_t len, double v) {
+    char line[300], num[FMT_NUMBER_SIZE];
+    size_t digits = strlen(fmt_number(num, sizeof num, v, FMT_DEFAULT_DIGITS)), n = 0;
+    if (len > 0) {
+        memcpy(line, name, len);
+        memcpy(line + len, " = ", 3);
+        n = len + 3;
+    }
+    memcpy(line + n, num, digits);
+    line[n + digits] = '\n';
+    fwrite(line, 1, n + digits + 1, stdout);
+}
+
+/* :grad: the target's gradient with respect to every input. */
+static void print_grad(const Table *names, const Tape *t, int32_t target) {
+    double *grad = calloc((size_t)t->count, sizeof *grad);
+    if (!grad) exit(1);
+    backward(t, target, grad);
+    char num[FMT_NUMBER_SIZE];
+    for (int32_t k = 0; k < t->count; k++)
+        if (t->steps[k].op == STEP_INPUT)
+            printf("∂%.*s/∂%.*s = %s\n", (int)names->lengths[target], names->names[target],
+                   (int)names->lengths[k], names->names[k],
+                   fmt_number(num, sizeof num, grad[k], FMT_DEFAULT_DIGITS));
+    free(grad);
+}
+
 int main(int argc, char **argv) {
-    FILE *f = argc == 2 ? fopen(argv[1], "rb") : NULL;
+    bool quiet = argc == 3 && strcmp(argv[1], "-q") == 0;
+    FILE *f = argc == 2 + quiet ? fopen(argv[1 + quiet], "rb") : NULL;
     if (!f) {
-        fprintf(stderr, "usage: floor SCRIPT (a chain from workloads.py)\n");
+        fprintf(stderr, "usage: floor [-q] SCRIPT (a script from workloads.py)\n");
         return 2;
     }
     fseek(f, 0, SEEK_END);
@@ -95,54 +265,52 @@ int main(int argc, char **argv) {
     text[size] = '\0';
     fclose(f);
 
+    /* A name per line at most; a step per character at most, which is room
+     * for any line's steps (pages never written cost nothing). */
     size_t lines = 1;
     for (long i = 0; i < size; i++)
         lines += text[i] == '\n';
     uint32_t cap = 1;
     while (cap < 2 * lines)
         cap *= 2;
-    Table t = {calloc(cap, sizeof(uint64_t)), cap - 1, malloc(lines * sizeof(char *)),
-               malloc(lines * sizeof(size_t))};
-    double *value = malloc(lines * sizeof *value), *factor = malloc(lines * sizeof *factor);
-    if (!t.slots || !t.names || !t.lengths || !value || !factor) return 1;
+    Table names = {calloc(cap, sizeof(uint64_t)), cap - 1,
+                   malloc(((size_t)size + 1) * sizeof(char *)),
+                   malloc(((size_t)size + 1) * sizeof(size_t))};
+    Tape tape = {malloc(((size_t)size + 1) * sizeof(Step)),
+                 malloc(((size_t)size + 1) * sizeof(double)), 0};
+    if (!names.slots || !names.names || !names.lengths || !tape.steps || !tape.value) return 1;
 
-    int32_t n = 0;
-    char line[300], num[FMT_NUMBER_SIZE];
-    for (char *p = text; *p && *p != ':'; p = strchr(p, '\n') + 1, n++) {
-        size_t len = name_length(p);
-        const char *rhs = p + len + 3; /* after "xI = " */
-        if (strncmp(rhs, "relu(", 5) == 0) {
-            int32_t from = lookup(&t, rhs + 5, name_length(rhs + 5));
-            value[n] = value[from] > 0 ? value[from] : 0;
-            factor[n] = value[from] > 0;
-        } else if (rhs[0] >= '0' && rhs[0] <= '9') {
-            value[n] = decimal(rhs);
-            factor[n] = 1;
-        } else { /* xJ * C or xJ + C */
-            size_t used = name_length(rhs);
-            int32_t from = lookup(&t, rhs, used);
-            double c = decimal(rhs + used + 3);
-            bool times = rhs[used + 1] == '*';
-            value[n] = times ? value[from] * c : value[from] + c;
-            factor[n] = times ? c : 1;
+    int32_t target = -1; /* the last computed name: what :grad differentiates */
+    for (char *p = text; *p; p = strchr(p, '\n') + 1) {
+        if (*p == '#') continue;
+        if (strncmp(p, ":grad", 5) == 0) {
+            print_grad(&names, &tape, target);
+            break;
         }
-        insert(&t, p, len, n);
-        size_t digits = strlen(fmt_number(num, sizeof num, value[n], FMT_DEFAULT_DIGITS));
-        memcpy(line, p, len);
-        memcpy(line + len, " = ", 3);
-        memcpy(line + len + 3, num, digits);
-        line[len + 3 + digits] = '\n';
-        fwrite(line, 1, len + 4 + digits, stdout);
+        size_t len = name_length(p);
+        Reader r = {p + len, &names, &tape};
+        skip_spaces(&r);
+        if (*r.p != '=') { /* a bare name: its value */
+            print_value("", 0, tape.value[lookup(&names, p, len)]);
+            continue;
+        }
+        r.p++;
+        Operand x = sum(&r);
+        if (x.step < 0) { /* a number: an input */
+            tape.steps[tape.count] = (Step){STEP_INPUT, -1, -1, 0};
+            tape.value[tape.count] = x.c;
+            x.step = tape.count++;
+        } else {
+            target = x.step;
+        }
+        insert(&names, p, len, x.step);
+        if (!quiet) print_value(p, len, tape.value[x.step]);
     }
-    double grad = 1; /* backward: the chain is one path from the last value to x0 */
-    for (int32_t k = n - 1; k > 0; k--)
-        grad *= factor[k];
-    printf("∂/∂x0 = %s\n", fmt_number(num, sizeof num, grad, FMT_DEFAULT_DIGITS));
     free(text);
-    free(t.slots);
-    free(t.names);
-    free(t.lengths);
-    free(value);
-    free(factor);
+    free(names.slots);
+    free(names.names);
+    free(names.lengths);
+    free(tape.steps);
+    free(tape.value);
     return 0;
 }

@@ -8,13 +8,15 @@
 #           same work in NumPy (tensor.sh: a table, no goals);
 #   scalar  four scalar workloads (chain, mlp, fanin, fanout) at 1e4, 1e5 and
 #           1e6 nodes end to end, against the same graphs in PyTorch
-#           (workloads.py, which generates both);
+#           (workloads.py, which generates both); each also in its quiet
+#           form, run by `backprop -q` and by floor.c's quiet variant;
 #   pass    forward + backward alone on a built 1e6-node graph (pass_bench.c);
 #   start   `backprop -e 'x=1'`, the REPL's start-up;
 #   render  the apple-and-orange figure in-process, and a 300-op chain
 #           against `dot -Tsvg` on the same DOT (render.sh);
 #   floor   the scalar chain script at 1e6 run by floor.c, the least any
-#           program must do to print the same output: a yardstick, no goal.
+#           program must do to print the same output: a yardstick, no goal
+#           (floor -q, the quiet variant, is in the scalar tables and has one).
 #
 # Prints one summary table against the goals and exits 1 if a goal is missed.
 #
@@ -43,6 +45,7 @@ goal_chain_mb=150
 goal_update_ms=10
 goal_leaf_ms=1
 goal_faster=50
+goal_floor_quiet=1.5
 goal_bytes_per_node=100
 goal_pass_ns=10
 goal_start_ms=10
@@ -128,7 +131,8 @@ for candidate in "${PYTHON:-python3}" /usr/bin/python3; do
     fi
 done
 echo "== scalar: workloads.py run (backprop end to end against PyTorch${python:+ via $python})"
-"${python:-python3}" "$root/tests/bench/workloads.py" run "$backprop" | tee "$work/scalar.txt"
+"${python:-python3}" "$root/tests/bench/workloads.py" run "$backprop" "$build/tests/bench/floor" |
+    tee "$work/scalar.txt"
 
 echo "== pass: pass_bench 1000000"
 "$build/tests/bench/pass_bench" 1000000 | tee "$work/pass.txt" | grep -v '^pass ' | sed 's/^/   /'
@@ -168,6 +172,11 @@ sed 's/^/   /' "$work/render_summary.txt"
 verdict() {
     awk -v v="$1" -v g="$2" 'BEGIN { print (v ~ /^[0-9.]+$/ && v + 0 < g + 0) ? "ok" : "MISSED" }'
 }
+# at_most VALUE GOAL: "ok" if VALUE ("1.3x") is at most GOAL
+at_most() {
+    awk -v v="$1" -v g="$2" 'BEGIN { sub(/x$/, "", v)
+        print (v ~ /^[0-9.]+$/ && v + 0 <= g + 0) ? "ok" : "MISSED" }'
+}
 # at_least VALUE GOAL: "ok" if VALUE ("16x", or ">80x" for a lower bound) is at least GOAL
 at_least() {
     awk -v v="$1" -v g="$2" 'BEGIN { sub(/^>/, "", v); sub(/x$/, "", v)
@@ -182,7 +191,9 @@ echo
 echo "== summary"
 echo "scalar workloads, end to end: backprop (whole process: parse, build, forward, backward,"
 echo ":grad) against PyTorch eager float64 scalars (after import torch; one run at 1e6,"
-echo "'>' = stopped at TORCH_TIMEOUT, a lower bound); peak = peak RSS (PyTorch: growth after import)"
+echo "'>' = stopped at TORCH_TIMEOUT, a lower bound); peak = peak RSS (PyTorch: growth after import)."
+echo "KIND-q: the quiet form (only the final value and gradient printed): backprop -q, PyTorch and"
+echo "floor -q, best wall time and best user CPU time of each, and the ratios (x floor = bp -q / floor -q)"
 cat "$work/scalar.txt"
 echo "tensor workloads (no goals):"
 grep -E '^   (workload|matmul|two-layer)' "$work/tensor.txt"
@@ -195,6 +206,16 @@ for kind in chain mlp fanin fanout; do
         "$(at_least "${faster:-?}" "$goal_faster")"
     printf '%-40s %12s %10s  %s\n' "$kind 1e6: peak bytes per node" "${bpn:-?} B" "< $goal_bytes_per_node B" \
         "$(verdict "${bpn:-?}" "$goal_bytes_per_node")"
+    for column in 7:wall 8:user; do
+        faster=$(scalar_field "$kind-q" "${column%:*}")
+        printf '%-40s %12s %10s  %s\n' "$kind -q 1e6: faster than PyTorch (${column#*:})" "${faster:-?}" \
+            ">= ${goal_faster}x" "$(at_least "${faster:-?}" "$goal_faster")"
+    done
+    for column in 11:wall 12:user; do
+        ratio=$(scalar_field "$kind-q" "${column%:*}")
+        printf '%-40s %12s %10s  %s\n' "$kind -q 1e6: time over floor -q (${column#*:})" "${ratio:-?}" \
+            "<= ${goal_floor_quiet}x" "$(at_most "${ratio:-?}" "$goal_floor_quiet")"
+    done
 done
 printf '%-40s %12s %10s  %s\n' "pass: chain forward+backward per node" "$pass_chain ns" "< $goal_pass_ns ns" \
     "$(verdict "$pass_chain" "$goal_pass_ns")"
@@ -236,6 +257,8 @@ missed=$(
         for kind in chain mlp fanin fanout; do
             at_least "$(scalar_field "$kind" 5)" "$goal_faster"
             verdict "$(scalar_field "$kind" 7)" "$goal_bytes_per_node"
+            at_least "$(scalar_field "$kind-q" 7)" "$goal_faster"
+            at_most "$(scalar_field "$kind-q" 11)" "$goal_floor_quiet"
         done
         verdict "$pass_chain" "$goal_pass_ns"
         verdict "$pass_fanin" "$goal_pass_ns"

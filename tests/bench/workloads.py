@@ -1,16 +1,20 @@
 #!/usr/bin/env python3
 """workloads.py - scalar workloads, backprop against PyTorch on the same graph.
 
-    workloads.py bp KIND N > w.bp        # the backprop script
-    workloads.py torch KIND N > w.py     # the same graph in PyTorch
-    workloads.py run BACKPROP [N ...]    # both, every KIND, as a table
+    workloads.py bp KIND N > w.bp          # the backprop script
+    workloads.py bp-quiet KIND N > w.bp    # its form for backprop -q
+    workloads.py torch KIND N > w.py       # the same graph in PyTorch
+    workloads.py run BACKPROP FLOOR [N ...]  # all of them, every KIND, as tables
 
 KIND is chain, mlp, fanin or fanout; N (default 1e4 1e5 1e6) is the size in
 graph nodes as backprop counts them: leaves, constants and operations. Each
 backprop script builds the graph statement by statement, prints every value
-and ends with :grad; its PyTorch twin builds the same operations in the same
-order on float64 scalar tensors (constants stay Python floats, as a PyTorch
-user writes them), calls .backward() and prints every leaf's gradient.
+and ends with :grad; its quiet form, run with `backprop -q`, prints nothing
+but the final value (a bare `loss`) and the gradient (:grad). The PyTorch
+twin builds the same operations in the same order on float64 scalar tensors
+(constants stay Python floats, as a PyTorch user writes them), calls
+.backward() and prints the final value and every leaf's gradient: the quiet
+form's output.
 
   chain   x0, then alternating `* c` and `+ c`, relu every 8th op
   mlp     a 2-16-16-1 relu net in scalars (micrograd style) over as many
@@ -18,14 +22,20 @@ user writes them), calls .backward() and prints every leaf's gradient.
   fanin   the sum of N/4 products of two leaves, 100 per statement
   fanout  one leaf x used N/3 times: sums of x * c, 50 per statement
 
-`run` times the whole backprop process (parse, build, forward, backward,
-:grad; its output written to a file) and PyTorch from after `import torch`
-to the printed gradients, so PyTorch's start-up is not counted against it;
-peak memory is backprop's whole-process peak RSS against PyTorch's peak RSS
-growth after the import. Both print the final value, which must agree.
-Environment: RUNS (default 3; backprop's median), TORCH_RUNS (default 3, 1
-for N >= 1e6), TORCH_TIMEOUT (default 300 s: a run that hits it makes the
-ratio a lower bound, ">").
+`run` times whole processes: backprop (parse, build, forward, backward,
+:grad; its output written to a file), backprop -q on the quiet form, and
+FLOOR -q (tests/bench/floor.c: the least any program must do for the quiet
+form), whose output must be backprop -q's byte for byte; PyTorch from after
+`import torch` to the printed gradients, so its start-up is not counted
+against it. Peak memory is backprop's whole-process peak RSS against
+PyTorch's peak RSS growth after the import. All print the final value,
+which must agree.
+
+Two tables: the scripts that print every value (backprop's median of RUNS,
+default 3), and the quiet ones (best of QUIET_RUNS, default 5, wall and user
+CPU time; PyTorch's best of its runs, the same runs as the first table).
+TORCH_RUNS: default 3, 1 for N >= 1e6; TORCH_TIMEOUT: default 300 s, a run
+that hits it makes the ratio a lower bound, ">".
 """
 import os
 import resource
@@ -124,6 +134,7 @@ def rss_kb():
         return int(f.read().split()[1]) * (resource.getpagesize() // 1024)
 base_kb = rss_kb()
 start = time.perf_counter()
+start_user = resource.getrusage(resource.RUSAGE_SELF).ru_utime
 def leaf(v):
     return torch.tensor(v, dtype=torch.float64, requires_grad=True)
 def const(i, salt=7919):
@@ -135,8 +146,10 @@ print('loss =', repr(loss.item()))
 for t in leaves:
     print(t.grad.item())
 seconds = time.perf_counter() - start
+user_seconds = resource.getrusage(resource.RUSAGE_SELF).ru_utime - start_user
 peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print('torch-seconds', seconds)
+print('torch-user-seconds', user_seconds)
 print('torch-peak-kb', peak_kb - base_kb)
 """
 
@@ -228,10 +241,14 @@ def torch_script(kind, n):
     return TORCH_HEAD + head + TORCH_BODY[kind] + TORCH_TAIL
 
 
-def bp_script(kind, n, write):
+def bp_script(kind, n, write, quiet=False):
+    """The script; quiet: the form for `backprop -q`, which prints only what
+    its last two lines ask for, the final value and the gradient."""
     {"chain": bp_chain, "mlp": bp_mlp, "fanin": bp_fanin, "fanout": bp_fanout}[kind](
         n, lambda line: write(line + "\n")
     )
+    if quiet:
+        write("loss\n")
     write(":grad\n")
 
 
@@ -239,7 +256,8 @@ def bp_script(kind, n, write):
 
 
 def run_torch(path, timeout):
-    """(seconds, peak KB growth, final value), or None on timeout."""
+    """(seconds, user CPU seconds, peak KB growth, final value), or None on
+    timeout."""
     try:
         proc = subprocess.run(
             [sys.executable, path], capture_output=True, text=True, timeout=timeout
@@ -250,8 +268,8 @@ def run_torch(path, timeout):
         sys.exit(f"workloads.py: PyTorch failed on {path}: {proc.stderr[-500:]}")
     fields = dict(l.split(None, 1) for l in proc.stdout.splitlines() if l.startswith("torch-"))
     value = next(l for l in proc.stdout.splitlines() if l.startswith("loss = "))
-    return (float(fields["torch-seconds"]), int(fields["torch-peak-kb"]),
-            float(value.split("=")[1]))
+    return (float(fields["torch-seconds"]), float(fields["torch-user-seconds"]),
+            int(fields["torch-peak-kb"]), float(value.split("=")[1]))
 
 
 def median(xs):
@@ -259,83 +277,134 @@ def median(xs):
     return xs[(len(xs) - 1) // 2]
 
 
-def run(backprop, sizes):
+def run(backprop, floor, sizes):
     runs = int(os.environ.get("RUNS", "3"))
+    quiet_runs = int(os.environ.get("QUIET_RUNS", "5"))
     timeout = float(os.environ.get("TORCH_TIMEOUT", "300"))
     try:
         import torch  # noqa: F401  (only to know whether the column can be filled)
         have_torch = True
     except ImportError:
         have_torch = False
-    print(f"   {'workload':<8} {'N':>8}  {'backprop':>9} {'PyTorch':>9} {'faster':>7}"
-          f"  {'bp peak':>8} {'B/node':>6} {'PyT peak':>9} {'smaller':>7}")
+    loud, quiet = [], []
     with tempfile.TemporaryDirectory() as work:
         for n in sizes:
             for kind in KINDS:
                 bp_path = os.path.join(work, f"{kind}.bp")
                 with open(bp_path, "w") as f:
                     bp_script(kind, n, f.write)
-                # Each size in a fresh child: RUSAGE_CHILDREN's peak is a max
+                q_path = os.path.join(work, f"{kind}-quiet.bp")
+                with open(q_path, "w") as f:
+                    bp_script(kind, n, f.write, quiet=True)
+                # Each run in a fresh child: RUSAGE_CHILDREN's peak is a max
                 # over all children, so backprop is measured in its own one.
-                bp = [measure_bp(backprop, bp_path) for _ in range(runs)]
-                bp_s = median([b[0] for b in bp])
-                bp_kb = max(b[1] for b in bp)
-                t_text = r_text = m_text = mr_text = "-"
+                bp = [measure(work, [backprop, bp_path]) for _ in range(runs)]
+                bq = [measure(work, [backprop, "-q", q_path]) for _ in range(quiet_runs)]
+                fq = [measure(work, [floor, "-q", q_path]) for _ in range(quiet_runs)]
+                if bq[0].output != fq[0].output:
+                    sys.exit(f"workloads.py: {kind} N={n}: backprop -q and floor -q differ")
+                loss = float(bp[0].output.split("loss = ")[1].split("\n")[0])
+                if float(bq[0].output.split("\n")[0]) != loss:
+                    sys.exit(f"workloads.py: {kind} N={n}: backprop and backprop -q differ")
+                torch_run = None  # (seconds, user seconds, peak KB), "timeout" or None
                 if have_torch:
                     t_path = os.path.join(work, f"{kind}.py")
                     with open(t_path, "w") as f:
                         f.write(torch_script(kind, n))
                     t_runs = int(os.environ.get("TORCH_RUNS", "1" if n >= 10**6 else "3"))
-                    ts = [run_torch(t_path, timeout) for _ in range(t_runs)]
-                    done = [t for t in ts if t]
-                    if not done:
-                        t_text, r_text = f">{timeout:.0f}s", f">{timeout / bp_s:.0f}x"
-                    else:
-                        t_s = median([t[0] for t in done])
-                        t_kb = max(t[1] for t in done)
-                        if abs(done[0][2] - bp[0][2]) > 1e-9 * max(1, abs(done[0][2])):
+                    ts = [t for t in (run_torch(t_path, timeout) for _ in range(t_runs)) if t]
+                    torch_run = "timeout"
+                    if ts:
+                        if abs(ts[0][3] - loss) > 1e-9 * max(1, abs(loss)):
                             sys.exit(f"workloads.py: {kind} N={n}: backprop's loss "
-                                     f"{bp[0][2]!r} but PyTorch's {done[0][2]!r}")
-                        t_text, r_text = f"{t_s:.3f}s", f"{t_s / bp_s:.0f}x"
-                        m_text, mr_text = f"{t_kb / 1024:.1f}MB", f"{t_kb / bp_kb:.1f}x"
-                print(f"   {kind:<8} {n:>8.0e}  {bp_s:>8.3f}s {t_text:>9} {r_text:>7}"
-                      f"  {bp_kb / 1024:>6.1f}MB {bp_kb * 1024 / n:>6.0f} {m_text:>9}"
-                      f" {mr_text:>7}", flush=True)
+                                     f"{loss!r} but PyTorch's {ts[0][3]!r}")
+                        torch_run = (min(t[0] for t in ts), min(t[1] for t in ts),
+                                     max(t[2] for t in ts))
+                loud.append(loud_row(kind, n, bp, torch_run, timeout))
+                quiet.append(quiet_row(kind, n, bq, fq, torch_run, timeout))
+                print(loud[-1], file=sys.stderr, flush=True)
+    print(f"   {'workload':<8} {'N':>8}  {'backprop':>9} {'PyTorch':>9} {'faster':>7}"
+          f"  {'bp peak':>8} {'B/node':>6} {'PyT peak':>9} {'smaller':>7}")
+    print("\n".join(loud))
+    print(f"   {'workload':<8} {'N':>8}  {'bp -q':>9} {'user':>6} {'PyTorch':>9} {'user':>7}"
+          f" {'faster':>7} {'user':>6}  {'floor -q':>9} {'user':>6} {'x floor':>7} {'user':>6}")
+    print("\n".join(quiet))
 
 
-def measure_bp(backprop, path):
-    """One backprop run in a fresh Python child, so its peak RSS is its own.
+def loud_row(kind, n, bp, torch_run, timeout):
+    """The table of scripts that print every value: medians, peak memory."""
+    bp_s = median([b.seconds for b in bp])
+    bp_kb = max(b.peak_kb for b in bp)
+    t_text = r_text = m_text = mr_text = "-"
+    if torch_run == "timeout":
+        t_text, r_text = f">{timeout:.0f}s", f">{timeout / bp_s:.0f}x"
+    elif torch_run:
+        t_s, _, t_kb = torch_run
+        t_text, r_text = f"{t_s:.3f}s", f"{t_s / bp_s:.0f}x"
+        m_text, mr_text = f"{t_kb / 1024:.1f}MB", f"{t_kb / bp_kb:.1f}x"
+    return (f"   {kind:<8} {n:>8.0e}  {bp_s:>8.3f}s {t_text:>9} {r_text:>7}"
+            f"  {bp_kb / 1024:>6.1f}MB {bp_kb * 1024 / n:>6.0f} {m_text:>9} {mr_text:>7}")
+
+
+def quiet_row(kind, n, bq, fq, torch_run, timeout):
+    """The table of quiet scripts: best wall time and best user CPU time of
+    backprop -q, PyTorch and floor -q, and the ratios the goals are about."""
+    bq_s, bq_u = min(b.seconds for b in bq), min(b.user for b in bq)
+    fq_s, fq_u = min(f.seconds for f in fq), min(f.user for f in fq)
+    t_text = tu_text = r_text = ru_text = "-"
+    if torch_run == "timeout":
+        t_text, r_text = f">{timeout:.0f}s", f">{timeout / bq_s:.0f}x"
+    elif torch_run:
+        t_s, t_u, _ = torch_run
+        t_text, tu_text = f"{t_s:.3f}s", f"{t_u:.2f}s"
+        r_text, ru_text = f"{t_s / bq_s:.0f}x", f"{t_u / max(bq_u, 0.005):.0f}x"
+    return (f"   {kind + '-q':<8} {n:>8.0e}  {bq_s:>8.3f}s {bq_u:>5.2f}s {t_text:>9} {tu_text:>7}"
+            f" {r_text:>7} {ru_text:>6}  {fq_s:>8.3f}s {fq_u:>5.2f}s {bq_s / fq_s:>6.2f}x"
+            f" {bq_u / max(fq_u, 0.005):>5.2f}x")
+
+
+class Run:
+    """One program run: wall seconds, user CPU seconds, peak RSS, output."""
+
+    def __init__(self, seconds, user, peak_kb, output):
+        self.seconds, self.user, self.peak_kb, self.output = seconds, user, peak_kb, output
+
+
+def measure(work, argv):
+    """One run of argv in a fresh Python child, so its peak RSS is its own.
     Its output goes to a file, read after the clock stops: through a pipe the
     time would include Python decoding tens of megabytes of captured text."""
     code = (
-        "import resource, subprocess, sys, tempfile, time\n"
-        "with tempfile.TemporaryFile() as out:\n"
+        "import resource, subprocess, sys, time\n"
+        "with open(sys.argv[1], 'wb') as out:\n"
         "    t = time.perf_counter()\n"
-        "    p = subprocess.run([sys.argv[1], sys.argv[2]], stdout=out, stderr=subprocess.PIPE)\n"
+        "    p = subprocess.run(sys.argv[2:], stdout=out, stderr=subprocess.PIPE)\n"
         "    t = time.perf_counter() - t\n"
-        "    if p.returncode: sys.exit(p.stderr[:500].decode(errors='replace'))\n"
-        "    out.seek(0)\n"
-        "    v = next(l for l in out.read().decode().splitlines() if l.startswith('loss = '))\n"
-        "print(t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, v.split('=')[1])\n"
+        "if p.returncode: sys.exit(p.stderr[:500].decode(errors='replace'))\n"
+        "r = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+        "print(t, r.ru_utime, r.ru_maxrss)\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code, backprop, path],
+    out_path = os.path.join(work, "out.txt")
+    proc = subprocess.run([sys.executable, "-c", code, out_path] + argv,
                           capture_output=True, text=True)
     if proc.returncode:
-        sys.exit(f"workloads.py: backprop failed on {path}: {proc.stderr[:500]}")
-    s, kb, v = proc.stdout.split()
-    return float(s), int(kb), float(v)
+        sys.exit(f"workloads.py: {' '.join(argv)} failed: {proc.stderr[:500]}")
+    s, user, kb = proc.stdout.split()
+    with open(out_path) as f:
+        output = f.read()
+    return Run(float(s), float(user), int(kb), output)
 
 
 def main(argv):
-    if len(argv) >= 3 and argv[0] in ("bp", "torch") and argv[1] in KINDS:
+    if len(argv) >= 3 and argv[0] in ("bp", "bp-quiet", "torch") and argv[1] in KINDS:
         n = int(float(argv[2]))
-        if argv[0] == "bp":
-            bp_script(argv[1], n, sys.stdout.write)
+        if argv[0] != "torch":
+            bp_script(argv[1], n, sys.stdout.write, quiet=argv[0] == "bp-quiet")
         else:
             sys.stdout.write(torch_script(argv[1], n))
         return
-    if len(argv) >= 2 and argv[0] == "run":
-        run(argv[1], [int(float(a)) for a in argv[2:]] or [10**4, 10**5, 10**6])
+    if len(argv) >= 3 and argv[0] == "run":
+        run(argv[1], argv[2], [int(float(a)) for a in argv[3:]] or [10**4, 10**5, 10**6])
         return
     sys.exit(__doc__)
 
