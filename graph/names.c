@@ -5,21 +5,32 @@
 
 #include "internal.h"
 
+/* Reads n (4 or 8) bytes of a name as a little word. */
+static uint64_t load(const char *s, size_t n) {
+    uint64_t w = 0;
+    memcpy(&w, s, n);
+    return w;
+}
+
 /* Eight bytes at a time (names are short), each word multiplied in, then
  * a final mix so that the low bits, used as the slot index, depend on every
- * byte. The length seeds it: "a" and "a\0" differ. */
+ * byte. The length seeds it: "a" and "a\0" differ. The last 1-7 bytes are
+ * read as two overlapping 4-byte words, or as their first, middle and last
+ * byte, instead of one at a time: every name is hashed twice (the line's
+ * prefetch, then the lookup), and x123456 took 90 instructions a time. */
 static uint32_t hash_name(const char *s, int len) {
     const uint64_t k = 0xff51afd7ed558ccdu;
     uint64_t h = (uint64_t)len * 0x9e3779b97f4a7c15u;
     int i = 0;
-    for (; i + 8 <= len; i += 8) {
-        uint64_t w;
-        memcpy(&w, s + i, sizeof w);
-        h = (h ^ w) * k;
-    }
+    for (; i + 8 <= len; i += 8)
+        h = (h ^ load(s + i, 8)) * k;
+    int rest = len - i;
     uint64_t tail = 0;
-    for (int b = 0; i + b < len; b++)
-        tail |= (uint64_t)(uint8_t)s[i + b] << (8 * b);
+    if (rest >= 4)
+        tail = load(s + i, 4) | load(s + len - 4, 4) << 32;
+    else if (rest > 0)
+        tail = (uint64_t)(uint8_t)s[i] | (uint64_t)(uint8_t)s[i + rest / 2] << 8 |
+               (uint64_t)(uint8_t)s[len - 1] << 16;
     h = (h ^ tail) * k;
     h ^= h >> 33;
     h *= 0xc4ceb9fe1a85ec53u;
