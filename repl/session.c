@@ -361,16 +361,16 @@ static bool is_name_byte(char c) {
 }
 
 static void prefetch_names(const Graph *g, const char *text, size_t len) {
-    const char *p = text, *end = text + len;
-    for (;;) {
-        while (p < end && !is_name_byte(*p)) {
+    const char *end = text + len;
+    for (const char *p = text; p < end;) {
+        if (!is_name_byte(*p)) {
             if (*p == '#') return; /* the rest is a comment */
             p++;
+            continue;
         }
-        if (p == end) return;
         const char *start = p;
-        while (p < end && is_name_byte(*p))
-            p++;
+        while (++p < end && is_name_byte(*p)) {
+        }
         if ((unsigned)(*start - '0') >= 10) /* a name, not a number such as 1e5 */
             graph_prefetch_name(g, start, (int)(p - start));
     }
