@@ -331,17 +331,23 @@ def run(backprop, floor, sizes):
     print("\n".join(quiet))
 
 
+def against_torch(torch_run, timeout, seconds):
+    """PyTorch's wall time and how many times `seconds` it is, as text."""
+    if torch_run == "timeout":
+        return f">{timeout:.0f}s", f">{timeout / seconds:.0f}x"
+    if torch_run:
+        return f"{torch_run[0]:.3f}s", f"{torch_run[0] / seconds:.0f}x"
+    return "-", "-"
+
+
 def loud_row(kind, n, bp, torch_run, timeout):
     """The table of scripts that print every value: medians, peak memory."""
     bp_s = median([b.seconds for b in bp])
     bp_kb = max(b.peak_kb for b in bp)
-    t_text = r_text = m_text = mr_text = "-"
-    if torch_run == "timeout":
-        t_text, r_text = f">{timeout:.0f}s", f">{timeout / bp_s:.0f}x"
-    elif torch_run:
-        t_s, _, t_kb = torch_run
-        t_text, r_text = f"{t_s:.3f}s", f"{t_s / bp_s:.0f}x"
-        m_text, mr_text = f"{t_kb / 1024:.1f}MB", f"{t_kb / bp_kb:.1f}x"
+    t_text, r_text = against_torch(torch_run, timeout, bp_s)
+    t_kb = torch_run[2] if isinstance(torch_run, tuple) else None
+    m_text = f"{t_kb / 1024:.1f}MB" if t_kb else "-"
+    mr_text = f"{t_kb / bp_kb:.1f}x" if t_kb else "-"
     return (f"   {kind:<8} {n:>8.0e}  {bp_s:>8.3f}s {t_text:>9} {r_text:>7}"
             f"  {bp_kb / 1024:>6.1f}MB {bp_kb * 1024 / n:>6.0f} {m_text:>9} {mr_text:>7}")
 
@@ -351,13 +357,10 @@ def quiet_row(kind, n, bq, fq, torch_run, timeout):
     backprop -q, PyTorch and floor -q, and the ratios the goals are about."""
     bq_s, bq_u = min(b.seconds for b in bq), min(b.user for b in bq)
     fq_s, fq_u = min(f.seconds for f in fq), min(f.user for f in fq)
-    t_text = tu_text = r_text = ru_text = "-"
-    if torch_run == "timeout":
-        t_text, r_text = f">{timeout:.0f}s", f">{timeout / bq_s:.0f}x"
-    elif torch_run:
-        t_s, t_u, _ = torch_run
-        t_text, tu_text = f"{t_s:.3f}s", f"{t_u:.2f}s"
-        r_text, ru_text = f"{t_s / bq_s:.0f}x", f"{t_u / max(bq_u, 0.005):.0f}x"
+    t_text, r_text = against_torch(torch_run, timeout, bq_s)
+    t_u = torch_run[1] if isinstance(torch_run, tuple) else None
+    tu_text = f"{t_u:.2f}s" if t_u is not None else "-"
+    ru_text = f"{t_u / max(bq_u, 0.005):.0f}x" if t_u is not None else "-"
     return (f"   {kind + '-q':<8} {n:>8.0e}  {bq_s:>8.3f}s {bq_u:>5.2f}s {t_text:>9} {tu_text:>7}"
             f" {r_text:>7} {ru_text:>6}  {fq_s:>8.3f}s {fq_u:>5.2f}s {bq_s / fq_s:>6.2f}x"
             f" {bq_u / max(fq_u, 0.005):>5.2f}x")
