@@ -82,8 +82,8 @@ bool array_read_file(const char *path, Array *out, char *why, size_t why_size) {
     *out = (Array){{0, {0}}, NULL};
     int fd = open(path, O_RDONLY);
     if (fd < 0) return array_refuse(why, why_size, "%s", strerror(errno));
-    unsigned char *bytes;
-    size_t len;
+    unsigned char *bytes = NULL;
+    size_t len = 0;
     bool ok = read_all(fd, &bytes, &len, why, why_size);
     close(fd);
     if (!ok) return false;

@@ -233,9 +233,9 @@ static bool read_csv(const char *text, size_t len, Array *out, char *why, size_t
     for (long long n = 1; line_at(n == 1 ? text : l.next, end, n, &l); n++)
         if (!blank(&l)) last = n;
     if (last == 0) return array_refuse(why, why_size, "the file is empty");
-    Line first;
+    Line first = {0};
     line_at(text, end, 1, &first);
-    char delim;
+    char delim = 0;
     size_t cols;
     bool header;
     if (!find_delimiter(&first, &delim, why, why_size) ||
