@@ -162,31 +162,58 @@ void write_padded(FILE *f, const char *s, int width) {
         fputc(' ', f);
 }
 
+/* Where a long line is cut: back from i to the start of its UTF-8 character,
+ * so a cut never splits one. */
+static size_t char_start(const char *text, size_t i) {
+    while (i > 0 && ((unsigned char)text[i] & 0xC0) == 0x80)
+        i--;
+    return i;
+}
+
 void write_caret(FILE *f, const char *text, size_t len, int offset, int length) {
     if ((size_t)offset > len) offset = (int)len;
     if ((size_t)(offset + length) > len) length = (int)len - offset;
     if (length < 0) length = 0;
+    /* A long line (a pasted literal of a million numbers) is shown as a
+     * window around the mark, cut with "…": the error stays readable and
+     * costs the same whatever the line's length. */
+    size_t from = 0, to = len, mark_end = (size_t)(offset + length);
+    if (len > CARET_LINE_MAX) {
+        if ((size_t)offset > CARET_CONTEXT) from = char_start(text, (size_t)offset - CARET_CONTEXT);
+        if (mark_end > (size_t)offset + CARET_CONTEXT)
+            mark_end = char_start(text, (size_t)offset + CARET_CONTEXT);
+        if (mark_end + CARET_CONTEXT < len) to = char_start(text, mark_end + CARET_CONTEXT);
+    }
     /* The line as shown, escaped: the caret goes under the escaped text. */
-    StrBuf line;
+    StrBuf line, caret;
     sb_init(&line);
-    utf8_escape(&line, text, (size_t)offset, UTF8_TEXT);
+    sb_init(&caret);
+    sb_puts(&line, from > 0 ? "    …" : "    ");
+    size_t shown_from = line.len;
+    utf8_escape(&line, text + from, (size_t)offset - from, UTF8_TEXT);
     size_t before = line.len;
-    utf8_escape(&line, text + offset, (size_t)length, UTF8_TEXT);
+    utf8_escape(&line, text + offset, mark_end - (size_t)offset, UTF8_TEXT);
     size_t marked = line.len - before;
-    utf8_escape(&line, text + offset + length, len - (size_t)(offset + length), UTF8_TEXT);
-    fprintf(f, "    %s\n    ", line.data);
-    for (size_t i = 0; i < before;) {
+    utf8_escape(&line, text + mark_end, to - mark_end, UTF8_TEXT);
+    sb_puts(&line, to < len ? "…\n" : "\n");
+    sb_puts(&caret, from > 0 ? "     " : "    ");
+    for (size_t i = shown_from; i < before;) {
         size_t start = i;
         uint32_t c = next_codepoint(line.data, before, &i);
         if (c == '\t')
-            fputc('\t', f);
+            sb_puts(&caret, "\t");
         else
             for (int w = display_width(line.data + start, i - start); w > 0; w--)
-                fputc(' ', f);
+                sb_puts(&caret, " ");
     }
-    fputc('^', f);
+    sb_puts(&caret, "^");
     for (int w = display_width(line.data + before, marked); w > 1; w--)
-        fputc('~', f);
-    fputc('\n', f);
+        sb_puts(&caret, "~");
+    sb_puts(&caret, "\n");
+    /* One write per line: stderr is unbuffered, and a write per column made
+     * the error for a 1 MB line take seconds. */
+    fwrite(line.data, 1, line.len, f);
+    fwrite(caret.data, 1, caret.len, f);
     sb_free(&line);
+    sb_free(&caret);
 }

@@ -56,7 +56,10 @@ void write_padded(FILE *f, const char *s, int width);
  *             ^~~~
  * The line is shown escaped (utf8.h), and the caret lines up under the
  * escaped text: `x = \x1b` has it under all four characters of the ESC.
- * Tabs in the source are kept in the caret line so columns line up. */
+ * Tabs in the source are kept in the caret line so columns line up. A line
+ * longer than CARET_LINE_MAX bytes is shown as CARET_CONTEXT bytes either
+ * side of the mark (and of the mark, at most CARET_CONTEXT), cut with "…". */
+enum { CARET_LINE_MAX = 160, CARET_CONTEXT = 60 };
 void write_caret(FILE *f, const char *text, size_t len, int offset, int length);
 
 #endif

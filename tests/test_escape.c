@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "check_main.h"
+#include "graph/strbuf.h"
 #include "graph/utf8.h"
 #include "harness.h"
 
@@ -443,6 +444,59 @@ START_TEST(test_caret_under_escapes) {
 }
 END_TEST
 
+/* Terminal columns of the text this test shows: ASCII and '…' (E2 80 A6)
+ * take one, Hangul syllables (EA..ED lead bytes) two. */
+static int columns(const char *s, size_t len) {
+    int n = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char b = (unsigned char)s[i];
+        if (b < 0x80)
+            n++;
+        else if (b >= 0xC0)
+            n += b >= 0xEA && b <= 0xED ? 2 : 1;
+    }
+    return n;
+}
+
+/* A line too long to show whole is shown around the mark, cut with "…",
+ * never inside a UTF-8 character. */
+START_TEST(test_caret_long_line) {
+    Harness h;
+    h_init(&h);
+    StrBuf src;
+    sb_init(&src);
+    sb_puts(&src, "X = [");
+    for (int i = 0; i < 10000; i++)
+        sb_puts(&src, "1, ");
+    sb_puts(&src, "x]");
+    ck_assert(!h_run(&h, src.data));
+    ck_assert_str_eq(h.err_text,
+                     "<test>:1:30006: error: a literal's element must be a number, not a name "
+                     "like 'x'\n"
+                     "    …1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, x]\n"
+                     "                                                                 ^\n");
+    ck_assert(h_run(&h, "사과 = 1"));
+    sb_clear(&src);
+    sb_puts(&src, "v = ");
+    for (int i = 0; i < 100; i++)
+        sb_puts(&src, "사과 + ");
+    sb_puts(&src,
+            "q + 사과 + 사과 + 사과 + 사과 + 사과 + 사과 + 사과 + 사과 + 사과 + 사과 + 사과 + 1");
+    ck_assert(!h_run(&h, src.data));
+    const char *shown = strchr(h.err_text, '\n') + 1;
+    ck_assert_msg(strncmp(shown, "    …", strlen("    …")) == 0, "cut at the start: %s", shown);
+    ck_assert_uint_eq(utf8_valid_length(h.err_text, strlen(h.err_text)), strlen(h.err_text));
+    const char *caret = strchr(shown, '\n') + 1;
+    ck_assert_msg(strstr(shown, "…\n") == caret - strlen("…\n"), "cut at the end: %s", shown);
+    /* The caret sits under the 'q': count display columns up to it. */
+    int q_column = columns(shown, (size_t)(strchr(shown, 'q') - shown));
+    ck_assert_int_eq((int)(strchr(caret, '^') - caret), q_column);
+    ck_assert_uint_lt(strlen(shown) - strlen(caret), 200);
+    sb_free(&src);
+    h_free(&h);
+}
+END_TEST
+
 /* --- names -------------------------------------------------------------------- */
 
 /* Nothing invisible or that acts on a terminal is part of a name. */
@@ -555,6 +609,7 @@ static Suite *escape_suite(void) {
     tcase_add_loop_test(tc, test_utf8_escape, 0, sizeof escape_cases / sizeof escape_cases[0]);
     tcase_add_test(tc, test_json_checker);
     tcase_add_test(tc, test_caret_under_escapes);
+    tcase_add_test(tc, test_caret_long_line);
     tcase_add_test(tc, test_name_characters);
     tcase_add_test(tc, test_graph_refuses_unprintable_names);
     suite_add_tcase(s, tc);
