@@ -31,6 +31,11 @@ enum {
     ARRAY_MAX_HEADER = 64 * 1024,
 };
 
+/* The longest file read, in bytes: room for the largest value as CSV at
+ * NumPy's savetxt precision ("-1.234567890123456789e+00," is 26 bytes) or as
+ * .npy; larger is refused before it is read. */
+#define ARRAY_MAX_FILE ((unsigned long long)32 * BP_MAX_ELEMENTS)
+
 /* An array read from a file: row-major doubles in the shape the file gives
  * (a .npy of shape () is a scalar; a CSV is always (rows, columns), even
  * with one row or one column, so its shape never depends on its length). */
@@ -46,17 +51,23 @@ void array_free(Array *a);
 /* Reads the array in the file at path: .npy when the file starts with
  * NumPy's magic bytes, else CSV. On success *out owns the data (free it
  * with array_free). On failure returns false, *out is left empty and why
- * holds the reason without the path ("truncated data: the shape (3,4) needs
- * 96 bytes, the file has 40", "line 3, column 5: empty cell"). */
+ * holds the reason without the path ("truncated data: the shape (3,4) of
+ * <f8 needs 96 bytes, the file has 40", "line 3, column 5: empty cell",
+ * "No such file or directory"). */
 bool array_read_file(const char *path, Array *out, char *why, size_t why_size);
 
 /* The .npy reader on bytes already in memory (the fuzz target's entry).
- * Same contract as array_read_file. */
-bool array_read_npy(const unsigned char *bytes, size_t len, Array *out, char *why,
-                    size_t why_size);
+ * Same contract as array_read_file. Reads versions 1.0, 2.0 and 3.0; dtypes
+ * f2 f4 f8 i1 i2 i4 i8 u1 u2 u4 u8 b1 in either byte order; C or Fortran
+ * order (Fortran transposed into row-major). Refuses: other dtypes, a
+ * shape of 0 elements or more than BP_MAX_RANK dimensions, an integer a
+ * double cannot hold exactly (i8/u8 beyond 2^53, named by its index), a
+ * bool byte other than 0 or 1, a data length other than the shape's. */
+bool array_read_npy(const unsigned char *bytes, size_t len, Array *out, char *why, size_t why_size);
 
 /* The CSV reader on text already in memory (the fuzz target's entry).
- * Same contract as array_read_file; errors carry "line L, column C". */
+ * Same contract as array_read_file; errors carry "line L, column C", C
+ * counting cells, not characters. The format is described in io/csv.c. */
 bool array_read_csv(const char *text, size_t len, Array *out, char *why, size_t why_size);
 
 /* Writes shape and data as a version 1.0 little-endian '<f8' C-order .npy
