@@ -572,7 +572,9 @@ static bool cmd_help(Command *c) {
                 "them.\nOperators: + - * / ** (or ^), unary -. Functions: exp log sqrt sin "
                 "cos tanh sigmoid relu.\nTensors: [[1, 2], [3, 4]], zeros ones full arange "
                 "randn(2, 3, seed=7), X @ W, x.T, sum(x, axis=0);\n`param W = ...` marks a "
-                "leaf :descend trains.\nCommands may be shortened: :g is :grad.\n");
+                "leaf :descend trains.\nData: X = load(\"x.npy\") or load(\"x.csv\") reads a "
+                "file into a leaf; :export W w.npy writes one.\nCommands may be shortened: :g "
+                "is :grad.\n");
     return true;
 }
 
