@@ -4,7 +4,7 @@
 #include <stdio.h>
 
 bool size_product(const int32_t *dims, int count, size_t *product) {
-    /* Each step starts at most BP_MAX_ELEMENTS (2^24) and multiplies by less
+    /* Each step starts at most BP_MAX_ELEMENTS (2^26) and multiplies by less
      * than 2^31, so the 64-bit product cannot wrap before it is checked. */
     uint64_t size = 1;
     for (int i = 0; i < count; i++) {

@@ -16,9 +16,13 @@
 
 enum {
     BP_MAX_RANK = 4,
-    /* The most elements one value may hold (128 MiB of doubles): larger
-     * requests are refused with the size asked for, not attempted. */
-    BP_MAX_ELEMENTS = 1 << 24,
+    /* The most elements one value may hold (2^26, 512 MiB of doubles):
+     * larger requests are refused with the size asked for, not attempted.
+     * Room for MNIST's training images (60000 x 784 = 47M) while a training
+     * graph's few values of that size, and their gradients, stay well
+     * inside 24 GB; and every index and byte count of one value still fits
+     * an int. */
+    BP_MAX_ELEMENTS = 1 << 26,
     SHAPE_TEXT_SIZE = 64, /* enough for "(2147483647,...)" at BP_MAX_RANK */
 };
 

@@ -39,6 +39,10 @@ static bool read_all(int fd, unsigned char **bytes, size_t *len, char *why, size
     struct stat st;
     if (fstat(fd, &st) != 0) return array_refuse(why, why_size, "%s", strerror(errno));
     if (S_ISDIR(st.st_mode)) return array_refuse(why, why_size, "it is a directory, not a file");
+    /* A device never ends (/dev/zero) or is not data (/dev/tty); a pipe is
+     * read to its end, so `load("/dev/stdin")` and <(...) work. */
+    if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
+        return array_refuse(why, why_size, "it is a device, not a file");
     if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > ARRAY_MAX_FILE)
         return array_refuse(why, why_size, "the file is %jd bytes: the limit is %llu",
                             (intmax_t)st.st_size, (unsigned long long)ARRAY_MAX_FILE);

@@ -411,6 +411,8 @@ START_TEST(test_read_file_errors) {
     ck_assert_str_eq(why, "No such file or directory");
     ck_assert(!array_read_file(tmpdir, &a, why, sizeof why));
     ck_assert_str_eq(why, "it is a directory, not a file");
+    ck_assert(!array_read_file("/dev/zero", &a, why, sizeof why)); /* would never end */
+    ck_assert_str_eq(why, "it is a device, not a file");
     snprintf(path, sizeof path, "%s/empty.csv", tmpdir);
     FILE *f = fopen(path, "w");
     fclose(f);

@@ -116,7 +116,7 @@ static const struct {
     {"elision and :elide", false, ":elide 5\nv = arange(10)\n:elide",
      "elide = 5\nv = [0 1 2 … 7 8 9]\nelide = 5\n", ""},
     {":elide rejects a fraction", false, ":elide 1.5", "",
-     "elide must be a whole number from 0 to 16777216"},
+     "elide must be a whole number from 0 to 67108864"},
     {"digits", false, ":digits 3\nx = [1/3, 2/3]", "digits = 3\nx = [0.333 0.667]\n", ""},
     {"a tensor target updates", false, "a = [1, 2]; b = a * 2\na = [3, 4]",
      "b = [2 4]\n"
