@@ -198,6 +198,11 @@ static const OpInfo op_table[] = {
     [OP_SOFTMAX_WITH_LOSS] = {"softmax_with_loss", "Softmax-with-Loss", 2, NULL, NULL, SYN_CALL,
                               "softmax_with_loss", PREC_PRIMARY, TENSOR(softmax_with_loss),
                               .check = softmax_with_loss_check},
+    /* Whole numbers and counts: zero gradient, as the book never trains them. */
+    [OP_ARGMAX] = {"argmax", "argmax", 1, NULL, NULL, SYN_CALL, "argmax", PREC_PRIMARY,
+                   TENSOR(argmax)},
+    [OP_ACCURACY] = {"accuracy", "Accuracy", 2, NULL, NULL, SYN_CALL, "accuracy", PREC_PRIMARY,
+                     TENSOR(accuracy), .check = accuracy_check},
 #undef TENSOR
 #undef NO_TENSOR
 };

@@ -62,6 +62,8 @@ typedef enum {
     OP_SOFTMAX,           /* softmax(x), along the last axis */
     OP_CROSS_ENTROPY,     /* cross_entropy(y, t): t one-hot, or integer labels */
     OP_SOFTMAX_WITH_LOSS, /* cross_entropy(softmax(x), t), backward (y − t) / batch */
+    OP_ARGMAX,            /* argmax(x): each row's largest element's index, along the last axis */
+    OP_ACCURACY,          /* accuracy(y, t): the fraction of rows whose argmax is the label */
     OP_COUNT
 } Op;
 

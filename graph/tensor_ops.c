@@ -541,3 +541,57 @@ void softmax_with_loss_backward(const OpCall *c) {
         }
     }
 }
+
+/* --- argmax and accuracy: which class a row picks --------------------------- */
+
+/* The index of row x[0..n)'s largest element, the first one on a tie, as
+ * NumPy's argmax (a nan counts as the largest, so it shows). */
+static size_t row_argmax(const double *x, size_t n) {
+    size_t best = 0;
+    for (size_t j = 1; j < n && !isnan(x[best]); j++)
+        if (x[j] > x[best] || isnan(x[j])) best = j;
+    return best;
+}
+
+bool argmax_infer(const Shape *const *in, int32_t arg, const Shape *spec, Shape *out, char *why,
+                  size_t why_size) {
+    (void)arg, (void)spec, (void)why, (void)why_size;
+    *out = *in[0];
+    if (out->rank > 0) out->rank--; /* the last axis is what each row picks from */
+    return true;
+}
+void argmax_forward(const OpCall *c) {
+    size_t n = class_count(c->x[0].shape);
+    for (size_t r = 0; r < c->ysize; r++)
+        c->y[r] = (double)row_argmax(c->x[0].data + r * n, n);
+}
+/* A whole number that a small change of x never moves, except where it
+ * jumps: its gradient is zero wherever it has one, so nothing flows back. */
+void argmax_backward(const OpCall *c) {
+    (void)c;
+}
+
+bool accuracy_infer(const Shape *const *in, int32_t arg, const Shape *spec, Shape *out, char *why,
+                    size_t why_size) {
+    (void)arg, (void)spec;
+    return targets_infer("accuracy", in, out, why, why_size);
+}
+bool accuracy_check(const Value *x, char *why, size_t why_size) {
+    return labels_check("accuracy", x, why, why_size);
+}
+/* The book's TwoLayerNet.accuracy: the fraction of rows whose largest score
+ * is the label (for one-hot t, the row's largest target). */
+void accuracy_forward(const OpCall *c) {
+    size_t n = class_count(c->x[0].shape), rows = c->x[0].size / n, right = 0;
+    const double *y = c->x[0].data, *t = c->x[1].data;
+    bool labels = has_labels(c);
+    for (size_t r = 0; r < c->x[0].size; r += n) {
+        long want = labels ? label_at(c, r, n) : (long)row_argmax(t + r, n);
+        right += want == (long)row_argmax(y + r, n);
+    }
+    c->y[0] = (double)right / (double)rows;
+}
+/* A count of rows: piecewise constant, so no gradient flows back. */
+void accuracy_backward(const OpCall *c) {
+    (void)c;
+}

@@ -26,10 +26,13 @@ BP_TENSOR_OP(affine)
 BP_TENSOR_OP(softmax)
 BP_TENSOR_OP(cross_entropy)
 BP_TENSOR_OP(softmax_with_loss)
+BP_TENSOR_OP(argmax)
+BP_TENSOR_OP(accuracy)
 
-/* The checks of what these two read (see OpCheck in ops.h): class labels. */
+/* The checks of what these three read (see OpCheck in ops.h): class labels. */
 bool cross_entropy_check(const Value *x, char *why, size_t why_size);
 bool softmax_with_loss_check(const Value *x, char *why, size_t why_size);
+bool accuracy_check(const Value *x, char *why, size_t why_size);
 
 #undef BP_TENSOR_OP
 

@@ -18,6 +18,18 @@ static const char *kind_of(mode_t mode) {
     return "a special file";
 }
 
+bool file_is_regular(const char *path, char *why, size_t why_size) {
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        snprintf(why, why_size, "%s", strerror(errno));
+        return false;
+    }
+    if (S_ISREG(st.st_mode)) return true;
+    snprintf(why, why_size, "it is %s, not a regular file (backprop reads only regular files)",
+             kind_of(st.st_mode));
+    return false;
+}
+
 /* The mode a new file gets: 0666 less the umask, which can only be read by
  * setting it (backprop is single-threaded, so nothing sees the moment it
  * is 0). */

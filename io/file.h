@@ -40,4 +40,10 @@ bool file_replace(const char *path, FileWriter *write, void *ctx, char *why, siz
 /* file_replace with the contents data[0..len). */
 bool file_replace_bytes(const char *path, const void *data, size_t len, char *why, size_t why_size);
 
+/* Is path (after symbolic links) a regular file? Asked before reading one:
+ * opening a FIFO waits for a writer, and a device such as /dev/zero never
+ * ends. False with why set ("it is a FIFO, not a regular file (backprop
+ * reads only regular files)", "No such file or directory") otherwise. */
+bool file_is_regular(const char *path, char *why, size_t why_size);
+
 #endif

@@ -74,10 +74,12 @@ enum { LABEL_MAX = 32 };
 void cmd_label(const Graph *g, NodeId id, StrBuf *sb);
 
 /* Writes a script that replays to this session: the same names in the same
- * order, values, definitions, default target and settings. Defined in
- * save.c. Returns false if memory ran out or session_stopped said to stop
- * (then f holds part of the script). */
-bool session_write_script(Session *s, FILE *f);
+ * order, values, definitions, default target and settings. A leaf loaded
+ * from a file is written as its load("...") call, the path relative to
+ * `folder` (the absolute folder the script is written to; NULL: the path
+ * stays absolute). Defined in save.c. Returns false if memory ran out or
+ * session_stopped said to stop (then f holds part of the script). */
+bool session_write_script(Session *s, FILE *f, const char *folder);
 
 /* Reads a number token's value; false (nothing reported) if t is not a
  * number. Defined in settings.c. */
@@ -97,5 +99,6 @@ bool cmd_watch(Command *c);
 bool cmd_graph(Command *c);
 bool cmd_trace(Command *c);
 bool cmd_check(Command *c);
+bool cmd_export(Command *c);
 
 #endif

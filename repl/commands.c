@@ -8,6 +8,7 @@
 #include "../graph/format.h"
 #include "../graph/utf8.h"
 #include "command.h"
+#include "datafile.h"
 #include "output.h"
 #include "suggest.h"
 
@@ -333,6 +334,7 @@ static bool cmd_del(Command *c) {
     if (!graph_delete(&c->s->graph, t.start, t.length, &err))
         return cmd_error_at(c, &t, "%s", err.message);
     if (c->s->target == id) c->s->target = NODE_NONE;
+    session_forget_loaded(c->s, t.start, t.length);
     c->s->changed = true;
     if (c->s->json) {
         json_begin(c->s->out, "deleted");
@@ -360,17 +362,29 @@ static bool cmd_clear(Command *c) {
     return true;
 }
 
-static bool write_script(FILE *f, const char *temp_path, void *session) {
+/* What :save hands file_replace's writer. */
+typedef struct {
+    Session *s;
+    char *folder; /* where the script goes, absolute; NULL if unknown */
+} SaveTo;
+
+static bool write_script(FILE *f, const char *temp_path, void *save_to) {
     (void)temp_path;
-    return session_write_script(session, f);
+    SaveTo *to = save_to;
+    return session_write_script(to->s, f, to->folder);
 }
 
 /* :save FILE  write a script that :load replays to this same session */
 static bool cmd_save(Command *c) {
     char *path = cmd_file_arg(c, ":save needs a file name");
     if (!path) return false;
+    /* Loaded files are named from the script's folder, as load() reads them. */
+    char *dir = datafile_folder(path);
+    SaveTo to = {c->s, datafile_absolute(dir ? dir : ".")};
+    free(dir);
     char why[256];
-    bool ok = file_replace(path, write_script, c->s, why, sizeof why);
+    bool ok = file_replace(path, write_script, &to, why, sizeof why);
+    free(to.folder);
     if (!ok && session_interrupted(c->s)) {
         cmd_stopped(c, "interrupted; '%s' was not written", path);
     } else if (!ok) {
@@ -431,7 +445,12 @@ static bool cmd_load(Command *c) {
         c->s->elide = fresh.elide;
         c->s->quiet = fresh.quiet;
         c->s->changed = true;
-        c->s->quit = fresh.quit; /* :quit in the file leaves backprop, not just the file */
+        c->s->quit = fresh.quit;       /* :quit in the file leaves backprop, not just the file */
+        Loaded *loaded = c->s->loaded; /* the files the new leaves came from */
+        int32_t count = c->s->loaded_count, cap = c->s->loaded_cap;
+        c->s->loaded = fresh.loaded, c->s->loaded_count = fresh.loaded_count;
+        c->s->loaded_cap = fresh.loaded_cap;
+        fresh.loaded = loaded, fresh.loaded_count = count, fresh.loaded_cap = cap;
         session_free(&fresh);
     } else {
         c->s->failures += fresh.failures;
@@ -481,6 +500,7 @@ static const CommandInfo commands[] = {
     {"del",     "NAME",       "forget NAME (refused while other names use it)", cmd_del},
     {"digits",  "[N]",        "significant digits of printed numbers, 1-17 (default 12)", cmd_digits},
     {"elide",   "[N]",        "values with more than N elements print elided with … (default 1000; 0: never)", cmd_elide},
+    {"export",  "NAME FILE",  "write NAME's value as a NumPy .npy file; ∂NAME (or --grad): its gradient", cmd_export},
     {"descend", "LR [STEPS]", "gradient descent: every param W -= LR * ∂/∂W, STEPS times (default 1)", cmd_descend},
     {"save",    "FILE",       "write a script that rebuilds this session", cmd_save},
     {"load",    "FILE",       "replace this session with the one FILE builds", cmd_load},
@@ -552,7 +572,9 @@ static bool cmd_help(Command *c) {
                 "them.\nOperators: + - * / ** (or ^), unary -. Functions: exp log sqrt sin "
                 "cos tanh sigmoid relu.\nTensors: [[1, 2], [3, 4]], zeros ones full arange "
                 "randn(2, 3, seed=7), X @ W, x.T, sum(x, axis=0);\n`param W = ...` marks a "
-                "leaf :descend trains.\nCommands may be shortened: :g is :grad.\n");
+                "leaf :descend trains.\nData: X = load(\"x.npy\") or load(\"x.csv\") reads a "
+                "file into a leaf; :export W w.npy writes one.\nCommands may be shortened: :g "
+                "is :grad.\n");
     return true;
 }
 

@@ -2,6 +2,7 @@
  * W -= lr * dW for every parameter, then forward again). */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "command.h"
 #include "output.h"
@@ -112,6 +113,10 @@ bool cmd_descend(Command *c) {
         if (ok && !warned) warned = session_warn_nonfinite(s, graph_name_of(g, target), target);
         s->changed = true;
     }
+    /* A param loaded from a file holds other numbers now: :save writes them. */
+    for (int32_t i = 0; i < n && step > 1; i++)
+        session_forget_loaded(s, graph_name_of(g, params[i]),
+                              (int)strlen(graph_name_of(g, params[i])));
     free(params);
     if (!ok) return cmd_error(c, "out of memory");
     if (step <= steps && session_interrupted(s))

@@ -152,6 +152,40 @@ static Token name(Lexer *lx, const char *start) {
     return make_token(lx, TOK_NAME, start);
 }
 
+/* string := '"' (char | '\\"' | '\\\\')* '"' | "'" char* "'"   on one line, UTF-8.
+ * The same quoting as a command's file name (`:save "my notes.bp"`), so a
+ * name is written alike in load("...") and in :export. */
+static Token string(Lexer *lx, const char *start) {
+    char quote = *start;
+    const char *p = start + 1;
+    while (p < lx->end && *p != quote)
+        p += quote == '"' && *p == '\\' && p + 1 < lx->end && (p[1] == '"' || p[1] == '\\') ? 2 : 1;
+    if (p == lx->end) { /* the caret marks the opening quote */
+        lx->current = start + 1;
+        Token error = error_token(lx, start,
+                                  "unterminated string: a string ends with the quote it starts "
+                                  "with, on the same line");
+        lx->current = lx->end;
+        return error;
+    }
+    const char *bad = start + 1 + utf8_valid_length(start + 1, (size_t)(p - start - 1));
+    if (bad < p) {
+        lx->current = bad + 1;
+        return error_token(lx, bad, "invalid UTF-8 in the source");
+    }
+    lx->current = p + 1;
+    return make_token(lx, TOK_STRING, start);
+}
+
+void lexer_string_text(const Token *t, StrBuf *out) {
+    char quote = t->start[0];
+    const char *p = t->start + 1, *end = t->start + t->length - 1;
+    while (p < end) {
+        if (quote == '"' && *p == '\\' && p + 1 < end && (p[1] == '"' || p[1] == '\\')) p++;
+        sb_append(out, p++, 1);
+    }
+}
+
 /* The language's Unicode spellings of operators, as the book prints them. */
 static const struct {
     const char *text;
@@ -178,6 +212,7 @@ Token lexer_next(Lexer *lx) {
     char c = peek(lx);
     if (is_digit(c) || (c == '.' && is_digit(peek_next(lx)))) return number(lx, start);
     if (is_ascii_name_char(c) || name_char_length(lx) > 0) return name(lx, start);
+    if (c == '"' || c == '\'') return string(lx, start);
     for (size_t i = 0; (uint8_t)c >= 0x80 && i < sizeof unicode_ops / sizeof unicode_ops[0]; i++) {
         size_t n = strlen(unicode_ops[i].text);
         if ((size_t)(lx->end - start) >= n && memcmp(start, unicode_ops[i].text, n) == 0) {
@@ -224,6 +259,7 @@ const char *token_type_name(TokenType type) {
         [TOK_COMMA] = "','",       [TOK_EQUAL] = "'='",       [TOK_SEMI] = "';'",
         [TOK_LBRACKET] = "'['",    [TOK_RBRACKET] = "']'",    [TOK_AT] = "'@'",
         [TOK_DOT] = "'.'",         [TOK_EOF] = "end of line", [TOK_ERROR] = "an error",
+        [TOK_STRING] = "a string",
     };
     return names[type];
 }

@@ -18,6 +18,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "../graph/strbuf.h"
+
 /* The longest name, in bytes (85 Korean syllables): longer ones are a
  * TOK_ERROR, so names always fit the fixed buffers that print them. */
 #define LEXER_MAX_NAME 255
@@ -37,9 +39,10 @@ typedef enum {
     TOK_SEMI, /* ; separates statements on a line */
     TOK_LBRACKET,
     TOK_RBRACKET,
-    TOK_AT,  /* @: matrix product */
-    TOK_DOT, /* . before a name: x.T */
-    TOK_EOF, /* end of line, or a # comment */
+    TOK_AT,     /* @: matrix product */
+    TOK_DOT,    /* . before a name: x.T */
+    TOK_STRING, /* "digits.npy" or 'digits.npy': a file name for load(...) */
+    TOK_EOF,    /* end of line, or a # comment */
     TOK_ERROR,
 } TokenType;
 
@@ -77,6 +80,11 @@ int lexer_column(Lexer *lx, const char *p);
 
 /* The next token. After TOK_EOF, keeps returning TOK_EOF. */
 Token lexer_next(Lexer *lx);
+
+/* Appends the text a TOK_STRING stands for to out: without its quotes, and
+ * inside double quotes `\"` and `\\` read as `"` and `\` (any other
+ * backslash is itself), as in a command's quoted file name. */
+void lexer_string_text(const Token *t, StrBuf *out);
 
 /* A human name for a token type, for messages: "')'", "a number". */
 const char *token_type_name(TokenType type);

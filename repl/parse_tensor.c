@@ -6,7 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../io/array.h"
+#include "../io/file.h"
 #include "construct.h"
+#include "datafile.h"
 #include "parser_internal.h"
 #include "suggest.h"
 
@@ -334,8 +337,70 @@ static bool op_parameter(Parser *p, const Token *fn, Op op, CallArgs *a, int32_t
     return true;
 }
 
+/* Reads the array in the file `written` names (relative to p->dir) into a
+ * new constant node; errors are reported at the call. */
+static NodeId load_array(Parser *p, const Token *call, const char *written) {
+    char *path = datafile_resolve(p->dir, written);
+    if (!path) {
+        parse_error_at(p, call, "out of memory");
+        return NODE_NONE;
+    }
+    Array a;
+    char why[256];
+    NodeId id = NODE_NONE;
+    if (!file_is_regular(path, why, sizeof why) || !array_read_file(path, &a, why, sizeof why)) {
+        parse_error_at(p, call, "cannot load '%s': %s", path, why);
+    } else {
+        GraphError err;
+        id = graph_add_tensor(p->graph, &a.shape, a.data, &err);
+        if (id == NODE_NONE) parse_error_at(p, call, "cannot load '%s': %s", path, err.message);
+        array_free(&a);
+    }
+    free(path);
+    return id;
+}
+
+/* load := 'load' '(' STRING ')'   the array in a .npy or CSV file, read now */
+static NodeId load(Parser *p, const Token *fn) {
+    Token open = p->previous;
+    if (!parse_check(p, TOK_STRING)) {
+        parse_unexpected(p, "load takes a file name in quotes: load(\"digits.npy\")");
+        return NODE_NONE;
+    }
+    Token file = p->current;
+    parse_advance(p);
+    if (!parse_match(p, TOK_RPAREN)) {
+        parse_expected_close(p, &open);
+        return NODE_NONE;
+    }
+    Token call = *fn; /* the caret spans load("...") */
+    call.length = (int)(p->previous.start + p->previous.length - fn->start);
+    StrBuf written;
+    sb_init(&written);
+    lexer_string_text(&file, &written);
+    NodeId id = NODE_NONE;
+    if (written.failed)
+        parse_error_at(p, &call, "out of memory");
+    else
+        id = load_array(p, &call, written.data);
+    sb_free(&written);
+    if (id != NODE_NONE && p->load_node == NODE_NONE) {
+        p->load_node = id;
+        p->load_call = call;
+        p->load_file = file;
+    }
+    return id;
+}
+
+NodeId parse_string(Parser *p) {
+    parse_error_at(p, &p->previous,
+                   "a string is a file name, and only load takes one: X = load(\"x.npy\")");
+    return NODE_NONE;
+}
+
 /* call := NAME '(' arguments */
 NodeId parse_call(Parser *p, const Token *name) {
+    if (name->length == 4 && memcmp(name->start, "load", 4) == 0) return load(p, name);
     const Constructor *c = construct_find(name->start, name->length);
     if (c) return construct(p, name, c);
     Op op = parse_function_op(name->start, name->length);
@@ -343,8 +408,8 @@ NodeId parse_call(Parser *p, const Token *name) {
         char known[512], hint[128];
         op_function_list(known, sizeof known);
         suggest_hint(p->graph, name->start, name->length, true, hint, sizeof hint);
-        parse_error_at(p, name, "unknown function '%.*s'%s (known: %s, dot, %s)", name->length,
-                       name->start, hint, known, construct_names());
+        parse_error_at(p, name, "unknown function '%.*s'%s (known: %s, dot, %s, load)",
+                       name->length, name->start, hint, known, construct_names());
         return NODE_NONE;
     }
     const OpInfo *info = op_info(op);

@@ -87,7 +87,8 @@ Op parse_function_op(const char *name, int len) {
 static bool is_function(const char *name, int len) {
     for (int i = 0; i < len; i++)
         if (!((name[i] >= 'a' && name[i] <= 'z') || name[i] == '_')) return false;
-    return parse_function_op(name, len) != OP_COUNT || construct_find(name, len) != NULL;
+    return parse_function_op(name, len) != OP_COUNT || construct_find(name, len) != NULL ||
+           (len == 4 && memcmp(name, "load", 4) == 0);
 }
 
 typedef NodeId (*PrefixFn)(Parser *p);
@@ -287,6 +288,7 @@ static const ParseRule rules[] = {
     [TOK_RBRACKET] = {NULL, NULL, PREC_NONE},
     [TOK_AT] = {NULL, binary, PREC_FACTOR},
     [TOK_DOT] = {NULL, parse_attribute, PREC_PRIMARY},
+    [TOK_STRING] = {parse_string, NULL, PREC_NONE},
     [TOK_EOF] = {NULL, NULL, PREC_NONE},
     [TOK_ERROR] = {NULL, NULL, PREC_NONE},
 };
@@ -308,6 +310,8 @@ void parser_init(Parser *p, Graph *g, const char *text, size_t len, size_t offse
     p->own_rng = 0;
     p->rng = &p->own_rng;
     p->constant_only = NULL;
+    p->dir = NULL;
+    p->load_node = NODE_NONE;
     p->current = (Token){TOK_EOF, text, 0, line, 1, NULL};
     parse_advance(p);
 }
@@ -328,8 +332,34 @@ static void trailing(Parser *p) {
     parse_unexpected(p, parse_check(p, TOK_EQUAL) ? "only a name can be assigned to" : what);
 }
 
+/* Starts a statement: nothing is loaded yet. */
+static void begin(Parser *p, Statement *st) {
+    st->mark = graph_mark(p->graph);
+    st->name = NULL;
+    st->name_len = 0;
+    st->param = false;
+    st->silent = false;
+    st->load = (Token){TOK_EOF, NULL, 0, 0, 0, NULL};
+    p->load_node = NODE_NONE;
+}
+
+/* A loaded array is a leaf, so load(...) is the whole right side: what is
+ * computed from it goes on the next line. (Inside an expression it would be
+ * a constant whose numbers :save writes out, not the file.) */
+static void check_load(Parser *p, Statement *st) {
+    if (p->failed || p->load_node == NODE_NONE) return;
+    if (st->root != p->load_node) {
+        parse_error_at(p, &p->load_call,
+                       "load(...) must be the whole right side of a definition, as in "
+                       "X = load(\"x.npy\"): compute with X on the next line");
+        return;
+    }
+    st->load = p->load_file;
+}
+
 /* Finishes a statement: it must end at ';' or the end of the line. */
 static bool finish(Parser *p, Statement *st) {
+    check_load(p, st);
     if (!p->failed && !at_statement_end(p)) trailing(p);
     if (p->failed) {
         graph_rollback(p->graph, st->mark);
@@ -359,9 +389,7 @@ bool parser_statement(Parser *p, Statement *st) {
     while (parse_match(p, TOK_SEMI)) {
     }
     if (p->failed || parse_check(p, TOK_EOF)) return false;
-    st->mark = graph_mark(p->graph);
-    st->name = NULL;
-    st->name_len = 0;
+    begin(p, st);
     st->param = at_param(p);
     if (st->param) parse_advance(p);
     if (st->param && !parse_check(p, TOK_NAME))
@@ -391,12 +419,9 @@ bool parser_statement(Parser *p, Statement *st) {
 }
 
 bool parser_expression(Parser *p, Statement *st) {
-    st->mark = graph_mark(p->graph);
-    st->name = NULL;
-    st->name_len = 0;
-    st->param = false;
-    st->silent = false;
+    begin(p, st);
     st->root = parse_expression(p);
+    check_load(p, st);
     if (!p->failed && !parse_check(p, TOK_EOF)) trailing(p);
     if (p->failed) {
         graph_rollback(p->graph, st->mark);

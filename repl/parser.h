@@ -4,6 +4,8 @@
  *     expression := unary (('+'|'-'|'*'|'/'|'@'|'**') unary)*   by precedence
  *     unary      := ('-'|'+') unary | primary ('[' index ']' | '.T')*
  *     primary    := NUMBER | NAME | call | '(' expression ')' | '[' elements ']'
+ *     load       := 'load' '(' STRING ')'   only as a definition's or expression's whole
+ *                                            right side: X = load("digits.npy")
  *
  *     X = [[1, 2], [3, 4]];  param W = randn(2, 3, seed=7);  y = sum(X @ W, axis=0)
  *
@@ -44,6 +46,10 @@ typedef struct {
     GraphMark mark;
     bool param;  /* `param NAME = ...`: a trainable leaf */
     bool silent; /* ended by ';', so its value is not shown (as in MATLAB and Julia) */
+    /* `X = load("x.npy")`: the file name's TOK_STRING (pointing into the
+     * source line), so the session can remember where X came from; else a
+     * token of type TOK_EOF. */
+    Token load;
 } Statement;
 
 typedef struct {
@@ -58,6 +64,13 @@ typedef struct {
      * but a script run twice prints the same. */
     uint64_t *rng, own_rng;
     const char *constant_only; /* set while reading a number: what it is */
+    /* The folder load("...") resolves relative names against (the script's;
+     * NULL: the current folder). Not owned. */
+    const char *dir;
+    /* The statement's load(...) call, if it has one: its node, the call's
+     * text (for errors) and its file name. */
+    NodeId load_node;
+    Token load_call, load_file;
 } Parser;
 
 /* Prepares to parse text[offset..len) of one line, numbered `line`, into g.

@@ -39,5 +39,7 @@ NodeId parse_literal(Parser *p);
 NodeId parse_index(Parser *p, NodeId left);
 NodeId parse_attribute(Parser *p, NodeId left);
 NodeId parse_call(Parser *p, const Token *name);
+/* A string where an expression goes: reported (only load(...) takes one). */
+NodeId parse_string(Parser *p);
 
 #endif

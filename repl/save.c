@@ -7,12 +7,15 @@
  * every name it uses exists: redefinition in place keeps the links. The
  * default target (the newest derived name) is defined last so it stays the
  * default. Tensors are written as literals at round-trip precision, params
- * as `param W = ...`.
+ * as `param W = ...`, and a leaf loaded from a file and unchanged since as
+ * the load("...") call, so a saved session stays small.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "../graph/format.h"
 #include "command.h"
+#include "datafile.h"
 #include "tensor_text.h"
 
 /* Have all the named nodes `id`'s expression uses been written already? */
@@ -30,9 +33,27 @@ static bool inputs_written(const Graph *g, NodeId id, const uint8_t *written, No
     return true;
 }
 
-static void write_definition(const Graph *g, NodeId id, StrBuf *sb, FILE *f) {
+/* Appends `load("PATH")` for a leaf loaded from `file` (absolute), PATH
+ * relative to `folder` (absolute; NULL: PATH stays absolute). False, with
+ * nothing appended, when no string literal can hold the path. */
+static bool load_text(const char *file, const char *folder, StrBuf *sb) {
+    char *relative = folder ? datafile_relative(folder, file) : NULL;
+    size_t len = sb->len;
+    sb_puts(sb, "load(");
+    bool ok = datafile_quote(relative ? relative : file, sb);
+    sb_puts(sb, ")");
+    if (!ok) sb_truncate(sb, len);
+    free(relative);
+    return ok;
+}
+
+static void write_definition(const Session *s, const char *folder, NodeId id, StrBuf *sb, FILE *f) {
+    const Graph *g = &s->graph;
+    const char *name = graph_name_of(g, id);
+    const char *file =
+        graph_is_leaf(g, id) ? session_loaded_file(s, name, (int)strlen(name)) : NULL;
     sb_clear(sb);
-    graph_expr_text(g, id, sb);
+    if (!file || !load_text(file, folder, sb)) graph_expr_text(g, id, sb);
     bool param = graph_is_leaf(g, id) && graph_is_param(g, id);
     fprintf(f, "%s%s = %s\n", param ? "param " : "", graph_name_of(g, id), sb->data);
 }
@@ -43,7 +64,7 @@ static void write_placeholder(const Graph *g, NodeId id, StrBuf *sb, FILE *f) {
     fprintf(f, "%s = %s\n", graph_name_of(g, id), sb->data);
 }
 
-bool session_write_script(Session *s, FILE *f) {
+bool session_write_script(Session *s, FILE *f, const char *folder) {
     Graph *g = &s->graph;
     uint8_t *written = calloc((size_t)g->count + 1, 1);
     NodeId *stack = malloc(((size_t)g->count + 1) * sizeof *stack);
@@ -70,7 +91,7 @@ bool session_write_script(Session *s, FILE *f) {
          * derived comes after it. */
         bool in_place = ready && (id != last || (k == last_name && nlater == 0));
         if (in_place) {
-            write_definition(g, id, &sb, f);
+            write_definition(s, folder, id, &sb, f);
         } else {
             write_placeholder(g, id, &sb, f);
             later[nlater++] = id;
@@ -80,9 +101,9 @@ bool session_write_script(Session *s, FILE *f) {
     /* Every name exists now, so the real definitions can follow in order;
      * the default target's goes last. */
     for (int32_t i = 0; i < nlater && !stopped && !(stopped = session_stopped(s)); i++)
-        if (later[i] != last) write_definition(g, later[i], &sb, f);
+        if (later[i] != last) write_definition(s, folder, later[i], &sb, f);
     for (int32_t i = 0; i < nlater && !stopped; i++)
-        if (later[i] == last) write_definition(g, later[i], &sb, f);
+        if (later[i] == last) write_definition(s, folder, later[i], &sb, f);
     bool ok = !sb.failed && !stopped;
     sb_free(&sb);
     free(written);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "../graph/format.h"
+#include "datafile.h"
 #include "lines.h"
 #include "output.h"
 #include "tensor_text.h"
@@ -34,6 +35,66 @@ void session_init(Session *s, FILE *out, FILE *err) {
     s->watch = NULL;
     s->changed = false;
     s->interrupt = (Interrupt){NULL, NULL};
+    s->dir = NULL;
+    s->loaded = NULL;
+    s->loaded_count = s->loaded_cap = 0;
+}
+
+/* --- leaves loaded from files -------------------------------------------------- */
+
+static int32_t loaded_index(const Session *s, const char *name, int len) {
+    for (int32_t i = 0; i < s->loaded_count; i++)
+        if (strncmp(s->loaded[i].name, name, (size_t)len) == 0 && s->loaded[i].name[len] == '\0')
+            return i;
+    return -1;
+}
+
+const char *session_loaded_file(const Session *s, const char *name, int len) {
+    int32_t i = loaded_index(s, name, len);
+    return i < 0 ? NULL : s->loaded[i].file;
+}
+
+void session_forget_loaded(Session *s, const char *name, int len) {
+    int32_t i = loaded_index(s, name, len);
+    if (i < 0) return;
+    free(s->loaded[i].name);
+    free(s->loaded[i].file);
+    s->loaded[i] = s->loaded[--s->loaded_count];
+}
+
+static void forget_all_loaded(Session *s) {
+    for (int32_t i = 0; i < s->loaded_count; i++) {
+        free(s->loaded[i].name);
+        free(s->loaded[i].file);
+    }
+    free(s->loaded);
+    s->loaded = NULL;
+    s->loaded_count = s->loaded_cap = 0;
+}
+
+/* Remembers that leaf `name` holds the array of the file the string token
+ * `file` names. When that cannot be done (no memory, the file already
+ * gone) it is not remembered, and :save writes the numbers instead. */
+static void remember_loaded(Session *s, const char *name, int len, const Token *file) {
+    StrBuf written;
+    sb_init(&written);
+    lexer_string_text(file, &written);
+    char *path = written.failed ? NULL : datafile_resolve(s->dir, written.data);
+    char *absolute = path ? datafile_absolute(path) : NULL;
+    char *copy = strndup(name, (size_t)len);
+    if (absolute && copy && s->loaded_count == s->loaded_cap) {
+        int32_t cap = s->loaded_cap ? 2 * s->loaded_cap : 4;
+        Loaded *grown = realloc(s->loaded, (size_t)cap * sizeof *grown);
+        if (grown) s->loaded = grown, s->loaded_cap = cap;
+    }
+    if (absolute && copy && s->loaded_count < s->loaded_cap) {
+        s->loaded[s->loaded_count++] = (Loaded){copy, absolute};
+        absolute = copy = NULL;
+    }
+    free(copy);
+    free(absolute);
+    free(path);
+    sb_free(&written);
 }
 
 void session_free(Session *s) {
@@ -43,6 +104,9 @@ void session_free(Session *s) {
     renderer_free(&s->renderer);
     free(s->watch);
     s->watch = NULL;
+    free(s->dir);
+    s->dir = NULL;
+    forget_all_loaded(s);
 }
 
 void session_clear(Session *s) {
@@ -52,6 +116,7 @@ void session_clear(Session *s) {
     free(s->seed_tensor);
     s->seed_tensor = NULL;
     s->rng = 0;
+    forget_all_loaded(s);
 }
 
 bool session_interrupted(const Session *s) {
@@ -297,6 +362,9 @@ static bool execute(Session *s, const char *file, const char *text, size_t len,
     }
     /* A param stays one when given a new value; computed, it no longer is. */
     if (st->param || !graph_is_leaf(g, id)) graph_set_param(g, id, st->param);
+    /* A new definition replaces what the name was loaded from. */
+    if (s->loaded_count > 0) session_forget_loaded(s, st->name, st->name_len);
+    if (st->load.type == TOK_STRING) remember_loaded(s, st->name, st->name_len, &st->load);
     if (!silent) print_value(s, st->name, st->name_len, graph_value(g, id));
     if (warn) {
         warning_print(s, &warning);
@@ -332,6 +400,7 @@ static bool run_statements(Session *s, const char *file, int line, const char *t
         Parser p;
         parser_init(&p, &s->graph, text, len, offset, line);
         p.rng = &s->rng;
+        p.dir = s->dir;
         Statement st;
         if (!parser_statement(&p, &st)) {
             if (!p.failed) return true; /* nothing left but spaces or a comment */
@@ -431,7 +500,12 @@ bool session_run_file(Session *s, const char *path, bool stop_at_error) {
         session_error(s, path, "", 0, (SourcePos){0, 0, 0, 1}, message);
         return false;
     }
+    /* What the script loads is found beside it, wherever it is run from. */
+    char *outer = s->dir;
+    s->dir = datafile_folder(path);
     bool ok = session_run_stream(s, fd, path, stop_at_error);
+    free(s->dir);
+    s->dir = outer;
     close(fd);
     return ok;
 }

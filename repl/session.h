@@ -35,6 +35,13 @@ typedef struct {
     void *ctx;                  /* pressed's, not owned */
 } Interrupt;
 
+/* A leaf read by `NAME = load("FILE")` and unchanged since: :save writes the
+ * call again instead of the numbers. */
+typedef struct {
+    char *name; /* the leaf's name */
+    char *file; /* the file's absolute path, as realpath gives it */
+} Loaded;
+
 typedef struct Session {
     Graph graph;
     NodeId target;       /* chosen with :target; NODE_NONE means the newest derived name */
@@ -55,6 +62,12 @@ typedef struct Session {
     char *watch;         /* re-rendered after every change (:watch), or NULL */
     bool changed;        /* the current line changed what a figure shows (:watch) */
     Interrupt interrupt; /* Ctrl-C, set by the front end; none by default */
+    /* The folder load("...") and :export resolve relative names against:
+     * the running script's (session_run_file sets it), NULL for the
+     * current folder (the prompt, -e, standard input). Owned. */
+    char *dir;
+    Loaded *loaded; /* the loaded leaves, in no particular order (owned) */
+    int32_t loaded_count, loaded_cap;
 } Session;
 
 /* A session with an empty graph writing to out/err (not owned). */
@@ -133,6 +146,13 @@ void session_show(const Session *s, Value v, const char *fmt, ...)
  * ';', or len). Defined in commands.c. */
 bool session_command(Session *s, const char *file, int line, const char *text, size_t len,
                      size_t offset, size_t *next);
+
+/* The file leaf `name` was loaded from (absolute), or NULL if it was not
+ * loaded or has changed since: redefined, trained by :descend. */
+const char *session_loaded_file(const Session *s, const char *name, int len);
+
+/* Forgets that leaf `name` came from a file: its value changed. */
+void session_forget_loaded(Session *s, const char *name, int len);
 
 /* Re-renders the :watch file; problems are reported, not returned.
  * Defined in draw.c. */

@@ -83,6 +83,7 @@ bool cmd_seed(Command *c) {
     Parser p;
     parser_init(&p, &s->graph, c->text, c->end, c->offset, c->line);
     p.rng = &s->rng;
+    p.dir = s->dir;
     if (!parser_at_end(&p)) {
         Statement st;
         if (!parser_expression(&p, &st)) {

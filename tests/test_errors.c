@@ -69,7 +69,7 @@ static char *snapshot(Harness *h) {
     size_t size = 0;
     FILE *f = open_memstream(&text, &size);
     ck_assert(f);
-    ck_assert(session_write_script(&h->s, f));
+    ck_assert(session_write_script(&h->s, f, NULL));
     ck_assert_msg(h_run(h, ":vars"), "%s", h->err_text);
     fprintf(f, "%s%d nodes, json %d, watch %s\n", h->out_text, graph_count(&h->s.graph), h->s.json,
             h->s.watch ? h->s.watch : "off");

@@ -32,6 +32,7 @@ static const char *type_tag(TokenType t) {
     case TOK_RBRACKET: return "RBRACKET";
     case TOK_AT: return "AT";
     case TOK_DOT: return "DOT";
+    case TOK_STRING: return "STR";
     case TOK_LPAREN: return "LP";
     case TOK_RPAREN: return "RP";
     case TOK_COMMA: return "COMMA";

@@ -359,6 +359,8 @@ START_TEST(rows_are_at_their_index) {
         {OP_SOFTMAX, "softmax", "softmax", 1},
         {OP_CROSS_ENTROPY, "cross_entropy", "cross_entropy", 2},
         {OP_SOFTMAX_WITH_LOSS, "softmax_with_loss", "softmax_with_loss", 2},
+        {OP_ARGMAX, "argmax", "argmax", 1},
+        {OP_ACCURACY, "accuracy", "accuracy", 2},
     };
     ck_assert_int_eq(sizeof rows / sizeof rows[0], OP_COUNT);
     for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
@@ -419,7 +421,7 @@ START_TEST(function_list) {
     op_function_list(buf, sizeof buf);
     ck_assert_str_eq(
         buf, "exp, log, sqrt, sin, cos, tanh, sigmoid, relu, transpose, sum, mean, reshape, "
-             "flatten, affine, softmax, cross_entropy, softmax_with_loss");
+             "flatten, affine, softmax, cross_entropy, softmax_with_loss, argmax, accuracy");
     /* Truncated, always terminated, a prefix of the full list. */
     for (size_t size = 1; size < 50; size++) {
         char small[64];

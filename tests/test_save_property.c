@@ -156,7 +156,7 @@ static char *script_of(Session *s) {
     size_t size = 0;
     FILE *f = open_memstream(&text, &size);
     ck_assert(f);
-    ck_assert(session_write_script(s, f));
+    ck_assert(session_write_script(s, f, NULL));
     fclose(f);
     return text;
 }

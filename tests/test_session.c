@@ -847,7 +847,7 @@ START_TEST(test_help_lists_commands) {
         snprintf(usage, sizeof usage, "%s:%s ", n ? "\n  " : "  ", name);
         ck_assert_msg(strstr(h.out_text, usage), ":help lacks :%s:\n%s", name, h.out_text);
     }
-    ck_assert_int_eq(n, 20);
+    ck_assert_int_eq(n, 21);
     ck_assert(strncmp(h.out_text, "  :grad [NAME...]           gradients", 37) == 0);
     ck_assert(strstr(h.out_text, "Commands may be shortened: :g is :grad.\n"));
     ck_assert(!h_run(&h, ":help zz"));

@@ -293,6 +293,17 @@ static const ValueCase value_cases[] = {
     {"2 ** [1, 2] + [1, 2] ** 2", "(2)", {3, 8}, 2},
     {"(ones(2, 3) * 2).T.T[1]", "(3)", {2, 2, 2}, 3},
     {"exp([0, 1]) * [[1], [2]]", "(2,2)", {1, 2.718281828459045, 2, 2 * 2.718281828459045}, 4},
+    /* argmax along the last axis, the first on a tie (NumPy's); a scalar is its own row */
+    {"argmax([[1, 5, 3], [4, 2, 6]])", "(2)", {1, 2}, 2},
+    {"argmax([2, 2, 1])", "()", {0}, 1},
+    {"argmax(3)", "()", {0}, 1},
+    {"argmax(reshape([0, 1, 1, 0, 5, 4, 3, 9], 2, 2, 2))", "(2,2)", {1, 0, 0, 1}, 4},
+    {"argmax([1, 0/0, 2])", "()", {1}, 1},
+    /* accuracy: labels, or one-hot rows (their argmax is the label) */
+    {"accuracy([[0.1, 0.8, 0.1], [0.6, 0.3, 0.1]], [1, 2])", "()", {0.5}, 1},
+    {"accuracy([[0.1, 0.8, 0.1], [0.6, 0.3, 0.1]], [[0, 1, 0], [1, 0, 0]])", "()", {1}, 1},
+    {"accuracy([0.2, 0.7, 0.1], 0)", "()", {0}, 1},
+    {"accuracy(reshape(arange(12), 2, 2, 3), [[2, 2], [0, 2]])", "()", {0.75}, 1},
 };
 
 START_TEST(tensor_ops_compute_the_right_values) {
@@ -523,6 +534,13 @@ static void make_loss(Graph *g, Rng *r, Op op, bool labels, StrBuf *expr) {
     }
     sb_printf(expr, "%s(A, B)", op_info(op)->spelling);
 }
+static void make_argmax(Graph *g, Rng *r, Op op, StrBuf *expr) {
+    (void)op;
+    Shape a = random_shape(r, rng_below(r, BP_MAX_RANK + 1));
+    random_leaf(g, r, "A", &a, ANY);
+    sb_puts(expr, "argmax(A)");
+}
+
 static void make_one_hot_loss(Graph *g, Rng *r, Op op, StrBuf *expr) {
     make_loss(g, r, op, false, expr);
 }
@@ -565,6 +583,11 @@ static const OpCase op_cases[] = {
     {OP_CROSS_ENTROPY, make_label_loss, " (labels)"},
     {OP_SOFTMAX_WITH_LOSS, make_one_hot_loss, " (one-hot)"},
     {OP_SOFTMAX_WITH_LOSS, make_label_loss, " (labels)"},
+    /* Piecewise constant: zero gradient, and central differences agree
+     * away from a tie (random scores have none). */
+    {OP_ARGMAX, make_argmax, ""},
+    {OP_ACCURACY, make_one_hot_loss, " (one-hot)"},
+    {OP_ACCURACY, make_label_loss, " (labels)"},
 };
 
 /* Compares ∂(Σ R·E)/∂leaf from graph_backward with central differences for
@@ -926,6 +949,11 @@ static const ErrorCase error_cases[] = {
      "0 to 0"},
     {"E = softmax_with_loss(ones(2, 2, 3), [[0, 1], [2, 3]])", 5, "label 3 in row 3"},
     {"E = softmax_with_loss(ones(3), -1)", 5, "label -1 in row 0"},
+    {"E = accuracy(ones(2, 3), [0, 3])", 5,
+     "accuracy: label 3 in row 1 is not a class: the scores have 3 classes"},
+    {"E = accuracy(ones(2, 3), ones(3))", 5,
+     "accuracy: t (3) must be one-hot like the scores (2,3)"},
+    {"E = accuracy(2, 1)", 5, "accuracy: t () must be one-hot like the scores ()"},
     /* Products of sizes that would wrap around are refused, not divided by
      * (2^24 · 2^24 · 2^16 is 2^64: 0 in 64 bits). */
     {"E = reshape(ones(2), 16777216, 16777216, 65536, -1)", 5,

@@ -6,6 +6,8 @@
 #   update  changing the one leaf of a 100,000-link chain (update_bench.c);
 #   tensor  a 512x512 matmul and a two-layer-net training step, against the
 #           same work in NumPy (tensor.sh: a table, no goals);
+#   digits  examples/digits.bp, 100 training steps on 1797 digits, against
+#           NumPy doing the same steps (digits.sh: a table, no goals);
 #   scalar  four scalar workloads (chain, mlp, fanin, fanout) at 1e4, 1e5 and
 #           1e6 nodes end to end, against the same graphs in PyTorch
 #           (workloads.py, which generates both); each also in its quiet
@@ -122,6 +124,8 @@ leaf_max=$(update_field 'graph_set_leaf' max)
 
 echo "== tensor: tensor_bench against tensor_numpy.py"
 "$root/tests/bench/tensor.sh" "$build" | tee "$work/tensor.txt"
+echo "== digits: examples/digits.bp against NumPy"
+"$root/tests/bench/digits.sh" "$build" | tee "$work/digits.txt"
 
 python=
 for candidate in "${PYTHON:-python3}" /usr/bin/python3; do

@@ -6,7 +6,7 @@
 #include <string.h>
 
 static bool touches_files(const char *line, size_t len) {
-    static const char *const risky[] = {":sa", ":l", ":r", ":m", ":w"};
+    static const char *const risky[] = {":sa", ":l", ":r", ":m", ":w", ":ex"};
     for (size_t i = 0; i < sizeof risky / sizeof risky[0]; i++)
         if (memmem(line, len, risky[i], strlen(risky[i]))) return true;
     return false;

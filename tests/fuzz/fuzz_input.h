@@ -18,8 +18,10 @@ void fuzz_session_open(Session *s, FILE *out);
 
 /* Runs data[0..size) on s, one '\n'-separated line at a time, until the end
  * or :quit. Failing lines are reported to s and change nothing. Lines that
- * could read or write files (:save, :load, :render, :mermaid, :watch and
- * their prefixes) are skipped, so a fuzzer cannot litter the disk. */
+ * could write files or run scripts (:save, :load, :render, :mermaid,
+ * :watch, :export and their prefixes) are skipped, so a fuzzer cannot
+ * litter the disk. load("...") runs: it only reads, and refuses anything
+ * but a regular file of bounded size (a FIFO, /dev/zero). */
 void fuzz_run_input(Session *s, const uint8_t *data, size_t size);
 
 #endif

@@ -67,7 +67,7 @@ static char *script_of(Session *s) {
     size_t size = 0;
     FILE *f = open_memstream(&text, &size);
     if (!f) return NULL;
-    bool ok = session_write_script(s, f);
+    bool ok = session_write_script(s, f, NULL);
     if (fclose(f) != 0 || !ok) {
         free(text);
         return NULL;
