@@ -333,6 +333,7 @@ static bool cmd_del(Command *c) {
     if (!graph_delete(&c->s->graph, t.start, t.length, &err))
         return cmd_error_at(c, &t, "%s", err.message);
     if (c->s->target == id) c->s->target = NODE_NONE;
+    session_reclaim(c->s);
     c->s->changed = true;
     if (c->s->json) {
         json_begin(c->s->out, "deleted");
