@@ -12,8 +12,11 @@
 bool graph_needs_compaction(const Graph *g) {
     int32_t live = g->count - g->dead;
     uint32_t live_values = g->vcount - g->dead_values;
-    return (g->dead > live && g->dead >= g->reclaim_nodes) ||
-           (g->dead_values > live_values && g->dead_values >= g->reclaim_values);
+    /* As soon as the garbage is as big as what is live (`>=`): a tensor
+     * redefined over and over then peaks at two copies of it, not three. */
+    return (g->dead > 0 && g->dead >= live && g->dead >= g->reclaim_nodes) ||
+           (g->dead_values > 0 && g->dead_values >= live_values &&
+            g->dead_values >= g->reclaim_values);
 }
 
 void graph_remap_free(GraphRemap *m) {
