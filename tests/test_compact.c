@@ -19,6 +19,7 @@
 
 #include "check_main.h"
 #include "harness.h"
+#include "rng.h"
 #include "repl/command.h"
 #include "repl/session.h"
 
@@ -52,6 +53,18 @@ static void check_bounded(const Graph *g, const char *at) {
                   (unsigned long long)values, g->reclaim_values);
     ck_assert_msg(g->dead == graph_count(g) - live, "%s: %d dead counted, %d dead", at, g->dead,
                   graph_count(g) - live);
+}
+
+/* Sets the reclaim floors: 0 compacts at every chance. */
+static void set_floors(Harness *h, int32_t nodes, uint32_t values) {
+    h->s.graph.reclaim_nodes = nodes;
+    h->s.graph.reclaim_values = values;
+}
+
+/* A harness whose session compacts at every chance. */
+static void h_init_compacting(Harness *h) {
+    h_init(h);
+    set_floors(h, 0, 0);
 }
 
 /* `b = a*1 + a*2 + ... + a*terms + r`: 3·terms nodes, all dead once b is
@@ -186,15 +199,19 @@ END_TEST
  * order of storage it broke. */
 START_TEST(reshaped_storage_is_reclaimed) {
     Harness h;
-    h_init(&h);
-    h.s.graph.reclaim_nodes = 0;
-    h.s.graph.reclaim_values = 0;
+    h_init_compacting(&h);
     ck_assert(h_run(&h, "x = [1, 2]\nk = 5\ny = x * k\nz = sum(y)"));
     ck_assert(h_run(&h, "x = [1, 2, 3]"));
-    ck_assert(h_run(&h, "k = 6\nk = 7\nw = z * 2\nw = z * 3\nw = z * 4"));
-    check_bounded(&h.s.graph, "after reshapes");
-    ck_assert(h_run(&h, ":grad x\nw"));
-    ck_assert_str_eq(h.out_text, "∂w/∂x = [28 28 28]\n168\n");
+    ck_assert(h_run(&h, "k = 6\nk = 7"));
+    char line[64];
+    for (int i = 2; i <= 20; i++) { /* each kills a constant: compacts along the way */
+        snprintf(line, sizeof line, "w = z * %d", i);
+        ck_assert(h_run(&h, line));
+        check_bounded(&h.s.graph, line);
+    }
+    ck_assert_int_lt(h.s.graph.dead, 18);
+    ck_assert(h_run(&h, ":grad x\nw\nk"));
+    ck_assert_str_eq(h.out_text, "∂w/∂x = [140 140 140]\n840\n7\n");
     h_free(&h);
 }
 END_TEST
@@ -203,9 +220,7 @@ END_TEST
  * renumbering. */
 START_TEST(target_follows_compaction) {
     Harness h;
-    h_init(&h);
-    h.s.graph.reclaim_nodes = 0;
-    h.s.graph.reclaim_values = 0;
+    h_init_compacting(&h);
     ck_assert(h_run(&h, "a = 1\np = a * 2\nq = p * 3\n:target p"));
     NodeId before = graph_lookup(&h.s.graph, "p", 1);
     for (int i = 0; i < 5; i++) /* each kills the constants before p: compacts */
@@ -224,28 +239,16 @@ END_TEST
 enum { NAMES = 6 };
 static const char *const names[NAMES] = {"a", "b", "c", "W", "사과", "price"};
 
-/* splitmix64: a reproducible stream per sequence. */
-static uint64_t next(uint64_t *state) {
-    uint64_t z = (*state += 0x9e3779b97f4a7c15u);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-    return z ^ (z >> 31);
-}
-
-static int below(uint64_t *state, int n) {
-    return (int)(next(state) % (uint64_t)n);
-}
-
 /* One random line: mostly redefinitions (leaves and derived names, scalar
  * and tensor, some refused as cycles or shape changes), with :del, :target,
  * :seed and commands that print what the graph holds. */
-static void random_line(uint64_t *state, char *buf, size_t size) {
-    const char *k = names[below(state, NAMES)], *i = names[below(state, NAMES)],
-               *j = names[below(state, NAMES)];
+static void random_line(Rng *state, char *buf, size_t size) {
+    const char *k = names[rng_below(state, NAMES)], *i = names[rng_below(state, NAMES)],
+               *j = names[rng_below(state, NAMES)];
     static const char *const ops[] = {"+", "-", "*", "/"};
-    const char *op = ops[below(state, 4)];
-    int v = below(state, 19) - 9;
-    switch (below(state, 16)) {
+    const char *op = ops[rng_below(state, 4)];
+    int v = rng_below(state, 19) - 9;
+    switch (rng_below(state, 16)) {
     case 0: snprintf(buf, size, "%s = %d", k, v); break;
     case 1: snprintf(buf, size, "param %s = [%d, 1, 2]", k, v); break;
     case 2: snprintf(buf, size, "%s = [[%d, 1], [2, 3]]", k, v); break;
@@ -260,14 +263,9 @@ static void random_line(uint64_t *state, char *buf, size_t size) {
     case 11: snprintf(buf, size, ":grad"); break;
     case 12: snprintf(buf, size, ":vars"); break;
     case 13: snprintf(buf, size, ":trace"); break;
-    case 14: snprintf(buf, size, ":mermaid%s", below(state, 2) ? " --all" : ""); break;
+    case 14: snprintf(buf, size, ":mermaid%s", rng_below(state, 2) ? " --all" : ""); break;
     default: snprintf(buf, size, "%s %s %s", i, op, j); break;
     }
-}
-
-static void set_floors(Harness *h, int32_t nodes, uint32_t values) {
-    h->s.graph.reclaim_nodes = nodes;
-    h->s.graph.reclaim_values = values;
 }
 
 /* What a figure of the session draws, written to a file and read back. */
@@ -282,16 +280,6 @@ static char *figure(Harness *h, const char *options, const char *file) {
     return text;
 }
 
-static char *saved(Harness *h) {
-    char *text = NULL;
-    size_t size = 0;
-    FILE *f = open_memstream(&text, &size);
-    ck_assert(f);
-    ck_assert(session_write_script(&h->s, f));
-    fclose(f);
-    return text;
-}
-
 /* Lines whose output all three sessions must print alike at the end, and
  * figures. With --all a figure draws every node in id order, which follows
  * the order of definitions, so a fresh session may draw them in another
@@ -301,14 +289,13 @@ static const char *const figures[] = {"", "--expand", "--all", "--all --forward"
 enum { FIGURES_LIKE_FRESH = 2 };
 
 START_TEST(compaction_changes_nothing_visible) {
-    uint64_t state = (uint64_t)_i * 104729u + 17;
+    Rng state = {(uint64_t)_i * 104729u + 17};
     Harness compacting, keeping;
-    h_init(&compacting);
+    h_init_compacting(&compacting);
     h_init(&keeping);
-    set_floors(&compacting, 0, 0);
     set_floors(&keeping, INT32_MAX, UINT32_MAX);
     char line[512];
-    int lines = 20 + below(&state, 200);
+    int lines = 20 + rng_below(&state, 200);
     for (int n = 0; n < lines; n++) {
         random_line(&state, line, sizeof line);
         bool ok = h_run(&compacting, line);
@@ -332,7 +319,7 @@ START_TEST(compaction_changes_nothing_visible) {
     snprintf(line, sizeof line, ":load %s", path);
     ck_assert_msg(h_run(&fresh, line), "sequence %d: %s", _i, fresh.err_text);
     remove(path);
-    char *scripts[3] = {saved(&compacting), saved(&keeping), saved(&fresh)};
+    char *scripts[3] = {h_script(&compacting), h_script(&keeping), h_script(&fresh)};
     ck_assert_str_eq(scripts[0], scripts[1]);
     ck_assert_str_eq(scripts[0], scripts[2]);
     for (int k = 0; k < 3; k++)

@@ -10,8 +10,7 @@
 #           each time): a peak RSS within 2x a fresh session's that defines Y
 #           once (the time is the 200 products, shown, not judged).
 #
-#     tests/bench/redefine.sh               # builds Release in build-bench first
-#     tests/bench/redefine.sh BUILD_DIR     # uses BUILD_DIR's backprop as it is
+#     tests/bench/redefine.sh [BUILD_DIR]   # default: build-bench, as run.sh builds it
 #
 # RUNS (default 3) is how many times each script runs: the median wall time
 # and the largest peak RSS (/usr/bin/time) are kept. Each long script's
@@ -26,17 +25,11 @@ tensor_redefinitions=200
 goal_scalar_seconds=1
 goal_rss_ratio=2
 
-if [ ! -x /usr/bin/time ]; then
-    echo "redefine.sh: needs GNU time at /usr/bin/time (Debian/Ubuntu package: time)" >&2
+build=${1:-${BUILD_DIR:-$root/build-bench}}
+if [ ! -x /usr/bin/time ] || [ ! -x "$build/backprop" ]; then
+    echo "redefine.sh: needs GNU time at /usr/bin/time (Debian package: time) and a" \
+        "Release build in $build (tests/bench/run.sh makes one)" >&2
     exit 2
-fi
-if [ $# -ge 1 ]; then
-    build=$1
-else
-    build=${BUILD_DIR:-$root/build-bench}
-    echo "== building (Release) in $build"
-    cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=ON >/dev/null
-    cmake --build "$build" -j "$(nproc 2>/dev/null || echo 2)" --target backprop >/dev/null
 fi
 backprop=$build/backprop
 work=$build/bench
