@@ -23,6 +23,13 @@ void graph_find_newest_derived(Graph *g) {
     }
 }
 
+/* Marks node id dead, counting it and its storage as garbage. */
+static void mark_dead(Graph *g, NodeId id) {
+    g->nodes[id].flags |= NODE_DEAD;
+    g->dead++;
+    g->dead_values += graph_span(g, id);
+}
+
 /* Marks dead the unnamed nodes that only `id` uses. Each unnamed node is
  * part of exactly one statement's expression tree, so it has one user. */
 static bool kill_expression(Graph *g, NodeId id, NodeId *stack) {
@@ -33,7 +40,7 @@ static bool kill_expression(Graph *g, NodeId id, NodeId *stack) {
         for (int i = 0; i < op_info(n->op)->arity; i++) {
             Node *in = &g->nodes[n->in[i]];
             if (in->name >= 0 || (in->flags & NODE_DEAD)) continue;
-            in->flags |= NODE_DEAD;
+            mark_dead(g, n->in[i]);
             stack[sp++] = n->in[i];
         }
     }
@@ -176,7 +183,7 @@ static int32_t *plan_reshape(Graph *g, NodeId id, int32_t shape, GraphError *err
 }
 
 /* Gives every node in the plan its new shape and fresh (zeroed) storage;
- * the old storage is left unused. */
+ * the old storage is left unused, as garbage. */
 static bool apply_reshape(Graph *g, const int32_t *plan) {
     size_t total = 0, spans = 0;
     for (NodeId id = 0; id < g->count; id++) {
@@ -187,6 +194,7 @@ static bool apply_reshape(Graph *g, const int32_t *plan) {
     if (!graph_reserve_values(g, total, spans)) return false;
     for (NodeId id = 0; id < g->count; id++) {
         if (plan[id] < 0) continue;
+        g->dead_values += graph_span(g, id);
         g->nodes[id].shape = (uint16_t)plan[id];
         g->nodes[id].off = graph_take_values(g, shape_size(&g->shapes[plan[id]]));
     }
@@ -287,20 +295,24 @@ static NodeId define_commit(Graph *g, int32_t k, NodeId root, GraphMark m, Graph
 }
 
 /* What a redefinition of node `id` may change, copied before it: the nodes
- * from before the statement (op, inputs, flags, shape and storage of each)
- * and the node's own values. Values downstream need no copy: they are
- * computed again from these. */
+ * from before the statement (op, inputs, flags, shape and storage of each),
+ * the garbage counts, and the node's own values. Values downstream need no
+ * copy: they are computed again from these. */
 typedef struct {
     NodeId id;
     GraphMark mark;
     Node *nodes;
     double *values;
+    int32_t dead;
+    uint32_t dead_values;
 } Snapshot;
 
 static bool snapshot_take(const Graph *g, NodeId id, GraphMark m, Snapshot *s) {
     Value v = graph_value(g, id);
     s->id = id;
     s->mark = m;
+    s->dead = g->dead;
+    s->dead_values = g->dead_values;
     s->nodes = malloc((size_t)m.count * sizeof *s->nodes);
     s->values = malloc(v.size * sizeof *s->values);
     if (!s->nodes || !s->values) return false;
@@ -313,6 +325,8 @@ static bool snapshot_take(const Graph *g, NodeId id, GraphMark m, Snapshot *s) {
 static void snapshot_restore(Graph *g, const Snapshot *s) {
     memcpy(g->nodes, s->nodes, (size_t)s->mark.count * sizeof *s->nodes);
     g->count = s->mark.count;
+    g->dead = s->dead;
+    g->dead_values = s->dead_values;
     graph_truncate_values(g, s->mark.vcount);
     Value v = graph_value(g, s->id);
     memcpy(&g->values[g->nodes[s->id].off], s->values, v.size * sizeof *s->values);
@@ -454,7 +468,7 @@ bool graph_delete(Graph *g, const char *name, int len, GraphError *err) {
     }
     kill_expression(g, id, stack);
     free(stack);
-    g->nodes[id].flags |= NODE_DEAD;
+    mark_dead(g, id);
     g->nodes[id].name = -1;
     g->names[k].node = NODE_NONE;
     if (id == g->newest_derived) graph_find_newest_derived(g);

@@ -43,6 +43,8 @@ void graph_init_empty(Graph *g) {
     g->ancestors_of = NODE_NONE;
     g->newest_derived = NODE_NONE;
     g->down_count = -1;
+    g->reclaim_nodes = 1024;
+    g->reclaim_values = 1 << 16; /* 512 KB of values (and as much of gradients) */
 }
 
 void graph_free(Graph *g) {
@@ -133,6 +135,48 @@ void graph_truncate_values(Graph *g, uint32_t vcount) {
     ASAN_POISON_MEMORY_REGION(g->values + vcount, (size_t)(g->vcount - vcount) * sizeof *g->values);
     ASAN_POISON_MEMORY_REGION(g->grads + vcount, (size_t)(g->vcount - vcount) * sizeof *g->grads);
     g->vcount = vcount;
+}
+
+uint32_t graph_span(const Graph *g, NodeId id) {
+    return (uint32_t)shape_size(graph_shape(g, id)) + BP_REDZONE;
+}
+
+/* Shrinks values and grads to cap elements (never below vcount); on failure
+ * they stay as they were, which is only a waste. */
+static void shrink_values(Graph *g, uint32_t cap) {
+    double *values = realloc(g->values, (size_t)cap * sizeof *values);
+    if (values) g->values = values;
+    double *grads = realloc(g->grads, (size_t)cap * sizeof *grads);
+    if (grads) g->grads = grads;
+    if (values && grads) g->vcap = cap;
+}
+
+void graph_pack_values(Graph *g, const NodeId *ids, int32_t n) {
+    /* The moves cross red zones and freed storage: all made addressable,
+     * then poisoned again where no value lives. */
+    ASAN_UNPOISON_MEMORY_REGION(g->values, (size_t)g->vcap * sizeof *g->values);
+    ASAN_UNPOISON_MEMORY_REGION(g->grads, (size_t)g->vcap * sizeof *g->grads);
+    uint32_t at = 0;
+    for (int32_t k = 0; k < n; k++) { /* in storage order, so a move never lands on a later value */
+        Node *nd = &g->nodes[ids[k]];
+        size_t size = shape_size(&g->shapes[nd->shape]);
+        if (nd->off != at) {
+            memmove(g->values + at, g->values + nd->off, size * sizeof *g->values);
+            memmove(g->grads + at, g->grads + nd->off, size * sizeof *g->grads);
+            nd->off = at;
+        }
+        at += (uint32_t)size + BP_REDZONE;
+    }
+    g->vcount = at;
+    if (g->vcap > 64 && g->vcap / 4 > at) shrink_values(g, at * 2 > 64 ? at * 2 : 64);
+    for (int32_t k = 0; k < n; k++) {
+        const Node *nd = &g->nodes[ids[k]];
+        size_t end = nd->off + shape_size(&g->shapes[nd->shape]);
+        ASAN_POISON_MEMORY_REGION(g->values + end, BP_REDZONE * sizeof *g->values);
+        ASAN_POISON_MEMORY_REGION(g->grads + end, BP_REDZONE * sizeof *g->grads);
+    }
+    ASAN_POISON_MEMORY_REGION(g->values + at, (size_t)(g->vcap - at) * sizeof *g->values);
+    ASAN_POISON_MEMORY_REGION(g->grads + at, (size_t)(g->vcap - at) * sizeof *g->grads);
 }
 
 void graph_clear_grads(Graph *g) {

@@ -131,10 +131,22 @@ typedef struct {
     int32_t ancestors_len;
     uint32_t ancestors_edits, edits;
 
-    /* How many nodes were ever added with an op that checks its inputs'
-     * values (OpCheck): while there are none, a redefinition cannot break
-     * one and skips the copy it would need to be taken back. */
+    /* How many nodes were added with an op that checks its inputs' values
+     * (OpCheck), since the graph was last compacted: while there are none, a
+     * redefinition cannot break one and skips the copy it would need to be
+     * taken back. */
     int32_t checked_ops;
+
+    /* Garbage, reclaimed by graph_compact: how many nodes are dead, and the
+     * elements of storage no live node holds (a dead node's, or what a
+     * reshape replaced). */
+    int32_t dead;
+    uint32_t dead_values;
+    /* graph_needs_compaction waits until at least this many nodes (or
+     * elements) are dead, so a small session is never renumbered. Tests
+     * lower them to compact at every chance. */
+    int32_t reclaim_nodes;
+    uint32_t reclaim_values;
 
     int64_t recomputed; /* how many nodes change propagation recomputed: for tests */
 } Graph;
@@ -291,6 +303,36 @@ void graph_value_text(Value v, int digits, StrBuf *out);
 /* Lists, in definition order, the named nodes that use `id` directly (through
  * unnamed nodes only). Returns the count; ids receives at most max. */
 int32_t graph_named_users(const Graph *g, NodeId id, NodeId *ids, int32_t max);
+
+/* --- reclaiming dead nodes ------------------------------------------------ */
+
+/* What graph_compact did to node ids. */
+typedef struct {
+    NodeId *to;    /* to[old id]: the node's new id, or NODE_NONE if it was reclaimed */
+    int32_t count; /* how many nodes there were */
+} GraphRemap;
+
+/* The new id of a node the caller held before graph_compact (NODE_NONE if
+ * it was reclaimed, or was NODE_NONE). */
+static inline NodeId graph_remap_id(const GraphRemap *m, NodeId id) {
+    return id == NODE_NONE ? NODE_NONE : m->to[id];
+}
+void graph_remap_free(GraphRemap *m);
+
+/* Do dead nodes (redefined expressions, deleted names) outnumber the live
+ * ones, or their storage the live storage, by enough to reclaim them? O(1).
+ * Compacting then keeps the graph within twice what is live (plus the
+ * reclaim_* floor), at an amortised O(1) per node. */
+bool graph_needs_compaction(const Graph *g);
+
+/* Removes every dead node and the storage no live node holds, and gives the
+ * storage back when much of it is free. Live nodes keep their order, values
+ * and gradients, so every walk, printout and figure stays the same, but
+ * their ids move down: map receives the renumbering (free it with
+ * graph_remap_free), with which the caller rewrites every id it holds. No
+ * statement may be in progress (a GraphMark from before is void after).
+ * Returns false if memory for the map ran out: then nothing changed. */
+bool graph_compact(Graph *g, GraphRemap *map);
 
 /* --- forward and backward ------------------------------------------------- */
 

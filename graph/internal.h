@@ -25,6 +25,13 @@ uint32_t graph_take_values(Graph *g, size_t size);
 /* Gives back all storage from offset `vcount` on (to a mark, or to the
  * start of the last value taken); ASan builds poison it again. */
 void graph_truncate_values(Graph *g, uint32_t vcount);
+/* The elements node id's value takes in storage, its red zone included. */
+uint32_t graph_span(const Graph *g, NodeId id);
+/* Moves the values and gradients of nodes ids[0..n), listed in the order of
+ * their storage, down to lie back to back from offset 0 (updating each
+ * node's off); storage none of them holds is dropped, and given back to the
+ * system when it is most of the capacity. */
+void graph_pack_values(Graph *g, const NodeId *ids, int32_t n);
 /* Sets every gradient to 0 (eval.c), leaving the red zones poisoned. */
 void graph_clear_grads(Graph *g);
 /* The shape-table index for a new value of shape s, or -1 with err set

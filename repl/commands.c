@@ -335,6 +335,7 @@ static bool cmd_del(Command *c) {
         return cmd_error_at(c, &t, "%s", err.message);
     if (c->s->target == id) c->s->target = NODE_NONE;
     session_forget_loaded(c->s, t.start, t.length);
+    session_reclaim(c->s);
     c->s->changed = true;
     if (c->s->json) {
         json_begin(c->s->out, "deleted");

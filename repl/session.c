@@ -119,6 +119,14 @@ void session_clear(Session *s) {
     forget_all_loaded(s);
 }
 
+void session_reclaim(Session *s) {
+    if (!graph_needs_compaction(&s->graph)) return;
+    GraphRemap map;
+    if (!graph_compact(&s->graph, &map)) return; /* out of memory: the dead nodes only wait */
+    s->target = graph_remap_id(&map, s->target);
+    graph_remap_free(&map);
+}
+
 bool session_interrupted(const Session *s) {
     return s->interrupt.pressed && s->interrupt.pressed(s->interrupt.ctx);
 }
@@ -377,6 +385,7 @@ static bool execute(Session *s, const char *file, const char *text, size_t len,
             report_update(s, target, silent);
         snapshot_free(&before);
     }
+    session_reclaim(s);
     return true;
 }
 

@@ -77,6 +77,12 @@ void session_free(Session *s);
 /* Forgets every name and node; keeps settings that are about display. */
 void session_clear(Session *s);
 
+/* Reclaims the nodes that redefinitions and :del left dead, once they
+ * outnumber the live ones (graph_compact), and rewrites the node ids the
+ * session holds. Called after every change that leaves dead nodes, so a
+ * long session stays as fast and as small as its live graph. */
+void session_reclaim(Session *s);
+
 /* Runs every statement and command on one line of source named `file`,
  * line number `line`: text[0..len) without its line end (a '\n' ends it
  * early; lines.h splits scripts into lines). Stops the line at its first error, which is reported

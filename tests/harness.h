@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "repl/command.h"
 #include "repl/session.h"
 
 typedef struct {
@@ -87,6 +88,17 @@ static inline bool h_run(Harness *h, const char *lines) {
     h->out_mark = h->out_size;
     h->err_mark = h->err_size;
     return ok;
+}
+
+/* What :save would write of the session, malloc'd. */
+static inline char *h_script(Harness *h) {
+    char *text = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&text, &size);
+    ck_assert(f);
+    ck_assert(session_write_script(&h->s, f));
+    fclose(f);
+    return text;
 }
 
 /* The whole of a small file (under 64 KB), malloc'd. */

@@ -18,7 +18,10 @@
 #           against `dot -Tsvg` on the same DOT (render.sh);
 #   floor   the scalar chain script at 1e6 run by floor.c, the least any
 #           program must do to print the same output: a yardstick, no goal
-#           (floor -q, the quiet variant, is in the scalar tables and has one).
+#           (floor -q, the quiet variant, is in the scalar tables and has one);
+#   redefine  the same names redefined 20,000 times (scalars) and 200 times
+#           (a 1000x1000 tensor), against a fresh session holding the same
+#           graph (redefine.sh).
 #
 # Prints one summary table against the goals and exits 1 if a goal is missed.
 #
@@ -172,6 +175,11 @@ render_status=0
 "$root/tests/bench/render.sh" "$build" >"$work/render_summary.txt" || render_status=$?
 sed 's/^/   /' "$work/render_summary.txt"
 
+echo "== redefine: redefine.sh"
+redefine_status=0
+"$root/tests/bench/redefine.sh" "$build" >"$work/redefine_summary.txt" || redefine_status=$?
+sed 's/^/   /' "$work/redefine_summary.txt"
+
 # verdict VALUE GOAL: "ok" if VALUE is a number below GOAL (not ">120", not "?")
 verdict() {
     awk -v v="$1" -v g="$2" 'BEGIN { print (v ~ /^[0-9.]+$/ && v + 0 < g + 0) ? "ok" : "MISSED" }'
@@ -246,10 +254,13 @@ printf '%-40s %12s %10s  %s\n' "chain 1e6: floor.c, same output" "$floor_s s" ""
 # render.sh's own verdict lines (it judges its goals itself)
 sed -n '/^== summary/,$p' "$work/render_summary.txt" | grep -E 'ok$|MISSED|not judged' |
     awk '{ sub(/^/, "render: "); print }'
+sed -n '/^== summary/,$p' "$work/redefine_summary.txt" | grep -E 'ok$|MISSED' |
+    awk '{ sub(/^/, "redefine: "); print }'
 
 missed=$(
     {
         [ "$render_status" -eq 0 ] || echo MISSED
+        [ "$redefine_status" -eq 0 ] || echo MISSED
         verdict "$chain_wall" "$goal_chain_seconds"
         verdict "$chain_mb" "$goal_chain_mb"
         for v in "$stmt_max" "$leaf_max"; do
