@@ -381,7 +381,7 @@ START_TEST(test_hostile_figures) {
             h_run(&h, line);
             free(line);
         }
-    h_run(&h, ":render\n:render --all\n:mermaid\n:render --expand --all");
+    h_run(&h, ":render -\n:render - --all\n:mermaid\n:render - --expand --all");
     assert_printable("figures", h.out_text);
     assert_printable("figures", h.err_text);
     ck_assert_ptr_nonnull(strstr(h.out_text, "flowchart"));
