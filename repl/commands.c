@@ -396,9 +396,11 @@ static bool cmd_save(Command *c) {
 }
 
 /* :load FILE  replace the session with the one FILE builds; if any line of
- * FILE fails, the session stays exactly as it was. A :quit in FILE (or in
- * a file it loads) ends FILE there, and the session is what FILE built up
- * to it; then backprop quits, as it does for a :quit anywhere else. */
+ * FILE fails, the session stays exactly as it was, and nothing FILE printed
+ * before the failing line is shown: its output is held until FILE has run
+ * (errors are not held, so the failure is seen). A :quit in FILE (or in a
+ * file it loads) ends FILE there, and the session is what FILE built up to
+ * it; then backprop quits, as it does for a :quit anywhere else. */
 static bool cmd_load(Command *c) {
     char *path = cmd_file_arg(c, ":load needs a file name");
     if (!path) return false;
@@ -407,8 +409,17 @@ static bool cmd_load(Command *c) {
         return cmd_error(c, ":load nested more than %d deep (does the file load itself?)",
                          MAX_LOAD_DEPTH);
     }
+    fflush(c->s->out); /* what came before shows before the file's errors */
+    char *held = NULL;
+    size_t held_size = 0;
+    FILE *hold = open_memstream(&held, &held_size);
+    if (!hold) {
+        free(path);
+        return cmd_error(c, "out of memory");
+    }
     Session fresh;
-    session_init(&fresh, c->s->out, c->s->err);
+    session_init(&fresh, hold, c->s->err);
+    fresh.json_err = c->s->json_err;
     fresh.json = c->s->json;
     fresh.digits = c->s->digits;
     fresh.elide = c->s->elide;
@@ -442,10 +453,14 @@ static bool cmd_load(Command *c) {
     } else {
         c->s->failures += fresh.failures;
         session_free(&fresh);
-        cmd_error(c, "loading '%s' failed; the session is unchanged", path);
     }
+    bool held_ok = fclose(hold) == 0;
+    if (ok && held_ok) fwrite(held, 1, held_size, c->s->out);
+    free(held);
+    if (ok && !held_ok) cmd_error(c, "out of memory: what '%s' printed is lost", path);
+    if (!ok) cmd_error(c, "loading '%s' failed; the session is unchanged", path);
     free(path);
-    return ok;
+    return ok && held_ok;
 }
 
 /* --- help and quit ------------------------------------------------------------ */
