@@ -178,8 +178,8 @@ bool cmd_render(Command *c) {
     char *path, error[1024];
     if (!parse_render_args(c, &o, &path)) return false;
     RenderResult result;
-    bool ok = path ? ensure_renderer(s, error, sizeof error)
-                   : render_summary(s, &o, error, sizeof error);
+    bool ok =
+        path ? ensure_renderer(s, error, sizeof error) : render_summary(s, &o, error, sizeof error);
     if (ok && path && !is_output(path)) {
         ok = render_file(&s->renderer, &s->graph, &o, path, &result, error, sizeof error);
         if (ok) report(s, path, &result);

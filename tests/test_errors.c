@@ -280,10 +280,26 @@ static const struct {
     {":clear", ":check", 1, "no target: define a value computed from others (price ="},
     {":clear", ":descend 0.1", 1, "no target: define a value computed from others (price ="},
     {NULL, ":seed [1, 2]", 7,
-     "the target price is a scalar, so its seed is a number (:seed 1.5), not a tensor of shape (2)"},
+     "the target price is a scalar, so its seed is a number (:seed 1.5), not a tensor of shape "
+     "(2)"},
     {":target Y", ":seed [1, 2, 3]", 7, "the seed has shape (3) but the target Y has shape (2,2)"},
     {":target Y\n:seed ones(2, 2)\n:target price", ":grad", 1,
      "the seed has shape (2,2) but the target price has shape ():"},
+    /* Python and NumPy habits get a hint */
+    {NULL, "y = math.exp(apple)", 5,
+     "undefined name 'math'; backprop's functions need no module: write exp(x), not math.exp(x)"},
+    {NULL, "y = np.dot(X, W)", 5,
+     "undefined name 'np'; backprop's functions need no module: write dot(x, y) or x @ y, "
+     "exp(x), sum(X), not np.dot(x, y)"},
+    {NULL, "y = X.sum()", 7, "backprop has no methods: write sum(X), not X.sum()"},
+    {NULL, "X.shape", 3, "backprop has no .shape: :vars shows each value with its shape"},
+    {NULL, "apple == 9", 8,
+     "'==' compares, and backprop has no comparisons: its values all have gradients; for the "
+     "book's accuracy use accuracy(Y, t)"},
+    {NULL, "help", 1, "undefined name 'help'; commands start with ':': :help lists them"},
+    {NULL, "quit", 1, "undefined name 'quit'; commands start with ':': :quit leaves (Ctrl-D"},
+    {NULL, "exit()", 1, "unknown function 'exit'; commands start with ':': :quit leaves (Ctrl-D"},
+    {NULL, "y = max(apple, 0)", 5, "unknown function 'max'; for max(x, 0) write relu(x)"},
     /* cases the table generator could not write as plain text */
     {NULL, "x = \xff", 5, "invalid UTF-8 in the source"},
     {NULL, "x = 1 + \xe2\x82", 9, "invalid UTF-8 in the source"},

@@ -880,8 +880,9 @@ START_TEST(test_help_lists_commands) {
                       session_command_name(i), h.out_text);
     }
     ck_assert(h_run(&h, ":help render"));
-    static const char *const options[] = {"FILE", "--forward", "--expand", "--steps", "--of NAME",
-                                          "--all", "--no-names", "--digits N", "--force", " - "};
+    static const char *const options[] = {"FILE",      "--forward", "--expand",   "--steps",
+                                          "--of NAME", "--all",     "--no-names", "--digits N",
+                                          "--force",   " - "};
     for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)
         ck_assert_msg(strstr(h.out_text, options[i]), ":help render lacks %s", options[i]);
     ck_assert(!h_run(&h, ":help zz"));
