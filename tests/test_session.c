@@ -844,6 +844,36 @@ START_TEST(test_graph) {
 }
 END_TEST
 
+/* A failed :load shows its error and nothing its earlier lines printed;
+ * a good one shows all it printed. */
+START_TEST(test_failed_load_prints_nothing) {
+    Harness h;
+    h_init(&h);
+    char bad[] = "/tmp/bp_load_XXXXXX";
+    int fd = mkstemp(bad);
+    ck_assert(fd >= 0);
+    const char *text = "a = 1\nb = a * 2\n:grad\nc = zz\n";
+    ck_assert(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
+    close(fd);
+    char line[64];
+    snprintf(line, sizeof line, ":load %s", bad);
+    ck_assert(!h_run(&h, line));
+    ck_assert_out(&h, "");
+    ck_assert(strstr(h.err_text, "undefined name 'zz'") && strstr(h.err_text, "failed"));
+    h.s.json = true;
+    ck_assert(!h_run(&h, line));
+    ck_assert_msg(strncmp(h.out_text, "{\"kind\":\"error\"", 15) == 0 &&
+                      !strstr(h.out_text, "\"value\""),
+                  "%s", h.out_text);
+    h.s.json = false;
+    ck_assert(truncate(bad, 22) == 0); /* the file without its bad line */
+    ck_assert(h_run(&h, line));
+    ck_assert_out(&h, "a = 1\nb = 2\n∂b/∂a = 2\n");
+    unlink(bad);
+    h_free(&h);
+}
+END_TEST
+
 /* Runs `:help NAME`. */
 static bool h_runf_help(Harness *h, const char *name) {
     char line[64];
@@ -1150,6 +1180,7 @@ static Suite *session_suite(void) {
     tcase_add_test(tc, test_check_columns_fit_their_numbers);
     tcase_add_test(tc, test_graph);
     tcase_add_test(tc, test_help_lists_commands);
+    tcase_add_test(tc, test_failed_load_prints_nothing);
     tcase_add_test(tc, test_quit_stops_the_line);
     suite_add_tcase(s, tc);
 
