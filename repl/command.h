@@ -12,6 +12,7 @@
 /* One command invocation: `text[offset..end)` is its argument text. */
 typedef struct {
     Session *s;
+    const char *name; /* the command's full name, without ':' */
     const char *file;
     int line;
     const char *text; /* the whole source line */

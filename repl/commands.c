@@ -8,6 +8,7 @@
 #include "../graph/format.h"
 #include "../graph/utf8.h"
 #include "command.h"
+#include "construct.h"
 #include "datafile.h"
 #include "output.h"
 #include "suggest.h"
@@ -141,19 +142,24 @@ NodeId *cmd_wrt_names(Command *c, NodeId target, const char *leaves_only, int32_
     return wrt;
 }
 
-/* Anything left in the arguments is an error. */
-bool cmd_no_more_args(Command *c) {
-    Token t = lexer_next(&c->lexer);
-    if (t.type == TOK_EOF) return true;
-    return cmd_error_at(c, &t, "unexpected %s: this command takes no more arguments",
-                        token_type_name(t.type));
-}
-
-/* --- words: the arguments of commands that take file names ------------------ */
-
 static bool is_blank(char ch) {
     return ch == ' ' || ch == '\t' || ch == '\r';
 }
+
+/* Anything left in the arguments is an error: a command that takes none
+ * says so; otherwise the extra one is named. */
+bool cmd_no_more_args(Command *c) {
+    Token t = lexer_next(&c->lexer);
+    if (t.type == TOK_EOF) return true;
+    size_t first = c->offset;
+    while (first < c->end && is_blank(c->text[first]))
+        first++;
+    if (t.start == c->text + first) return cmd_error_at(c, &t, ":%s takes no arguments", c->name);
+    return cmd_error_at(c, &t, "unexpected '%.*s': :%s takes no more arguments", t.length, t.start,
+                        c->name);
+}
+
+/* --- words: the arguments of commands that take file names ------------------ */
 
 /* Scans the word that starts at line[at] (not a blank) and ends before
  * `end`: a quoted one ("my file.bp", 'a#b.svg'; in double quotes \" and \\
@@ -405,9 +411,11 @@ static bool cmd_save(Command *c) {
 }
 
 /* :load FILE  replace the session with the one FILE builds; if any line of
- * FILE fails, the session stays exactly as it was. A :quit in FILE (or in
- * a file it loads) ends FILE there, and the session is what FILE built up
- * to it; then backprop quits, as it does for a :quit anywhere else. */
+ * FILE fails, the session stays exactly as it was, and nothing FILE printed
+ * before the failing line is shown: its output is held until FILE has run
+ * (errors are not held, so the failure is seen). A :quit in FILE (or in a
+ * file it loads) ends FILE there, and the session is what FILE built up to
+ * it; then backprop quits, as it does for a :quit anywhere else. */
 static bool cmd_load(Command *c) {
     char *path = cmd_file_arg(c, ":load needs a file name");
     if (!path) return false;
@@ -416,8 +424,17 @@ static bool cmd_load(Command *c) {
         return cmd_error(c, ":load nested more than %d deep (does the file load itself?)",
                          MAX_LOAD_DEPTH);
     }
+    fflush(c->s->out); /* what came before shows before the file's errors */
+    char *held = NULL;
+    size_t held_size = 0;
+    FILE *hold = open_memstream(&held, &held_size);
+    if (!hold) {
+        free(path);
+        return cmd_error(c, "out of memory");
+    }
     Session fresh;
-    session_init(&fresh, c->s->out, c->s->err);
+    session_init(&fresh, hold, c->s->err);
+    fresh.json_err = c->s->json_err;
     fresh.json = c->s->json;
     fresh.digits = c->s->digits;
     fresh.elide = c->s->elide;
@@ -456,10 +473,14 @@ static bool cmd_load(Command *c) {
     } else {
         c->s->failures += fresh.failures;
         session_free(&fresh);
-        cmd_error(c, "loading '%s' failed; the session is unchanged", path);
     }
+    bool held_ok = fclose(hold) == 0;
+    if (ok && held_ok) fwrite(held, 1, held_size, c->s->out);
+    free(held);
+    if (ok && !held_ok) cmd_error(c, "out of memory: what '%s' printed is lost", path);
+    if (!ok) cmd_error(c, "loading '%s' failed; the session is unchanged", path);
     free(path);
-    return ok;
+    return ok && held_ok;
 }
 
 /* --- help and quit ------------------------------------------------------------ */
@@ -468,6 +489,7 @@ typedef struct {
     const char *name;
     const char *args;
     const char *help;
+    const char *details; /* for :help NAME */
     bool (*run)(Command *c);
 } CommandInfo;
 
@@ -482,32 +504,101 @@ static bool cmd_quit(Command *c) {
 }
 
 /* In order of precedence for prefixes, as GHCi does: `:g` is :grad, and
- * `:q` stays :quit. */
+ * `:q` stays :quit. The README's command table lists them in this order.
+ * `details` is what `:help NAME` adds: each argument and option, one per
+ * line, then an example. */
 // clang-format off
 static const CommandInfo commands[] = {
-    {"grad",    "[NAME...]",  "gradients of the target with respect to NAMEs (default: its leaves)", cmd_grad},
-    {"graph",   "",           "every node in topological order: id, op, inputs, value, gradient", cmd_graph},
-    {"target",  "[NAME]",     "show or choose the node gradients are taken of (default: newest derived)", cmd_target_set},
-    {"trace",   "",           "narrate the backward pass step by step, as the book's figures do", cmd_trace},
-    {"seed",    "[VALUE]",    "show or set the gradient fed into the target (the book's dout; default 1)", cmd_seed},
-    {"vars",    "",           "names with value, kind (leaf/derived) and definition", cmd_vars},
-    {"check",   "[NAME...]",  "compare gradients with central differences (flag rel. error > 1e-6)", cmd_check},
-    {"render",  "[FILE] [OPTIONS]", "draw the graph as the book does (.svg .png .pdf .dot; .mmd .md: "
-                                    "Mermaid). Options: --forward --expand --steps --of NAME --all "
-                                    "--no-names --digits N --force", cmd_render},
-    {"mermaid", "[FILE]",     "the graph as a Mermaid flowchart, for Markdown notes", cmd_mermaid},
-    {"watch",   "[FILE|off]", "redraw FILE after every change", cmd_watch},
-    {"clear",   "",           "forget every name and node", cmd_clear},
-    {"del",     "NAME",       "forget NAME (refused while other names use it)", cmd_del},
-    {"digits",  "[N]",        "significant digits of printed numbers, 1-17 (default 12)", cmd_digits},
-    {"elide",   "[N]",        "values with more than N elements print elided with … (default 1000; 0: never)", cmd_elide},
-    {"export",  "NAME FILE",  "write NAME's value as a NumPy .npy file; ∂NAME (or --grad): its gradient", cmd_export},
-    {"descend", "LR [STEPS]", "gradient descent: every param W -= LR * ∂/∂W, STEPS times (default 1)", cmd_descend},
-    {"save",    "FILE",       "write a script that rebuilds this session", cmd_save},
-    {"load",    "FILE",       "replace this session with the one FILE builds", cmd_load},
-    {"help",    "[COMMAND]",  "list the commands, or explain one", cmd_help},
-    {"quit",    "",           "leave backprop (Ctrl-D does too)", cmd_quit},
-    {"quiet",   "[on|off]",   "on: definitions and the updates they cause print nothing (as -q)", cmd_quiet},
+    {"grad",    "[NAME...]",  "gradients of the target with respect to NAMEs (default: its leaves)",
+     "NAME...   the names to take gradients with respect to, leaves or derived;\n"
+     "          none: every leaf the target uses, in definition order\n"
+     "example: :grad apple tax", cmd_grad},
+    {"graph",   "",           "every node in topological order: id, op, inputs, value, gradient",
+     "no arguments; a node's id (#3) is how :trace names an unnamed intermediate\n"
+     "example: :graph", cmd_graph},
+    {"target",  "[NAME]",     "show or choose the node gradients are taken of (default: newest derived)",
+     "NAME      the node whose gradients :grad, :trace, :check and :descend take;\n"
+     "          none: show the target\n"
+     "example: :target price", cmd_target_set},
+    {"trace",   "",           "narrate the backward pass step by step, as the book's figures do",
+     "no arguments; each step shows the upstream gradient, the local derivatives\n"
+     "and what flows back to each input\n"
+     "example: :trace", cmd_trace},
+    {"seed",    "[VALUE]",    "show or set the gradient fed into the target (the book's dout; default 1)",
+     "VALUE     an expression without names: a number for a scalar target, a\n"
+     "          tensor of the target's shape for a tensor one; none: show the seed\n"
+     "example: :seed 1.5   or   :seed ones(2, 3)", cmd_seed},
+    {"vars",    "",           "names with value, kind (leaf/param/derived) and definition",
+     "no arguments; a tensor of up to 6 elements shows whole, a larger one as its\n"
+     "shape and range: (784,50) ∈ [-3.12, 3.41]\n"
+     "example: :vars", cmd_vars},
+    {"check",   "[NAME...]",  "compare gradients with central differences (flag rel. error > 1e-6)",
+     "NAME...   the leaves to check; none: every leaf the target uses\n"
+     "example: :check W1 b1", cmd_check},
+    {"render",  "[FILE] [OPTIONS]", "draw the graph as the book does (.svg .png .pdf .dot; .mmd .md: Mermaid)",
+     "FILE         the figure to write; its extension gives the format: .svg .png\n"
+     "             .pdf .dot, or .mmd .md for Mermaid; - prints the DOT here;\n"
+     "             none: a one-line summary of what would be drawn\n"
+     "--forward    values only, no red gradient arrows (the book's first figures)\n"
+     "--expand     sigmoid as its primitives ×(−1), exp, +1, /; tanh as\n"
+     "             2·sigmoid(2x) − 1; affine as dot then +\n"
+     "--steps      one file per backward step: FILE-01.svg, FILE-02.svg, ...\n"
+     "--of NAME    draw what feeds NAME (default: what feeds the target)\n"
+     "--all        draw every node\n"
+     "--no-names   hide the names of named intermediates on their links\n"
+     "--digits N   significant digits of the numbers on the arrows, 1-17\n"
+     "--force      draw graphs above 150 operations (layout takes a while)\n"
+     "example: :render apple.svg --expand", cmd_render},
+    {"mermaid", "[FILE]",     "the graph as a Mermaid flowchart, for Markdown notes",
+     "FILE      a .mmd file, or .md for a fenced block; none: print it here;\n"
+     "          takes :render's options too (--forward --of NAME ...)\n"
+     "example: :mermaid notes.md", cmd_mermaid},
+    {"watch",   "[FILE|off]", "redraw FILE after every change",
+     "FILE      the figure to keep current, as for :render; drawn at once\n"
+     "off       stop watching; none: show what is watched\n"
+     "example: :watch live.svg", cmd_watch},
+    {"clear",   "",           "forget every name and node",
+     "no arguments; settings (:digits, :elide, :quiet) stay\n"
+     "example: :clear", cmd_clear},
+    {"del",     "NAME",       "forget NAME (refused while other names use it)",
+     "NAME      the name to forget; refused, listing them, while others use it\n"
+     "example: :del apple_price", cmd_del},
+    {"digits",  "[N]",        "significant digits of printed numbers, 1-17 (default 12)",
+     "N         a whole number from 1 to 17; none: show it\n"
+     "example: :digits 17", cmd_digits},
+    {"elide",   "[N]",        "values with more than N elements print elided with … (default 1000; 0: never)",
+     "N         tensors with more elements print the first and last 3 entries of\n"
+     "          each long axis; 0 never elides; none: show it\n"
+     "example: :elide 0", cmd_elide},
+    {"export",  "NAME FILE [--grad]", "write NAME's value as a NumPy .npy file; ∂NAME (or --grad): its gradient",
+     "NAME      the value to write; ∂NAME (or NAME with --grad): its gradient,\n"
+     "          as :grad NAME shows it\n"
+     "FILE      the .npy file to write (little-endian float64, which NumPy reads\n"
+     "          back bit for bit); found beside the script, as load finds files\n"
+     "--grad    write the gradient, as ∂NAME does\n"
+     "example: :export W1 w1.npy   or   :export ∂W1 dw1.npy", cmd_export},
+    {"descend", "LR [STEPS]", "gradient descent: every param W -= LR * ∂/∂W, STEPS times (default 1)",
+     "LR        the learning rate, a positive number\n"
+     "STEPS     how many steps, 1 to 1000000 (default 1); each prints the target\n"
+     "example: :descend 0.1 100", cmd_descend},
+    {"save",    "FILE",       "write a script that rebuilds this session",
+     "FILE      the script to write (quote a name with spaces: \"my notes.bp\")\n"
+     "example: :save session.bp", cmd_save},
+    {"load",    "FILE",       "replace this session with the one FILE builds",
+     "FILE      a script; if any line of it fails, nothing it did is kept or shown\n"
+     "          but the error\n"
+     "example: :load session.bp", cmd_load},
+    {"help",    "[COMMAND]",  "list the commands, or explain one",
+     "COMMAND   a command, or any prefix of one (:h r is :help render)\n"
+     "example: :help render", cmd_help},
+    {"quit",    "",           "leave backprop (Ctrl-D does too)",
+     "no arguments; in a script or a :load-ed file, nothing after it runs\n"
+     "example: :quit", cmd_quit},
+    {"quiet",   "[on|off]",   "on: definitions and the updates they cause print nothing (as -q)",
+     "on        definitions and their → updates print nothing; bare\n"
+     "          expressions, commands, warnings and errors still do\n"
+     "off       print them again; none: show the setting\n"
+     "example: :quiet on", cmd_quiet},
 };
 // clang-format on
 
@@ -529,6 +620,52 @@ static int usage_width(void) {
         width = w > width ? w : width;
     }
     return width;
+}
+
+/* Writes `text` with every line indented by `indent` spaces. */
+static void write_indented(FILE *f, const char *text, int indent) {
+    for (const char *line = text; *line;) {
+        const char *end = strchr(line, '\n');
+        int len = end ? (int)(end - line) : (int)strlen(line);
+        fprintf(f, "%*s%.*s\n", indent, "", len, line);
+        line += len + (end != NULL);
+    }
+}
+
+/* Writes `head` then the comma-separated `list`, wrapped before 80
+ * columns with continuation lines indented by 2. */
+static void write_list(FILE *f, const char *head, const char *list, const char *tail) {
+    int column = fprintf(f, "%s", head);
+    for (const char *item = list; *item;) {
+        const char *comma = strchr(item, ',');
+        int len = comma ? (int)(comma - item) : (int)strlen(item);
+        bool last = !comma;
+        int width = len + (last ? (int)strlen(tail) : 1);
+        if (column + 1 + width > 79) column = fprintf(f, "\n ");
+        column += fprintf(f, " %.*s%s", len, item, last ? tail : ",");
+        item = last ? item + len : comma + 1;
+        while (*item == ' ')
+            item++;
+    }
+    fputc('\n', f);
+}
+
+/* The language in brief, after the command list. Function names come from
+ * the op table and the constructors, so a new op is listed without a word
+ * changed here. */
+static void write_language(FILE *f) {
+    char functions[1024];
+    op_function_list(functions, sizeof functions);
+    fprintf(f, "Statements: NAME = EXPR defines a node, EXPR prints a value; ';' separates "
+               "them and\nsilences the one before it.\n"
+               "Operators: + - * / ** (or ^), unary -, X @ W (matrix product), x.T, x[0].\n");
+    write_list(f, "Functions:", functions, ", dot.");
+    write_list(f, "Tensors: literals such as [[1, 2], [3, 4]], and", construct_names(),
+               " (randn(2, 3, seed=7)).");
+    fprintf(f, "`param W = ...` marks a leaf :descend trains.\n"
+               "Data: X = load(\"x.npy\") or load(\"x.csv\") reads a file into a leaf;\n"
+               "  :export W w.npy writes one.\n"
+               "Commands may be shortened: :g is :grad. :help COMMAND explains one.\n");
 }
 
 /* :help [COMMAND] */
@@ -558,6 +695,7 @@ static bool cmd_help(Command *c) {
             json_str(s->out, "command", ci->name);
             json_str(s->out, "args", ci->args);
             json_str(s->out, "help", ci->help);
+            if (only) json_str(s->out, "details", ci->details);
             json_end(s->out);
             continue;
         }
@@ -566,16 +704,9 @@ static bool cmd_help(Command *c) {
         fputs("  ", s->out);
         write_padded(s->out, usage, usage_width());
         fprintf(s->out, "%s\n", ci->help);
+        if (only) write_indented(s->out, ci->details, 4);
     }
-    if (!only && !s->json)
-        fprintf(s->out,
-                "Statements: NAME = EXPR defines a node, EXPR prints a value; ';' separates "
-                "them.\nOperators: + - * / ** (or ^), unary -. Functions: exp log sqrt sin "
-                "cos tanh sigmoid relu.\nTensors: [[1, 2], [3, 4]], zeros ones full arange "
-                "randn(2, 3, seed=7), X @ W, x.T, sum(x, axis=0);\n`param W = ...` marks a "
-                "leaf :descend trains.\nData: X = load(\"x.npy\") or load(\"x.csv\") reads a "
-                "file into a leaf; :export W w.npy writes one.\nCommands may be shortened: :g "
-                "is :grad.\n");
+    if (!only && !s->json) write_language(s->out);
     return true;
 }
 
@@ -621,6 +752,7 @@ bool session_command(Session *s, const char *file, int line, const char *text, s
                          text + word);
     }
     c.offset = word_end;
+    c.name = ci->name;
     lexer_seek(&c.lexer, word_end);
     return ci->run(&c);
 }

@@ -25,9 +25,14 @@ static const double *session_render_seed(Session *s) {
     return seed;
 }
 
-/* Parses `[FILE] [--forward] [--expand] [--steps] [--of NAME | --all]
+/* Is path the `-` that asks for the figure on the output, not in a file? */
+static bool is_output(const char *path) {
+    return path && strcmp(path, "-") == 0;
+}
+
+/* Parses `[FILE | -] [--forward] [--expand] [--steps] [--of NAME | --all]
  * [--no-names] [--digits N] [--force]` into o and *path (malloc'd, NULL if
- * none). */
+ * none; "-" for the output). */
 static bool parse_render_args(Command *c, RenderOptions *o, char **path) {
     Session *s = c->s;
     *o = render_defaults(session_target(s), session_render_seed(s), s->digits);
@@ -73,6 +78,9 @@ static bool parse_render_args(Command *c, RenderOptions *o, char **path) {
                          "--all --no-names --digits N --force)",
                          w.text);
             goto fail;
+        } else if (word_is(&w, "-") && !*path) {
+            *path = w.text; /* the output: printed here, not written */
+            w.text = NULL;
         } else if (*path) {
             cmd_error_at(c, &w.at,
                          "one file at a time ('%s' is a second; quote a name that holds "
@@ -105,6 +113,10 @@ fail:
     return false;
 }
 
+static const char *plural(int n) {
+    return n == 1 ? "" : "s";
+}
+
 static void report(Session *s, const char *path, const RenderResult *r) {
     StrBuf shown; /* path and warning as a terminal may show them */
     sb_init(&shown);
@@ -127,27 +139,51 @@ static void report(Session *s, const char *path, const RenderResult *r) {
         json_num(s->out, "seconds", r->seconds);
         json_end(s->out);
     } else if (r->files > 1) {
-        fprintf(s->out, "rendered %d frames of %s (%d ops, %d links)\n", r->files,
-                shown_text(&shown, path), r->ops, r->links);
+        fprintf(s->out, "rendered %d frames of %s (%d op%s, %d link%s)\n", r->files,
+                shown_text(&shown, path), r->ops, plural(r->ops), r->links, plural(r->links));
     } else {
-        fprintf(s->out, "rendered %s (%d ops, %d links)\n", shown_text(&shown, path), r->ops,
-                r->links);
+        fprintf(s->out, "rendered %s (%d op%s, %d link%s)\n", shown_text(&shown, path), r->ops,
+                plural(r->ops), r->links, plural(r->links));
     }
     sb_free(&shown);
 }
 
-/* :render [FILE] [options]  draw the graph as the book does */
+/* What :render without a file says: how much there is to draw, on one
+ * line. Counted on the view, without Graphviz, so a graph too big to lay
+ * out quickly is counted at once too. */
+static bool render_summary(Session *s, const RenderOptions *o, char *error, int size) {
+    ViewOptions vo = o->view;
+    vo.max_ops = 0;
+    View v;
+    if (!view_build(&v, &s->graph, &vo, error, size)) return false;
+    if (s->json) {
+        json_begin(s->out, "render");
+        json_int(s->out, "ops", v.op_count);
+        json_int(s->out, "links", v.edge_count);
+        json_end(s->out);
+    } else {
+        fprintf(s->out,
+                "%d op%s, %d link%s: :render FILE draws it (.svg .png .pdf .dot .mmd), "
+                ":render - prints its DOT\n",
+                v.op_count, plural(v.op_count), v.edge_count, plural(v.edge_count));
+    }
+    view_free(&v);
+    return true;
+}
+
+/* :render [FILE | -] [options]  draw the graph as the book does */
 bool cmd_render(Command *c) {
     Session *s = c->s;
     RenderOptions o;
     char *path, error[1024];
     if (!parse_render_args(c, &o, &path)) return false;
     RenderResult result;
-    bool ok = ensure_renderer(s, error, sizeof error);
-    if (ok && path) {
+    bool ok =
+        path ? ensure_renderer(s, error, sizeof error) : render_summary(s, &o, error, sizeof error);
+    if (ok && path && !is_output(path)) {
         ok = render_file(&s->renderer, &s->graph, &o, path, &result, error, sizeof error);
         if (ok) report(s, path, &result);
-    } else if (ok) {
+    } else if (ok && path) {
         StrBuf dot;
         sb_init(&dot);
         ok = render_text(&s->renderer, &s->graph, &o, "dot", &dot, &result, error, sizeof error);
@@ -156,9 +192,7 @@ bool cmd_render(Command *c) {
             json_str(s->out, "dot", dot.data);
             json_end(s->out);
         } else if (ok) {
-            fprintf(s->out,
-                    "%d ops, %d links; give a file (.svg .png .pdf .dot .mmd) to draw it:\n%s",
-                    result.ops, result.links, dot.data);
+            fputs(dot.data, s->out);
         }
         sb_free(&dot);
     }
@@ -174,6 +208,10 @@ bool cmd_mermaid(Command *c) {
     if (!parse_render_args(c, &o, &path)) return false;
     RenderResult result;
     bool ok;
+    if (is_output(path)) { /* `:mermaid -` prints it, as without a file */
+        free(path);
+        path = NULL;
+    }
     if (path) {
         const char *format = render_format_for(path);
         if (strcmp(format, "mermaid") != 0) {

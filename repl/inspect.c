@@ -36,11 +36,22 @@ static const char *kind_of(const Graph *g, NodeId id) {
     return !graph_is_leaf(g, id) ? "derived" : graph_is_param(g, id) ? "param" : "leaf";
 }
 
+/* Does the graph hold any name? */
+static bool has_names(const Graph *g) {
+    for (int32_t k = 0; k < g->name_count; k++)
+        if (g->names[k].node != NODE_NONE) return true;
+    return false;
+}
+
 /* :vars */
 bool cmd_vars(Command *c) {
     if (!cmd_no_more_args(c)) return false;
     Session *s = c->s;
     Graph *g = &s->graph;
+    if (!has_names(g)) { /* a JSON reader sees no rows: the empty list */
+        if (!s->json) fprintf(s->out, "no names yet: define one, as in apple = 100\n");
+        return true;
+    }
     StrBuf def, cell;
     sb_init(&def);
     sb_init(&cell);

@@ -160,11 +160,30 @@ NodeId parse_index(Parser *p, NodeId left) {
     return parse_emit_arg(p, OP_INDEX, inputs, row, &open);
 }
 
+/* Explains an attribute other than .T, as NumPy habits write them:
+ * X.sum() is sum(X), X.shape is what :vars shows. */
+static void attribute_error(Parser *p, NodeId left) {
+    const Token *t = &p->current;
+    const char *of = graph_name_of(p->graph, left);
+    of = of ? of : "x";
+    bool shape = t->type == TOK_NAME && ((t->length == 5 && memcmp(t->start, "shape", 5) == 0) ||
+                                         (t->length == 4 && memcmp(t->start, "size", 4) == 0) ||
+                                         (t->length == 4 && memcmp(t->start, "ndim", 4) == 0));
+    if (t->type == TOK_NAME && parse_function_op(t->start, t->length) != OP_COUNT)
+        parse_error_at(p, t, "backprop has no methods: write %.*s(%s), not %s.%.*s()", t->length,
+                       t->start, of, of, t->length, t->start);
+    else if (shape)
+        parse_error_at(p, t, "backprop has no .%.*s: :vars shows each value with its shape",
+                       t->length, t->start);
+    else
+        parse_unexpected(p, "expected T after '.': x.T is x transposed");
+}
+
 /* attribute := operand '.' 'T'    (the transpose, as NumPy's x.T) */
 NodeId parse_attribute(Parser *p, NodeId left) {
     Token dot = p->previous;
     if (!parse_check(p, TOK_NAME) || p->current.length != 1 || p->current.start[0] != 'T') {
-        parse_unexpected(p, "expected T after '.': x.T is x transposed");
+        attribute_error(p, left);
         return NODE_NONE;
     }
     parse_advance(p);
@@ -404,6 +423,11 @@ NodeId parse_call(Parser *p, const Token *name) {
     const Constructor *c = construct_find(name->start, name->length);
     if (c) return construct(p, name, c);
     Op op = parse_function_op(name->start, name->length);
+    const char *habit = op == OP_COUNT ? suggest_habit(name->start, name->length) : NULL;
+    if (habit) {
+        parse_error_at(p, name, "unknown function '%.*s'%s", name->length, name->start, habit);
+        return NODE_NONE;
+    }
     if (op == OP_COUNT) {
         char known[512], hint[128];
         op_function_list(known, sizeof known);

@@ -116,7 +116,12 @@ static NodeId parse_precedence(Parser *p, Precedence prec) {
         char what[64];
         snprintf(what, sizeof what, "expected an expression, found %s",
                  token_type_name(p->current.type));
-        parse_unexpected(p, parse_check(p, TOK_EOF) || parse_check(p, TOK_SEMI)
+        bool compare = parse_check(p, TOK_EQUAL) && p->previous.type == TOK_EQUAL &&
+                       p->previous.start + 1 == p->current.start;
+        parse_unexpected(p, compare ? "'==' compares, and backprop has no comparisons: its "
+                                      "values all have gradients; for the book's accuracy "
+                                      "use accuracy(Y, t)"
+                            : parse_check(p, TOK_EOF) || parse_check(p, TOK_SEMI)
                                 ? "expected an expression"
                                 : what);
     } else {
@@ -265,8 +270,10 @@ static NodeId variable(Parser *p) {
                        name.start, name.length, name.start);
     } else if (id == NODE_NONE) {
         char hint[128];
-        suggest_hint(p->graph, name.start, name.length, false, hint, sizeof hint);
-        parse_error_at(p, &name, "undefined name '%.*s'%s", name.length, name.start, hint);
+        const char *habit = suggest_habit(name.start, name.length);
+        if (!habit) suggest_hint(p->graph, name.start, name.length, false, hint, sizeof hint);
+        parse_error_at(p, &name, "undefined name '%.*s'%s", name.length, name.start,
+                       habit ? habit : hint);
     }
     return id;
 }

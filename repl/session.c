@@ -28,6 +28,7 @@ void session_init(Session *s, FILE *out, FILE *err) {
     s->quiet = false;
     s->out = out;
     s->err = err;
+    s->json_err = out;
     s->load_depth = 0;
     s->quit = false;
     s->failures = 0;
@@ -186,12 +187,12 @@ void session_error(Session *s, const char *file, const char *text, size_t len, S
                    const char *message) {
     s->failures++;
     if (s->json) {
-        json_begin(s->out, "error");
-        json_str(s->out, "file", file);
-        json_int(s->out, "line", pos.line);
-        json_int(s->out, "col", pos.col);
-        json_str(s->out, "message", message);
-        json_end(s->out);
+        json_begin(s->json_err, "error");
+        json_str(s->json_err, "file", file);
+        json_int(s->json_err, "line", pos.line);
+        json_int(s->json_err, "col", pos.col);
+        json_str(s->json_err, "message", message);
+        json_end(s->json_err);
         return;
     }
     fflush(s->out); /* keep stdout and stderr in order on a shared terminal */

@@ -54,7 +54,8 @@ typedef struct Session {
     bool json;           /* one JSON object per output line instead of text */
     bool quiet;          /* -q, :quiet: definitions and their updates print nothing */
     FILE *out;           /* results */
-    FILE *err;           /* error reports (JSON mode writes them to out) */
+    FILE *err;           /* error reports (JSON mode writes them to json_err) */
+    FILE *json_err;      /* JSON errors: out, except in a :load's file, whose out is held */
     int load_depth;      /* :load nesting, so a file that loads itself stops */
     bool quit;           /* :quit was run */
     int failures;        /* statements that failed so far */

@@ -78,6 +78,29 @@ static bool take_seed(Session *s, NodeId root) {
     return true;
 }
 
+/* A tensor seed must have the target's shape: refused now, not at the next
+ * :grad. (A number is always taken: it is the default, and a tensor target
+ * asks for a tensor when its gradients are taken.) With no target yet
+ * there is nothing to check against. */
+static bool seed_fits(const Session *s, NodeId root, char *why, size_t size) {
+    NodeId target = session_target(s);
+    const Shape *seed = graph_shape(&s->graph, root);
+    if (target == NODE_NONE || seed->rank == 0) return true;
+    const Shape *shape = graph_shape(&s->graph, target);
+    if (shape_equal(seed, shape)) return true;
+    char ss[SHAPE_TEXT_SIZE], ts[SHAPE_TEXT_SIZE];
+    const char *name = graph_name_of(&s->graph, target);
+    if (shape->rank == 0)
+        snprintf(why, size,
+                 "the target %s is a scalar, so its seed is a number (:seed 1.5), not a "
+                 "tensor of shape %s",
+                 name, shape_text(seed, ss, sizeof ss));
+    else
+        snprintf(why, size, "the seed has shape %s but the target %s has shape %s",
+                 shape_text(seed, ss, sizeof ss), name, shape_text(shape, ts, sizeof ts));
+    return false;
+}
+
 bool cmd_seed(Command *c) {
     Session *s = c->s;
     Parser p;
@@ -85,10 +108,16 @@ bool cmd_seed(Command *c) {
     p.rng = &s->rng;
     p.dir = s->dir;
     if (!parser_at_end(&p)) {
+        Token at = p.current;
         Statement st;
         if (!parser_expression(&p, &st)) {
             session_error(s, c->file, c->text, c->len, p.error.pos, p.error.message);
             return false;
+        }
+        char why[512];
+        if (!seed_fits(s, st.root, why, sizeof why)) {
+            graph_rollback(&s->graph, st.mark);
+            return cmd_error_at(c, &at, "%s", why);
         }
         bool ok = take_seed(s, st.root);
         graph_rollback(&s->graph, st.mark);

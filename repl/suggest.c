@@ -13,6 +13,28 @@ const char *suggest_extra_function(int i) {
     return i >= 0 && i < EXTRA_FUNCTIONS ? extra_functions[i] : NULL;
 }
 
+const char *suggest_habit(const char *name, int len) {
+    static const struct {
+        const char *name, *hint;
+    } habits[] = {
+        {"help", "; commands start with ':': :help lists them"},
+        {"quit", "; commands start with ':': :quit leaves (Ctrl-D does too)"},
+        {"exit", "; commands start with ':': :quit leaves (Ctrl-D does too)"},
+        {"max", "; for max(x, 0) write relu(x)"},
+        {"maximum", "; for maximum(x, 0) write relu(x)"},
+        {"print", "; type an expression to see its value: x, or a name alone"},
+        {"math", "; backprop's functions need no module: write exp(x), not math.exp(x)"},
+        {"np", "; backprop's functions need no module: write dot(x, y) or x @ y, exp(x), "
+               "sum(X), not np.dot(x, y)"},
+        {"numpy", "; backprop's functions need no module: write dot(x, y) or x @ y, exp(x), "
+                  "sum(X), not numpy.dot(x, y)"},
+    };
+    for (size_t i = 0; i < sizeof habits / sizeof habits[0]; i++)
+        if ((int)strlen(habits[i].name) == len && memcmp(habits[i].name, name, (size_t)len) == 0)
+            return habits[i].hint;
+    return NULL;
+}
+
 int suggest_distance(const char *a, int alen, const char *b, int blen, int limit) {
     if (alen > MAX_SUGGEST_LEN || blen > MAX_SUGGEST_LEN) return limit + 1;
     if (alen - blen > limit || blen - alen > limit) return limit + 1;

@@ -17,6 +17,12 @@ int suggest_distance(const char *a, int alen, const char *b, int blen, int limit
 void suggest_hint(const Graph *g, const char *name, int len, bool functions, char *hint,
                   size_t size);
 
+/* A hint for a habit from Python or NumPy that backprop spells otherwise
+ * (`quit`, `exit()`, `max(x, 0)`, `math.exp`), to follow "undefined name
+ * 'quit'": "; commands start with ':' ...". NULL if name is none of them.
+ * Only asked on the error path. */
+const char *suggest_habit(const char *name, int len);
+
 /* Function names the op table does not list: the tensor constructors and
  * `dot` (the table spells it `@`). The i-th, or NULL past the last. */
 const char *suggest_extra_function(int i);

@@ -96,7 +96,7 @@ static inline char *h_script(Harness *h) {
     size_t size = 0;
     FILE *f = open_memstream(&text, &size);
     ck_assert(f);
-    ck_assert(session_write_script(&h->s, f));
+    ck_assert(session_write_script(&h->s, f, NULL));
     fclose(f);
     return text;
 }

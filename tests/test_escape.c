@@ -382,7 +382,7 @@ START_TEST(test_hostile_figures) {
             h_run(&h, line);
             free(line);
         }
-    h_run(&h, ":render\n:render --all\n:mermaid\n:render --expand --all");
+    h_run(&h, ":render -\n:render - --all\n:mermaid\n:render - --expand --all");
     assert_printable("figures", h.out_text);
     assert_printable("figures", h.err_text);
     ck_assert_ptr_nonnull(strstr(h.out_text, "flowchart"));
@@ -572,7 +572,7 @@ START_TEST(test_crlf) {
     h_run(&h, "");
     ck_assert_str_eq(h.err_text, "");
     ck_assert_ptr_nonnull(strstr(h.out_text, "∂b/∂a = 3\n"));
-    ck_assert_ptr_nonnull(strstr(h.out_text, "crlf.svg (1 ops"));
+    ck_assert_ptr_nonnull(strstr(h.out_text, "crlf.svg (1 op, 3 links)"));
     ck_assert_ptr_nonnull(strstr(h.out_text, "seed = 1\n"));
     h_free(&h);
 }

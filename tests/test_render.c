@@ -1053,13 +1053,19 @@ START_TEST(test_mermaid_golden) {
 }
 END_TEST
 
+/* Without a file, one line says what there is to draw; `-` prints the DOT. */
 START_TEST(test_render_without_file_prints_dot) {
     Harness h;
     h_init(&h);
     h_ok(&h, APPLE_ORANGE);
     h_ok(&h, ":render");
-    ck_assert_msg(strncmp(h.out_text, "4 ops, 9 links;", 15) == 0, "%s", h.out_text);
-    ck_assert_ptr_nonnull(strstr(h.out_text, "digraph"));
+    ck_assert_str_eq(h.out_text, "4 ops, 9 links: :render FILE draws it (.svg .png .pdf .dot "
+                                 ".mmd), :render - prints its DOT\n");
+    h_ok(&h, ":render --of price - --forward");
+    ck_assert_msg(strncmp(h.out_text, "digraph", 7) == 0, "%s", h.out_text);
+    ck_assert_ptr_null(strstr(h.out_text, "ops,"));
+    h_ok(&h, ":mermaid -");
+    ck_assert_msg(strncmp(h.out_text, "flowchart", 9) == 0, "%s", h.out_text);
     /* "layout": the graph dot is given, labelled, not yet positioned. */
     RenderOptions o = render_defaults(session_target(&h.s), NULL, h.s.digits);
     RenderResult result;
@@ -1072,6 +1078,9 @@ START_TEST(test_render_without_file_prints_dot) {
                       !strstr(dot.data, "pos="),
                   "%s", dot.data);
     sb_free(&dot);
+    h_ok(&h, "q = 1; r = -q\n:render");
+    ck_assert_str_eq(h.out_text, "r = -1\n1 op, 2 links: :render FILE draws it (.svg .png .pdf "
+                                 ".dot .mmd), :render - prints its DOT\n");
     h_free(&h);
 }
 END_TEST

@@ -173,7 +173,8 @@ static const struct {
      "{\"kind\":\"deleted\",\"name\":\"y\"}\n"
      "{\"kind\":\"cleared\"}\n"
      "{\"kind\":\"help\",\"command\":\"quit\",\"args\":\"\",\"help\":\"leave backprop (Ctrl-D does "
-     "too)\"}\n",
+     "too)\",\"details\":\"no arguments; in a script or a :load-ed file, nothing after it "
+     "runs\\nexample: :quit\"}\n",
      ""},
     {"json: an input change reports the target", true,
      "apple = 110; price = apple * 2\napple = 120",
@@ -238,10 +239,10 @@ static const struct {
      "{\"kind\":\"quiet\",\"value\":true}\n{\"kind\":\"value\",\"name\":null,\"value\":2}\n", ""},
     {"error: :quiet takes on or off", false, ":quiet yes\n:quiet on off", "",
      "<test>:1:8: error: :quiet takes on or off\n    :quiet yes\n           ^~~\n"
-     "<test>:2:11: error: unexpected a name: this command takes no more arguments\n"
+     "<test>:2:11: error: unexpected 'off': :quiet takes no more arguments\n"
      "    :quiet on off\n              ^~~\n"},
     {"error: extra argument", false, "x = 1; y = x * 2\n:vars y", "y = 2\n",
-     "<test>:2:7: error: unexpected a name: this command takes no more arguments\n"
+     "<test>:2:7: error: :vars takes no arguments\n"
      "    :vars y\n          ^\n"},
 
     {"prefix: :g is :grad", false, "x = 2; y = x * 3\n:g\n:gr\n:gra",
@@ -262,8 +263,14 @@ static const struct {
     {"prefix: :h is :help for one command", false, ":h grad\n:help :seed",
      "  :grad [NAME...]           gradients of the target with respect to NAMEs (default: its "
      "leaves)\n"
+     "    NAME...   the names to take gradients with respect to, leaves or derived;\n"
+     "              none: every leaf the target uses, in definition order\n"
+     "    example: :grad apple tax\n"
      "  :seed [VALUE]             show or set the gradient fed into the target (the book's dout; "
-     "default 1)\n",
+     "default 1)\n"
+     "    VALUE     an expression without names: a number for a scalar target, a\n"
+     "              tensor of the target's shape for a tensor one; none: show the seed\n"
+     "    example: :seed 1.5   or   :seed ones(2, 3)\n",
      ""},
 
     {":trace of y = x*x sums the fan-out", false, "x = 3; y = x * x\n:trace",
@@ -478,7 +485,7 @@ static const struct {
     {":seed nope", "undefined name 'nope'"},
     {":digits 99", "digits must be a whole number from 1 to 17"},
     {":grad nope", "undefined name 'nope'"},
-    {":clear now", "takes no more arguments"},
+    {":clear now", ":clear takes no arguments"},
     {":load", ":load needs a file name"},
     {":load /nonexistent/dir/x.bp", "cannot read '/nonexistent/dir/x.bp'"},
     {":save", ":save needs a file name"},
@@ -608,7 +615,7 @@ START_TEST(test_del) {
     ck_assert(!h_run(&h, "apple"));
     ck_assert_err(&h, "<test>:1:1: error: undefined name 'apple'\n    apple\n    ^~~~~\n");
     h_run(&h, ":vars\napple = 7; a2 = apple - 1");
-    ck_assert_out(&h, "name  value  kind     definition\n"
+    ck_assert_out(&h, "no names yet: define one, as in apple = 100\n"
                       "a2 = 6\n");
     h_free(&h);
 }
@@ -632,7 +639,7 @@ START_TEST(test_clear) {
     h_run(&h, BOOK_APPLE);
     h_run(&h, ":digits 3\n:seed 2\n:target apple_price\n:clear\n:vars\n:digits\n:seed\n1/3");
     ck_assert_out(&h, "digits = 3\nseed = 2\ntarget: apple_price\ncleared\n"
-                      "name  value  kind     definition\ndigits = 3\nseed = 1\n0.333\n");
+                      "no names yet: define one, as in apple = 100\ndigits = 3\nseed = 1\n0.333\n");
     ck_assert_err(&h, "");
     ck_assert(!h_run(&h, ":target"));
     ck_assert(!h_run(&h, "price"));
@@ -837,6 +844,43 @@ START_TEST(test_graph) {
 }
 END_TEST
 
+/* A failed :load shows its error and nothing its earlier lines printed;
+ * a good one shows all it printed. */
+START_TEST(test_failed_load_prints_nothing) {
+    Harness h;
+    h_init(&h);
+    char bad[] = "/tmp/bp_load_XXXXXX";
+    int fd = mkstemp(bad);
+    ck_assert(fd >= 0);
+    const char *text = "a = 1\nb = a * 2\n:grad\nc = zz\n";
+    ck_assert(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
+    close(fd);
+    char line[64];
+    snprintf(line, sizeof line, ":load %s", bad);
+    ck_assert(!h_run(&h, line));
+    ck_assert_out(&h, "");
+    ck_assert(strstr(h.err_text, "undefined name 'zz'") && strstr(h.err_text, "failed"));
+    h.s.json = true;
+    ck_assert(!h_run(&h, line));
+    ck_assert_msg(strncmp(h.out_text, "{\"kind\":\"error\"", 15) == 0 &&
+                      !strstr(h.out_text, "\"value\""),
+                  "%s", h.out_text);
+    h.s.json = false;
+    ck_assert(truncate(bad, 22) == 0); /* the file without its bad line */
+    ck_assert(h_run(&h, line));
+    ck_assert_out(&h, "a = 1\nb = 2\n∂b/∂a = 2\n");
+    unlink(bad);
+    h_free(&h);
+}
+END_TEST
+
+/* Runs `:help NAME`. */
+static bool h_runf_help(Harness *h, const char *name) {
+    char line[64];
+    snprintf(line, sizeof line, ":help %s", name);
+    return h_run(h, line);
+}
+
 START_TEST(test_help_lists_commands) {
     Harness h;
     h_init(&h);
@@ -849,7 +893,28 @@ START_TEST(test_help_lists_commands) {
     }
     ck_assert_int_eq(n, 21);
     ck_assert(strncmp(h.out_text, "  :grad [NAME...]           gradients", 37) == 0);
-    ck_assert(strstr(h.out_text, "Commands may be shortened: :g is :grad.\n"));
+    ck_assert(strstr(h.out_text, "Commands may be shortened: :g is :grad."));
+    /* Every function the parser knows is listed: the op table's and dot. */
+    char functions[1024];
+    op_function_list(functions, sizeof functions);
+    for (char *f = strtok(functions, ", "); f; f = strtok(NULL, ", ")) {
+        char word[64];
+        snprintf(word, sizeof word, " %s,", f);
+        ck_assert_msg(strstr(h.out_text, word), ":help lacks %s:\n%s", f, h.out_text);
+    }
+    ck_assert(strstr(h.out_text, " dot."));
+    /* :help NAME explains each argument and option, with an example. */
+    for (int i = 0; session_command_name(i); i++) {
+        ck_assert(h_runf_help(&h, session_command_name(i)));
+        ck_assert_msg(strstr(h.out_text, "\n    example: :"), ":help %s:\n%s",
+                      session_command_name(i), h.out_text);
+    }
+    ck_assert(h_run(&h, ":help render"));
+    static const char *const options[] = {"FILE",      "--forward", "--expand",   "--steps",
+                                          "--of NAME", "--all",     "--no-names", "--digits N",
+                                          "--force",   " - "};
+    for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)
+        ck_assert_msg(strstr(h.out_text, options[i]), ":help render lacks %s", options[i]);
     ck_assert(!h_run(&h, ":help zz"));
     ck_assert(strstr(h.err_text, "no command 'zz' (try :help)"));
     h_free(&h);
@@ -1115,6 +1180,7 @@ static Suite *session_suite(void) {
     tcase_add_test(tc, test_check_columns_fit_their_numbers);
     tcase_add_test(tc, test_graph);
     tcase_add_test(tc, test_help_lists_commands);
+    tcase_add_test(tc, test_failed_load_prints_nothing);
     tcase_add_test(tc, test_quit_stops_the_line);
     suite_add_tcase(s, tc);
 
