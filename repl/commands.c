@@ -570,7 +570,7 @@ static const CommandInfo commands[] = {
      "N         tensors with more elements print the first and last 3 entries of\n"
      "          each long axis; 0 never elides; none: show it\n"
      "example: :elide 0", cmd_elide},
-    {"export",  "NAME FILE [--grad]", "write NAME's value as a NumPy .npy file; ∂NAME (or --grad): its gradient",
+    {"export",  "NAME FILE",  "write NAME's value as a NumPy .npy file; ∂NAME (or --grad): its gradient",
      "NAME      the value to write; ∂NAME (or NAME with --grad): its gradient,\n"
      "          as :grad NAME shows it\n"
      "FILE      the .npy file to write (little-endian float64, which NumPy reads\n"
