@@ -23,13 +23,8 @@ OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
 export OPENBLAS_NUM_THREADS
 work=$build/bench/digits
 mkdir -p "$work"
-python=
-for candidate in "${PYTHON:-python3}" /usr/bin/python3; do
-    if "$candidate" -c 'import numpy' 2>/dev/null; then
-        python=$candidate
-        break
-    fi
-done
+. "$(dirname "$0")/find_python.sh"
+python=$(find_python numpy)
 if [ -z "$python" ]; then
     echo "   digits: no NumPy (python3-numpy), nothing to compare with"
     exit 0

@@ -130,13 +130,8 @@ echo "== tensor: tensor_bench against tensor_numpy.py"
 echo "== digits: examples/digits.bp against NumPy"
 "$root/tests/bench/digits.sh" "$build" | tee "$work/digits.txt"
 
-python=
-for candidate in "${PYTHON:-python3}" /usr/bin/python3; do
-    if "$candidate" -c 'import torch' 2>/dev/null; then
-        python=$candidate
-        break
-    fi
-done
+. "$root/tests/bench/find_python.sh"
+python=$(find_python torch)
 echo "== scalar: workloads.py run (backprop end to end against PyTorch${python:+ via $python})"
 "${python:-python3}" "$root/tests/bench/workloads.py" run "$backprop" "$build/tests/bench/floor" |
     tee "$work/scalar.txt"

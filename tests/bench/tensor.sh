@@ -20,13 +20,8 @@ reps=${REPS:-51}
 OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
 export OPENBLAS_NUM_THREADS
 
-python=
-for candidate in "${PYTHON:-python3}" /usr/bin/python3; do
-    if "$candidate" -c 'import numpy' 2>/dev/null; then
-        python=$candidate
-        break
-    fi
-done
+. "$(dirname "$0")/find_python.sh"
+python=$(find_python numpy)
 
 work=$build/bench
 mkdir -p "$work"
