@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "format.h"
 #include "internal.h"
 #include "utf8.h"
 
@@ -47,6 +48,36 @@ static bool kill_expression(Graph *g, NodeId id, NodeId *stack) {
     return true;
 }
 
+/* After "cycle: b → b", a statement that names only itself: how to say
+ * what was meant. An input takes its new value directly (apple_num = 3, the
+ * value the statement computed); a derived name's new value needs a name of
+ * its own, or both would be the same node. Runs only on the error path. */
+static void self_cycle_hint(const Graph *g, NodeId from, NodeId target, StrBuf *sb) {
+    const char *name = graph_name_of(g, target);
+    Value v = graph_value(g, from);
+    if (graph_is_leaf(g, target) && from != target && v.shape->rank == 0) {
+        char num[FMT_NUMBER_SIZE];
+        sb_printf(sb, "; %s is an input: to change it, give it its new value (%s = %s)", name, name,
+                  fmt_number(num, sizeof num, v.data[0], FMT_DEFAULT_DIGITS));
+    } else if (graph_is_leaf(g, target)) {
+        sb_printf(sb, "; %s is an input: to change it, give it a new value that does not use %s",
+                  name, name);
+    } else {
+        sb_printf(sb, "; %s is computed from other names: give the new value a name of its own",
+                  name);
+        StrBuf other, expr;
+        sb_init(&other);
+        sb_init(&expr);
+        sb_printf(&other, "%s2", name);
+        if (from != target && !other.failed &&
+            graph_lookup(g, other.data, (int)other.len) == NODE_NONE &&
+            graph_expr_text_within(g, from, 60, &expr))
+            sb_printf(sb, " (%s = %s)", other.data, expr.data);
+        sb_free(&other);
+        sb_free(&expr);
+    }
+}
+
 /* Does `from` (or anything it depends on) reach `target`? If so, writes the
  * chain of names from target to from into err as a cycle message. */
 static bool find_cycle(Graph *g, NodeId from, NodeId target, GraphError *err) {
@@ -84,10 +115,15 @@ static bool find_cycle(Graph *g, NodeId from, NodeId target, GraphError *err) {
         StrBuf sb;
         sb_init(&sb);
         sb_printf(&sb, "cycle: %s", graph_name_of(g, target));
+        bool self = true; /* no other name on the way */
         for (NodeId id = from == target ? NODE_NONE : parent[target]; id != NODE_NONE;
              id = parent[id])
-            if (g->nodes[id].name >= 0) sb_printf(&sb, " → %s", graph_name_of(g, id));
+            if (g->nodes[id].name >= 0) {
+                sb_printf(&sb, " → %s", graph_name_of(g, id));
+                self = false;
+            }
         sb_printf(&sb, " → %s", graph_name_of(g, target));
+        if (self) self_cycle_hint(g, from, target, &sb);
         err->status = GRAPH_CYCLE;
         snprintf(err->message, sizeof err->message, "%s", sb.data);
         sb_free(&sb);

@@ -147,17 +147,27 @@ NodeId parse_literal(Parser *p) {
     return id;
 }
 
-/* index := operand '[' integer ']'    (a row: x[0], x[-1]) */
+/* index := operand '[' integer (',' integer)* ']'    (x[0], x[-1], x[0, 1])
+ * X[0, 1] is X[0][1]: one index node per index, an error about an index
+ * (out of range, a scalar indexed) pointing at that index. */
 NodeId parse_index(Parser *p, NodeId left) {
     Token open = p->previous;
-    int32_t row;
-    if (!whole_number(p, "an index", &row)) return NODE_NONE;
+    Token at = open; /* where an error about the index points: '[', then each later index */
+    NodeId node = left;
+    for (;;) {
+        int32_t row;
+        if (!whole_number(p, "an index", &row)) return NODE_NONE;
+        NodeId inputs[BP_MAX_INPUTS] = {node, NODE_NONE, NODE_NONE};
+        node = parse_emit_arg(p, OP_INDEX, inputs, row, &at);
+        if (node == NODE_NONE || !parse_match(p, TOK_COMMA)) break;
+        at = p->current;
+    }
+    if (node == NODE_NONE) return NODE_NONE;
     if (!parse_match(p, TOK_RBRACKET)) {
         expected_close_bracket(p, &open);
         return NODE_NONE;
     }
-    NodeId inputs[BP_MAX_INPUTS] = {left, NODE_NONE, NODE_NONE};
-    return parse_emit_arg(p, OP_INDEX, inputs, row, &open);
+    return node;
 }
 
 /* Explains an attribute other than .T, as NumPy habits write them:

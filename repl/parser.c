@@ -118,12 +118,17 @@ static NodeId parse_precedence(Parser *p, Precedence prec) {
                  token_type_name(p->current.type));
         bool compare = parse_check(p, TOK_EQUAL) && p->previous.type == TOK_EQUAL &&
                        p->previous.start + 1 == p->current.start;
-        parse_unexpected(p, compare ? "'==' compares, and backprop has no comparisons: its "
-                                      "values all have gradients; for the book's accuracy "
-                                      "use accuracy(Y, t)"
-                            : parse_check(p, TOK_EOF) || parse_check(p, TOK_SEMI)
-                                ? "expected an expression"
-                                : what);
+        if (compare) {
+            Token both = p->previous; /* the caret marks both '=' */
+            both.length = 2;
+            parse_error_at(p, &both,
+                           "'==' compares, and backprop has no comparisons: its values all have "
+                           "gradients; for the book's accuracy use accuracy(Y, t)");
+        } else {
+            parse_unexpected(p, parse_check(p, TOK_EOF) || parse_check(p, TOK_SEMI)
+                                    ? "expected an expression"
+                                    : what);
+        }
     } else {
         parse_advance(p);
         node = prefix(p);

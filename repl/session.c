@@ -361,11 +361,21 @@ static bool execute(Session *s, const char *file, const char *text, size_t len,
     /* Found now: a definition without names becomes a leaf and drops the
      * nodes that say where a nan came from. */
     bool warn = warning_find(s, st->name, st->name_len, st->root, &warning);
+    /* A formula turned into an input says what it no longer reads, found
+     * before its expression goes; asked only of a definition without names. */
+    Warning input_warning;
+    bool now_input = false;
+    if (!uses_names(g, st)) {
+        NodeId old = graph_lookup(g, st->name, st->name_len);
+        now_input = old != NODE_NONE && !graph_is_leaf(g, old) &&
+                    warning_now_input(s, st->name, st->name_len, old, &input_warning);
+    }
     GraphError err;
     NodeId id = graph_define(g, st->name, st->name_len, st->root, st->mark, &err);
     if (id == NODE_NONE) {
         if (target != NODE_NONE) snapshot_free(&before);
         if (warn) warning_free(&warning);
+        if (now_input) warning_free(&input_warning);
         session_error(s, file, text, len, st->name_pos, err.message);
         return false;
     }
@@ -378,6 +388,10 @@ static bool execute(Session *s, const char *file, const char *text, size_t len,
     if (warn) {
         warning_print(s, &warning);
         warning_free(&warning);
+    }
+    if (now_input) {
+        warning_print(s, &input_warning);
+        warning_free(&input_warning);
     }
     s->changed = true;
     if (target != NODE_NONE) {

@@ -50,39 +50,76 @@ static const char *what_happened(const Graph *g, const Node *n, double bad) {
     return "overflow at";
 }
 
-/* Appends " (x = -1, y = 2)": the named nodes origin's expression reads,
- * through its unnamed subexpressions. */
-static void named_inputs(const Session *s, NodeId origin, StrBuf *sb) {
-    const Graph *g = &s->graph;
-    NodeId *stack = malloc((size_t)graph_count(g) * sizeof *stack);
-    if (!stack) return;
-    NodeId shown[MAX_INPUTS];
+/* The named nodes origin's expression reads, through its unnamed
+ * subexpressions, left to right: the first MAX_INPUTS into shown (their
+ * count into *count), and whether there are more. False if out of memory. */
+static bool named_inputs_of(const Graph *g, NodeId origin, NodeId shown[MAX_INPUTS], int *count,
+                            bool *more) {
+    /* Each node taken off adds at most BP_MAX_INPUTS - 1: enough for a tree
+     * of unnamed nodes; past it (never, unless they are shared) the walk
+     * stops and says there are more. */
+    size_t cap = (size_t)graph_count(g) * (BP_MAX_INPUTS - 1) + 1;
+    NodeId *stack = malloc(cap * sizeof *stack);
+    if (!stack) return false;
     int nshown = 0;
-    bool more = false;
+    *more = false;
     int32_t sp = 0;
     stack[sp++] = origin;
     while (sp > 0) {
-        const Node *n = graph_node(g, stack[--sp]);
-        /* Pushed in reverse so inputs are listed left to right. */
-        for (int i = op_info((Op)n->op)->arity - 1; i >= 0; i--) {
-            NodeId in = n->in[i];
-            if (!graph_name_of(g, in)) {
-                stack[sp++] = in;
-                continue;
-            }
+        NodeId id = stack[--sp];
+        if (id != origin && graph_name_of(g, id)) {
             bool seen = false;
             for (int k = 0; k < nshown; k++)
-                seen = seen || shown[k] == in;
-            if (!seen && nshown == MAX_INPUTS) more = true;
-            if (!seen && nshown < MAX_INPUTS) shown[nshown++] = in;
+                seen = seen || shown[k] == id;
+            if (!seen && nshown == MAX_INPUTS) *more = true;
+            if (!seen && nshown < MAX_INPUTS) shown[nshown++] = id;
+            continue;
         }
+        /* Pushed in reverse so inputs are listed left to right. */
+        const Node *n = graph_node(g, id);
+        if ((size_t)sp + BP_MAX_INPUTS > cap) {
+            *more = true;
+            break;
+        }
+        for (int i = op_info((Op)n->op)->arity - 1; i >= 0; i--)
+            stack[sp++] = n->in[i];
     }
     free(stack);
+    *count = nshown;
+    return true;
+}
+
+/* Appends " (x = -1, y = 2)": the named inputs of origin with their values. */
+static void named_inputs(const Session *s, NodeId origin, StrBuf *sb) {
+    const Graph *g = &s->graph;
+    NodeId shown[MAX_INPUTS];
+    int nshown;
+    bool more;
+    if (!named_inputs_of(g, origin, shown, &nshown, &more)) return;
     for (int k = 0; k < nshown; k++) {
         sb_printf(sb, "%s%s = ", k ? ", " : " (", graph_name_of(g, shown[k]));
         value_text(s, graph_value(g, shown[k]), sb);
     }
     if (nshown > 0) sb_puts(sb, more ? ", …)" : ")");
+}
+
+bool warning_now_input(const Session *s, const char *name, int name_len, NodeId old, Warning *w) {
+    const Graph *g = &s->graph;
+    NodeId shown[MAX_INPUTS];
+    int nshown;
+    bool more;
+    if (!named_inputs_of(g, old, shown, &nshown, &more) || nshown == 0) return false;
+    sb_init(&w->name);
+    sb_init(&w->message);
+    sb_init(&w->at);
+    sb_append(&w->name, name, (size_t)name_len);
+    sb_printf(&w->message, "%.*s is now an input; it no longer depends on ", name_len, name);
+    for (int k = 0; k < nshown; k++) {
+        const char *sep = k == 0 ? "" : k == nshown - 1 && !more ? " and " : ", ";
+        sb_printf(&w->message, "%s%s", sep, graph_name_of(g, shown[k]));
+    }
+    if (more) sb_puts(&w->message, ", …");
+    return true;
 }
 
 bool warning_find(Session *s, const char *name, int name_len, NodeId node, Warning *w) {

@@ -189,6 +189,16 @@ static const struct {
     {NULL, "y = X.T.T @ v", 11, "shapes (2,2) and (3) do not fit for @: the left's last axis"},
     {NULL, "apple = price", 1, "cycle: apple → apple_price → price → apple"},
     {NULL, "apple = apple + 1", 1, "cycle: apple → apple"},
+    {NULL, "apple_num = apple_num + 1", 1,
+     "cycle: apple_num → apple_num; apple_num is an input: to change it, give it its new value "
+     "(apple_num = 3)"},
+    {NULL, "v = v * 2", 1,
+     "cycle: v → v; v is an input: to change it, give it a new value that does not use v"},
+    {NULL, "price = price * 2", 1,
+     "cycle: price → price; price is computed from other names: give the new value a name of its "
+     "own (price2 = price * 2)"},
+    {NULL, "y = X[0, 5]", 10, "index 5 is out of range for shape (2)"},
+    {NULL, "y = X[0, 1, 0]", 13, "a scalar cannot be indexed"},
     {NULL, "apple_num = price / 2", 1, "cycle: apple_num → apple_price → price → apple_num"},
     {NULL, "X = [1, 2, 3]", 1, "changing X from (2,2) to (3) breaks Y: shapes (3) and (2,2)"},
     {NULL, "W = ones(3, 3)", 1, "changing W from (2,2) to (3,3) breaks Y: shapes (2,2) and"},
@@ -293,7 +303,7 @@ static const struct {
      "exp(x), sum(X), not np.dot(x, y)"},
     {NULL, "y = X.sum()", 7, "backprop has no methods: write sum(X), not X.sum()"},
     {NULL, "X.shape", 3, "backprop has no .shape: :vars shows each value with its shape"},
-    {NULL, "apple == 9", 8,
+    {NULL, "apple == 9", 7,
      "'==' compares, and backprop has no comparisons: its values all have gradients; for the "
      "book's accuracy use accuracy(Y, t)"},
     {NULL, "help", 1, "undefined name 'help'; commands start with ':': :help lists them"},

@@ -499,8 +499,11 @@ static const struct {
 } cycles[] = {
     {"apple = 100; apple_price = apple * 2; price = apple_price * 1.1", "apple = price * 1",
      "cycle: apple → apple_price → price → apple"},
-    {"x = 1", "x = x + 1", "cycle: x → x"},
-    {"x = 1", "x = x", "cycle: x → x"},
+    {"x = 1", "x = x + 1",
+     "cycle: x → x; x is an input: to change it, give it its new value (x = 2)"},
+    {"x = 1", "x = x",
+     "cycle: x → x; x is an input: to change it, give it a new value that does not "
+     "use x"},
     {"a = 1; b = a * 2; c = b", "a = (c + 1) * 2", "cycle: a → b → c → a"},
     {"a = 1; b = a * 2", "a = b", "cycle: a → b → a"},
     {"a = 1; b = a * 2; c = b + 1; d = 5", "b = d * c", "cycle: b → c → b"},

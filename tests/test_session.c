@@ -237,6 +237,20 @@ static const struct {
      "<test>:4:5: error: undefined name 'zz'\n    z = zz\n        ^~\n"},
     {"json: :quiet", true, ":quiet on\na = 1\na + 1",
      "{\"kind\":\"quiet\",\"value\":true}\n{\"kind\":\"value\",\"name\":null,\"value\":2}\n", ""},
+    {"X[0, 1] is X[0][1]", false, "X = [[1, 2], [3, 4]];\nX[1, 0]\nX[1][0]", "3\n3\n", ""},
+    {"error: the '==' caret marks both characters", false, "a = 1;\na == 1", "",
+     "<test>:2:3: error: '==' compares, and backprop has no comparisons: its values all have "
+     "gradients; for the book's accuracy use accuracy(Y, t)\n    a == 1\n      ^~\n"},
+    {"a formula turned into an input says so once, even silenced or quiet", false,
+     "a = 1; c = 2; b = a * c + a;\nb = 5\nb = 6\nd = c * 2;\nd = 1;\n:quiet on\ne = a * 2\ne = 3",
+     "b = 5\nwarning: b is now an input; it no longer depends on a and c\nb = 6\n"
+     "warning: d is now an input; it no longer depends on c\nquiet = on\n"
+     "warning: e is now an input; it no longer depends on a\n",
+     ""},
+    {"json: a formula turned into an input", true, "a = 1; b = a * 2;\nb = 5;",
+     "{\"kind\":\"warning\",\"name\":\"b\",\"message\":\"b is now an input; it no longer "
+     "depends on a\",\"at\":null}\n",
+     ""},
     {"error: :quiet takes on or off", false, ":quiet yes\n:quiet on off", "",
      "<test>:1:8: error: :quiet takes on or off\n    :quiet yes\n           ^~~\n"
      "<test>:2:11: error: unexpected 'off': :quiet takes no more arguments\n"
@@ -587,7 +601,8 @@ START_TEST(test_derived_becomes_leaf_and_back) {
     h_run(&h, BOOK_APPLE);
     h_run(&h, "apple_price = 50\nprice\n:grad");
     ck_assert_out(
-        &h, "apple_price = 50\n  → price = 55\n55\n∂price/∂tax = 50\n∂price/∂apple_price = 1.1\n");
+        &h, "apple_price = 50\nwarning: apple_price is now an input; it no longer depends on apple "
+            "and apple_num\n  → price = 55\n55\n∂price/∂tax = 50\n∂price/∂apple_price = 1.1\n");
     h_run(&h, "apple = 1000; price"); /* apple no longer feeds price */
     ck_assert_out(&h, "55\n");
     h_run(&h, "rate = 1; tax = rate + 0.5\nprice\napple_price = 100; price");
