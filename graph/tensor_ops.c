@@ -301,8 +301,9 @@ bool affine_infer(const Shape *const *in, int32_t arg, const Shape *spec, Shape 
     MatDims d = affine_dims(x, w);
     if (d.k != w->dims[0]) {
         char sx[SHAPE_TEXT_SIZE], sw[SHAPE_TEXT_SIZE];
-        snprintf(why, why_size, "affine: X %s has %d values per sample, but W %s has %d rows",
-                 shape_text(x, sx, sizeof sx), d.k, shape_text(w, sw, sizeof sw), w->dims[0]);
+        snprintf(why, why_size, "affine: X %s has %d value%s per sample, but W %s has %d row%s",
+                 shape_text(x, sx, sizeof sx), d.k, d.k == 1 ? "" : "s",
+                 shape_text(w, sw, sizeof sw), w->dims[0], w->dims[0] == 1 ? "" : "s");
         return false;
     }
     if (b->rank != 1 || b->dims[0] != d.m)

@@ -120,7 +120,7 @@ bool cmd_descend(Command *c) {
     free(params);
     if (!ok) return cmd_error(c, "out of memory");
     if (step <= steps && session_interrupted(s))
-        return cmd_error(c, "interrupted after %ld of %ld steps; the params keep the steps taken",
-                         step - 1, steps);
+        return cmd_error(c, "interrupted after %ld of %ld step%s; the params keep the steps taken",
+                         step - 1, steps, steps == 1 ? "" : "s");
     return step > steps;
 }

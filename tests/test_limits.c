@@ -254,6 +254,10 @@ START_TEST(test_interrupt_descend) {
     ck_assert(h_run(&h, "loss"));
     ck_assert_str_eq(h.out_text, printed);
     free(printed);
+    /* One step asked for and none taken: counted in the singular. */
+    h.ctrl_c_after = 0;
+    ck_assert(!h_run(&h, ":descend 0.001"));
+    ck_assert_has(h.err_text, "interrupted after 0 of 1 step; the params keep the steps taken");
     h_free(&h);
 }
 END_TEST
