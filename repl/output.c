@@ -162,10 +162,11 @@ void write_padded(FILE *f, const char *s, int width) {
         fputc(' ', f);
 }
 
-/* Where a long line is cut: back from i to the start of its UTF-8 character,
- * so a cut never splits one. */
-static size_t char_start(const char *text, size_t i) {
-    while (i > 0 && ((unsigned char)text[i] & 0xC0) == 0x80)
+/* Where a long line is cut: back from i to the start of its UTF-8 character
+ * (at most 3 continuation bytes, never below floor), so a cut never splits
+ * a character, and bytes that are not UTF-8 cannot move it further. */
+static size_t char_start(const char *text, size_t i, size_t floor) {
+    for (int k = 0; k < 3 && i > floor && ((unsigned char)text[i] & 0xC0) == 0x80; k++)
         i--;
     return i;
 }
@@ -179,10 +180,12 @@ void write_caret(FILE *f, const char *text, size_t len, int offset, int length) 
      * costs the same whatever the line's length. */
     size_t from = 0, to = len, mark_end = (size_t)(offset + length);
     if (len > CARET_LINE_MAX) {
-        if ((size_t)offset > CARET_CONTEXT) from = char_start(text, (size_t)offset - CARET_CONTEXT);
+        if ((size_t)offset > CARET_CONTEXT)
+            from = char_start(text, (size_t)offset - CARET_CONTEXT, 0);
         if (mark_end > (size_t)offset + CARET_CONTEXT)
-            mark_end = char_start(text, (size_t)offset + CARET_CONTEXT);
-        if (mark_end + CARET_CONTEXT < len) to = char_start(text, mark_end + CARET_CONTEXT);
+            mark_end = char_start(text, (size_t)offset + CARET_CONTEXT, (size_t)offset);
+        if (mark_end + CARET_CONTEXT < len)
+            to = char_start(text, mark_end + CARET_CONTEXT, mark_end);
     }
     /* The line as shown, escaped: the caret goes under the escaped text. */
     StrBuf line, caret;
