@@ -82,17 +82,15 @@ static OpCall make_call(Graph *g, const Node *n) {
     return c;
 }
 
-/* Scalar +, - and * are most of a scalar graph's nodes, and through the
- * kernel table the call and the trip of x[] through memory cost more than
- * the arithmetic; so they are written out here, with exactly the kernels'
- * results (ops.c). */
+/* A scalar +, - or * (graph_is_scalar_arith): run inline, not through the
+ * kernel table. */
 static bool is_scalar_arith(const Node *n) {
-    return n->shape == 0 && (n->op == OP_ADD || n->op == OP_SUB || n->op == OP_MUL);
+    return n->shape == 0 && graph_is_scalar_arith((Op)n->op);
 }
 
 static void forward_scalar_arith(Graph *g, const Node *n) {
     double a = g->values[g->nodes[n->in[0]].off], b = g->values[g->nodes[n->in[1]].off];
-    g->values[n->off] = n->op == OP_ADD ? a + b : n->op == OP_SUB ? a - b : a * b;
+    g->values[n->off] = graph_scalar_arith((Op)n->op, a, b);
 }
 
 static void backward_scalar_arith(Graph *g, const Node *n) {
@@ -143,16 +141,26 @@ static int32_t post_order(const Graph *g, const NodeId *roots, int32_t nroots, N
         next[sp++] = 0;
         state[root] = 1;
         while (sp > 0) {
+            /* The top node's inputs up to its first unvisited operation:
+             * a source among them (a leaf, a constant) is done as soon as
+             * it is found, in the place it would have had on the stack. */
             const Node *n = &g->nodes[stack[sp - 1]];
-            if (next[sp - 1] < op_info(n->op)->arity) {
+            int arity = op_info(n->op)->arity;
+            NodeId push = NODE_NONE;
+            while (push == NODE_NONE && next[sp - 1] < arity) {
                 NodeId in = n->in[next[sp - 1]++];
-                if (!state[in]) {
-                    state[in] = 1;
-                    stack[sp] = in;
-                    next[sp++] = 0;
-                }
-            } else {
+                if (state[in]) continue;
+                state[in] = 1;
+                if (op_info(g->nodes[in].op)->arity > 0)
+                    push = in;
+                else
+                    out[len++] = in;
+            }
+            if (push == NODE_NONE) {
                 out[len++] = stack[--sp];
+            } else {
+                stack[sp] = push;
+                next[sp++] = 0;
             }
         }
     }

@@ -233,8 +233,11 @@ NodeId graph_add_node(Graph *g, Op op, const NodeId *inputs, int32_t shape) {
     if (!inputs) inputs = no_inputs;
     if (!ensure_shape_table(g)) return NODE_NONE;
     size_t size = shape == 0 ? 1 : shape_size(&g->shapes[shape]);
-    if (!graph_grow32((void **)&g->nodes, &g->cap, sizeof *g->nodes, (int64_t)g->count + 1) ||
-        !graph_reserve_values(g, size, 1))
+    /* Room is there nearly always: asked here, not by a call. */
+    if (g->count == g->cap &&
+        !graph_grow32((void **)&g->nodes, &g->cap, sizeof *g->nodes, (int64_t)g->count + 1))
+        return NODE_NONE;
+    if ((uint64_t)g->vcount + size + BP_REDZONE > g->vcap && !graph_reserve_values(g, size, 1))
         return NODE_NONE;
     NodeId id = g->count++;
     g->edits++;
@@ -259,8 +262,26 @@ NodeId graph_add_node(Graph *g, Op op, const NodeId *inputs, int32_t shape) {
     return id;
 }
 
+/* graph_add_node for a scalar of value v with inputs a and b (NODE_NONE
+ * where the op has fewer), while there is room and no red zone to keep:
+ * the path a long scalar script's constants and arithmetic take, a million
+ * times. NODE_NONE, changing nothing, when it does not apply. */
+static NodeId add_scalar_node(Graph *g, Op op, NodeId a, NodeId b, double v) {
+    if (BP_ASAN || g->count == g->cap || g->vcount == g->vcap || g->shape_count == 0)
+        return NODE_NONE;
+    NodeId id = g->count++;
+    g->edits++;
+    uint32_t off = g->vcount++;
+    g->nodes[id] = (Node){.op = (uint8_t)op, .in = {a, b, NODE_NONE}, .name = -1, .off = off};
+    g->values[off] = v;
+    g->grads[off] = 0;
+    return id;
+}
+
 NodeId graph_add_const(Graph *g, double value) {
-    NodeId id = graph_add_node(g, OP_CONST, NULL, 0);
+    NodeId id = add_scalar_node(g, OP_CONST, NODE_NONE, NODE_NONE, value);
+    if (id != NODE_NONE) return id;
+    id = graph_add_node(g, OP_CONST, NULL, 0);
     if (id != NODE_NONE) g->values[g->nodes[id].off] = value;
     return id;
 }
@@ -325,6 +346,12 @@ NodeId graph_add_op(Graph *g, Op op, const NodeId *inputs, int32_t arg, GraphErr
     const OpInfo *info = op_info(op);
     assert((info->forward || info->tforward) &&
            "graph_add_op: leaves and constants have their own adders");
+    if (graph_is_scalar_arith(op) && g->nodes[inputs[0]].shape == 0 &&
+        g->nodes[inputs[1]].shape == 0) { /* no shape to infer, no value to check */
+        double a = graph_scalar(g, inputs[0]), b = graph_scalar(g, inputs[1]);
+        NodeId id = add_scalar_node(g, op, inputs[0], inputs[1], graph_scalar_arith(op, a, b));
+        if (id != NODE_NONE) return id;
+    }
     int32_t shape = 0;
     bool all_scalar = true;
     for (int i = 0; i < info->arity; i++)

@@ -50,6 +50,17 @@ int32_t graph_intern_name(Graph *g, const char *name, int len);
  * one (define.c). */
 void graph_find_newest_derived(Graph *g);
 
+/* Scalar +, - and * are most of a scalar graph's nodes, and through the
+ * kernel table the call and the trip of x[] through memory cost more than
+ * the arithmetic; so where they are computed (adding a node, the forward
+ * pass) they are written out, with exactly the kernels' results (ops.c). */
+static inline bool graph_is_scalar_arith(Op op) {
+    return op == OP_ADD || op == OP_SUB || op == OP_MUL;
+}
+static inline double graph_scalar_arith(Op op, double a, double b) {
+    return op == OP_ADD ? a + b : op == OP_SUB ? a - b : a * b;
+}
+
 /* Recomputes node id's value from its inputs (no-op for leaves, constants). */
 void graph_compute(Graph *g, NodeId id);
 

@@ -70,9 +70,25 @@ static bool is_name_codepoint(uint32_t c) {
     return true;
 }
 
-/* ASCII letters, digits and '_'; branch-light, since names are most of a script. */
+const uint8_t lexer_byte_class[256] = {
+    ['#'] = LX_HASH,   ['0'] = LX_DIGIT,  ['1'] = LX_DIGIT,  ['2'] = LX_DIGIT,  ['3'] = LX_DIGIT,
+    ['4'] = LX_DIGIT,  ['5'] = LX_DIGIT,  ['6'] = LX_DIGIT,  ['7'] = LX_DIGIT,  ['8'] = LX_DIGIT,
+    ['9'] = LX_DIGIT,  ['_'] = LX_LETTER, ['A'] = LX_LETTER, ['B'] = LX_LETTER, ['C'] = LX_LETTER,
+    ['D'] = LX_LETTER, ['E'] = LX_LETTER, ['F'] = LX_LETTER, ['G'] = LX_LETTER, ['H'] = LX_LETTER,
+    ['I'] = LX_LETTER, ['J'] = LX_LETTER, ['K'] = LX_LETTER, ['L'] = LX_LETTER, ['M'] = LX_LETTER,
+    ['N'] = LX_LETTER, ['O'] = LX_LETTER, ['P'] = LX_LETTER, ['Q'] = LX_LETTER, ['R'] = LX_LETTER,
+    ['S'] = LX_LETTER, ['T'] = LX_LETTER, ['U'] = LX_LETTER, ['V'] = LX_LETTER, ['W'] = LX_LETTER,
+    ['X'] = LX_LETTER, ['Y'] = LX_LETTER, ['Z'] = LX_LETTER, ['a'] = LX_LETTER, ['b'] = LX_LETTER,
+    ['c'] = LX_LETTER, ['d'] = LX_LETTER, ['e'] = LX_LETTER, ['f'] = LX_LETTER, ['g'] = LX_LETTER,
+    ['h'] = LX_LETTER, ['i'] = LX_LETTER, ['j'] = LX_LETTER, ['k'] = LX_LETTER, ['l'] = LX_LETTER,
+    ['m'] = LX_LETTER, ['n'] = LX_LETTER, ['o'] = LX_LETTER, ['p'] = LX_LETTER, ['q'] = LX_LETTER,
+    ['r'] = LX_LETTER, ['s'] = LX_LETTER, ['t'] = LX_LETTER, ['u'] = LX_LETTER, ['v'] = LX_LETTER,
+    ['w'] = LX_LETTER, ['x'] = LX_LETTER, ['y'] = LX_LETTER, ['z'] = LX_LETTER,
+};
+
+/* ASCII letters, digits and '_': a table, since names are most of a script. */
 static bool is_ascii_name_char(char c) {
-    return (unsigned)((c | 0x20) - 'a') < 26 || (unsigned)(c - '0') < 10 || c == '_';
+    return (uint8_t)(lexer_byte_class[(uint8_t)c] - LX_LETTER) < 2; /* or LX_DIGIT */
 }
 
 static bool is_digit(char c) {
@@ -105,24 +121,25 @@ static Token error_token(Lexer *lx, const char *start, const char *message) {
                    message};
 }
 
-static void skip_digits(Lexer *lx) {
-    while (lx->current < lx->end && is_digit(*lx->current))
-        lx->current++;
+/* The first non-digit at or after p (or end). Scans walk a local pointer,
+ * not lx->current: a store through a char pointer may alias the lexer, so
+ * the compiler would reload and store lx->current at every byte. */
+static const char *skip_digits(const char *p, const char *end) {
+    while (p < end && is_digit(*p))
+        p++;
+    return p;
 }
 
 /* number := digits ['.' digits] [('e'|'E') ['+'|'-'] digits] | '.' digits ... */
 static Token number(Lexer *lx, const char *start) {
-    skip_digits(lx);
-    if (peek(lx) == '.') {
-        advance(lx, 1);
-        skip_digits(lx);
-    }
+    const char *p = skip_digits(lx->current, lx->end);
+    if (p < lx->end && *p == '.') p = skip_digits(p + 1, lx->end);
+    lx->current = p;
     if (peek(lx) == 'e' || peek(lx) == 'E') {
         bool sign = peek_next(lx) == '+' || peek_next(lx) == '-';
         const char *digits = lx->current + 1 + sign;
         if (digits < lx->end && is_digit(*digits)) {
-            advance(lx, 1 + sign);
-            skip_digits(lx);
+            lx->current = skip_digits(lx->current + 1 + sign, lx->end);
         } else {
             advance(lx, 1 + sign);
             return error_token(lx, start, "malformed number: exponent has no digits");
@@ -139,8 +156,10 @@ static Token number(Lexer *lx, const char *start) {
 static Token name(Lexer *lx, const char *start) {
     for (;;) {
         /* ASCII first: one byte, one column. */
-        while (lx->current < lx->end && is_ascii_name_char(*lx->current))
-            lx->current++;
+        const char *p = lx->current;
+        while (p < lx->end && is_ascii_name_char(*p))
+            p++;
+        lx->current = p;
         int n = name_char_length(lx);
         if (n == 0) break;
         advance(lx, n);
@@ -192,10 +211,32 @@ static const struct {
     TokenType type;
 } unicode_ops[] = {{"×", TOK_STAR}, {"÷", TOK_SLASH}, {"−", TOK_MINUS}, {"·", TOK_STAR}};
 
-Token lexer_next(Lexer *lx) {
-    while (!at_end(lx) && (peek(lx) == ' ' || peek(lx) == '\t'))
-        advance(lx, 1);
-    const char *start = lx->current;
+/* The one-character operators (and `**`), or TOK_ERROR for any other
+ * character. None of them starts a number, a name, a string or a comment,
+ * so they are tried first: they are half of a script's tokens. */
+static TokenType operator_token(char c) {
+    switch (c) {
+    case '+': return TOK_PLUS;
+    case '-': return TOK_MINUS;
+    case '*': return TOK_STAR;
+    case '/': return TOK_SLASH;
+    case '^': return TOK_POW;
+    case '(': return TOK_LPAREN;
+    case ')': return TOK_RPAREN;
+    case ',': return TOK_COMMA;
+    case '=': return TOK_EQUAL;
+    case ';': return TOK_SEMI;
+    case '[': return TOK_LBRACKET;
+    case ']': return TOK_RBRACKET;
+    case '@': return TOK_AT;
+    default: return TOK_ERROR;
+    }
+}
+
+/* The tokens lexer_next does not take on its fast path: end of line,
+ * comments, strings, Unicode operators and names, '.', and errors. Kept out
+ * of line so the fast path saves few registers. */
+__attribute__((noinline)) static Token other_token(Lexer *lx, const char *start) {
     if (!at_end(lx) && peek(lx) == '#' && !lx->ascii) { /* a comment is source too: UTF-8 */
         const char *bad = start + utf8_valid_length(start, (size_t)(lx->end - start));
         if (bad < lx->end) {
@@ -210,8 +251,8 @@ Token lexer_next(Lexer *lx) {
         return eof;
     }
     char c = peek(lx);
-    if (is_digit(c) || (c == '.' && is_digit(peek_next(lx)))) return number(lx, start);
-    if (is_ascii_name_char(c) || name_char_length(lx) > 0) return name(lx, start);
+    if (c == '.' && is_digit(peek_next(lx))) return number(lx, start);
+    if (name_char_length(lx) > 0) return name(lx, start);
     if (c == '"' || c == '\'') return string(lx, start);
     for (size_t i = 0; (uint8_t)c >= 0x80 && i < sizeof unicode_ops / sizeof unicode_ops[0]; i++) {
         size_t n = strlen(unicode_ops[i].text);
@@ -220,35 +261,35 @@ Token lexer_next(Lexer *lx) {
             return make_token(lx, unicode_ops[i].type, start);
         }
     }
-    advance(lx, 1);
-    switch (c) {
-    case '+': return make_token(lx, TOK_PLUS, start);
-    case '-': return make_token(lx, TOK_MINUS, start);
-    case '/': return make_token(lx, TOK_SLASH, start);
-    case '^': return make_token(lx, TOK_POW, start);
-    case '(': return make_token(lx, TOK_LPAREN, start);
-    case ')': return make_token(lx, TOK_RPAREN, start);
-    case ',': return make_token(lx, TOK_COMMA, start);
-    case '=': return make_token(lx, TOK_EQUAL, start);
-    case ';': return make_token(lx, TOK_SEMI, start);
-    case '[': return make_token(lx, TOK_LBRACKET, start);
-    case ']': return make_token(lx, TOK_RBRACKET, start);
-    case '@': return make_token(lx, TOK_AT, start);
-    case '.': return make_token(lx, TOK_DOT, start);
-    case '*':
-        if (peek(lx) == '*') {
-            advance(lx, 1);
-            return make_token(lx, TOK_POW, start);
-        }
-        return make_token(lx, TOK_STAR, start);
-    default: break;
+    if (c == '.') {
+        advance(lx, 1);
+        return make_token(lx, TOK_DOT, start);
     }
     /* Swallow the whole offending character so the caret spans it. */
     uint32_t cp;
     int len = (uint8_t)c >= 0x80 ? utf8_decode(start, lx->end, &cp) : 1;
+    lx->current = start + (len > 0 ? len : 1);
     if (len == 0) return error_token(lx, start, "invalid UTF-8 in the source");
-    lx->current = start + len;
     return error_token(lx, start, "unexpected character");
+}
+
+Token lexer_next(Lexer *lx) {
+    const char *start = lx->current;
+    while (start < lx->end && (*start == ' ' || *start == '\t'))
+        start++;
+    lx->current = start;
+    if (start < lx->end) { /* the fast path: operators, numbers and ASCII names */
+        char c = *start;
+        TokenType op = operator_token(c);
+        if (op != TOK_ERROR) {
+            bool pow = op == TOK_STAR && start + 1 < lx->end && start[1] == '*';
+            lx->current = start + 1 + pow;
+            return make_token(lx, pow ? TOK_POW : op, start);
+        }
+        if (is_digit(c)) return number(lx, start);
+        if (is_ascii_name_char(c)) return name(lx, start);
+    }
+    return other_token(lx, start);
 }
 
 const char *token_type_name(TokenType type) {

@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "../graph/strbuf.h"
 
@@ -77,6 +78,13 @@ void lexer_seek(Lexer *lx, size_t offset);
 
 /* The 1-based column (in code points) of byte p of the line. */
 int lexer_column(Lexer *lx, const char *p);
+
+/* What a byte is to the lexer, for scans that look at a script's bytes
+ * without making tokens (a lookahead for names): an ASCII letter or '_'
+ * (a name starts here), a digit, the '#' of a comment, or anything else
+ * (LX_OTHER; every byte from 0x80 on, so non-ASCII names are not seen). */
+enum { LX_OTHER, LX_LETTER, LX_DIGIT, LX_HASH };
+extern const uint8_t lexer_byte_class[256];
 
 /* The next token. After TOK_EOF, keeps returning TOK_EOF. */
 Token lexer_next(Lexer *lx);

@@ -1,7 +1,6 @@
 /* parser.c - Pratt parser driven by a rule table, emitting graph nodes. */
 #include "parser.h"
 
-#include <ctype.h>
 #include <stdint.h>
 #include <stdarg.h>
 #include <math.h>
@@ -156,19 +155,19 @@ static bool fast_decimal(const char *s, int len, double *out) {
     uint64_t mantissa = 0;
     int digits = 0, exp10 = 0, i = 0;
     bool point = false;
-    for (; i < len && (isdigit((unsigned char)s[i]) || s[i] == '.'); i++) {
-        if (s[i] == '.') {
+    for (; i < len; i++) {
+        unsigned d = (unsigned)(s[i] - '0'); /* not isdigit: no locale call */
+        if (d < 10) {
+            mantissa = mantissa * 10 + d; /* wraps only past 19 digits, refused below */
+            digits += mantissa != 0;      /* leading zeros are not significant */
+            exp10 -= point;
+        } else if (s[i] == '.') {
             point = true;
-            continue;
+        } else {
+            break;
         }
-        if (mantissa == 0 && s[i] == '0') {
-            if (point) exp10--;
-            continue;
-        }
-        if (++digits > 15) return false;
-        mantissa = mantissa * 10 + (uint64_t)(s[i] - '0');
-        if (point) exp10--;
     }
+    if (digits > 15) return false;
     if (i < len) { /* exponent part: the lexer guarantees its form */
         int sign = 1, e = 0;
         i++;

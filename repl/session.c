@@ -448,24 +448,28 @@ bool session_run_line(Session *s, const char *file, int line, const char *text, 
  * name table of a long script is far bigger than the cache, and a new or
  * long-unused name's slot is a trip to memory: begun one line ahead, it
  * overlaps with the work on the current line instead of stalling it. Only
- * ASCII names are looked at; this changes nothing but timing. */
-static bool is_name_byte(char c) {
-    return (unsigned)((c | 0x20) - 'a') < 26 || (unsigned)(c - '0') < 10 || c == '_';
-}
-
+ * ASCII names are looked at; this changes nothing but timing. It reads
+ * every byte of a script, so it classes bytes by the lexer's table. */
 static void prefetch_names(const Graph *g, const char *text, size_t len) {
-    const char *end = text + len;
-    for (const char *p = text; p < end;) {
-        if (!is_name_byte(*p)) {
-            if (*p == '#') return; /* the rest is a comment */
+    const char *end = text + len, *last = NULL;
+    int last_len = 0;
+    for (const char *p = text;;) {
+        while (p < end && lexer_byte_class[(uint8_t)*p] == LX_OTHER)
             p++;
-            continue;
-        }
+        if (p == end || *p == '#') return; /* the rest is a comment */
         const char *start = p;
-        while (++p < end && is_name_byte(*p)) {
+        while (++p < end &&
+               (uint8_t)(lexer_byte_class[(uint8_t)*p] - LX_LETTER) < 2) { /* or LX_DIGIT */
         }
-        if ((unsigned)(*start - '0') >= 10) /* a name, not a number such as 1e5 */
-            graph_prefetch_name(g, start, (int)(p - start));
+        int n = (int)(p - start);
+        /* A number such as 1e5 is no name; a name repeated (`x * 1 + x * 2
+         * + ...`) is fetched once. */
+        if (lexer_byte_class[(uint8_t)*start] == LX_DIGIT ||
+            (n == last_len && memcmp(start, last, (size_t)n) == 0))
+            continue;
+        graph_prefetch_name(g, start, n);
+        last = start;
+        last_len = n;
     }
 }
 
