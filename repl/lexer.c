@@ -70,6 +70,7 @@ static bool is_name_codepoint(uint32_t c) {
     return true;
 }
 
+/* Every byte not listed is LX_OTHER (0). */
 const uint8_t lexer_byte_class[256] = {
     ['#'] = LX_HASH,   ['0'] = LX_DIGIT,  ['1'] = LX_DIGIT,  ['2'] = LX_DIGIT,  ['3'] = LX_DIGIT,
     ['4'] = LX_DIGIT,  ['5'] = LX_DIGIT,  ['6'] = LX_DIGIT,  ['7'] = LX_DIGIT,  ['8'] = LX_DIGIT,
