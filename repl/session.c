@@ -437,9 +437,37 @@ static bool run_statements(Session *s, const char *file, int line, const char *t
     return true;
 }
 
+/* A tensor seed is the dout for a target of its shape. After a line that
+ * leaves the target another shape (:target, a newer definition, a
+ * redefinition), the seed goes back to 1 with a warning saying so: the
+ * session never holds a seed that :grad would refuse, nor one whose :seed
+ * line :load would refuse in a saved script. */
+static void fit_seed(Session *s) {
+    NodeId target = session_target(s);
+    if (!s->seed_tensor || target == NODE_NONE) return;
+    const Shape *shape = graph_shape(&s->graph, target);
+    if (shape_equal(shape, &s->seed_shape)) return;
+    char ss[SHAPE_TEXT_SIZE], ts[SHAPE_TEXT_SIZE], message[512];
+    snprintf(message, sizeof message,
+             "the seed has shape %s but the target %s has shape %s: the seed is 1 again",
+             shape_text(&s->seed_shape, ss, sizeof ss), graph_name_of(&s->graph, target),
+             shape_text(shape, ts, sizeof ts));
+    free(s->seed_tensor);
+    s->seed_tensor = NULL;
+    s->seed = 1;
+    if (s->json) {
+        json_begin(s->out, "warning");
+        json_str(s->out, "message", message);
+        json_end(s->out);
+    } else {
+        fprintf(s->out, "warning: %s\n", message);
+    }
+}
+
 bool session_run_line(Session *s, const char *file, int line, const char *text, size_t len) {
     s->changed = false;
     bool ok = run_statements(s, file, line, text, len);
+    if (s->seed_tensor) fit_seed(s);
     if (s->changed && s->watch) session_watch_update(s);
     return ok;
 }

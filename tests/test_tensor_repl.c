@@ -152,6 +152,25 @@ static const struct {
      "the target y is not a scalar (shape (2))"},
     {"a seed of the wrong shape", false, "x = [1, 2]; y = x * 3\n:seed ones(3)\n:grad",
      "y = [3 6]\n", "the seed has shape (3) but the target y"},
+    /* A seed that no longer fits the target goes back to 1, so that :grad
+     * works and :save writes a :seed line that :load accepts. */
+    {"a new target of another shape drops a tensor seed", false,
+     "x = [1, 2]; y = x * 3\n:seed [1, 2]\nL = sum(y)\n:grad\n:target y\n:seed",
+     "y = [3 6]\n"
+     "seed = [1 2]\n"
+     "L = 9\n"
+     "warning: the seed has shape (2) but the target L has shape (): the seed is 1 again\n"
+     "∂L/∂x = [3 3]\n"
+     "target: y\n"
+     "seed = 1\n",
+     ""},
+    {"JSON: a dropped seed is a warning", true, "x = [1, 2]; y = x * 3\n:seed [1, 2]\nL = sum(y)",
+     "{\"kind\":\"value\",\"name\":\"y\",\"shape\":[2],\"value\":[3,6]}\n"
+     "{\"kind\":\"seed\",\"shape\":[2],\"value\":[1,2]}\n"
+     "{\"kind\":\"value\",\"name\":\"L\",\"value\":9}\n"
+     "{\"kind\":\"warning\",\"message\":\"the seed has shape (2) but the target L has shape (): "
+     "the seed is 1 again\"}\n",
+     ""},
     {":vars: params, inline values, large ones by shape and range", false,
      "param W = [[1, 2], [3, 4]]; b = arange(7); y = W * 2\n:vars",
      "y = [[2 4]\n"
