@@ -11,6 +11,7 @@
 #include "construct.h"
 #include "datafile.h"
 #include "output.h"
+#include "quiz.h"
 #include "suggest.h"
 
 enum { MAX_LOAD_DEPTH = 16 };
@@ -599,6 +600,17 @@ static const CommandInfo commands[] = {
      "          expressions, commands, warnings and errors still do\n"
      "off       print them again; none: show the setting\n"
      "example: :quiet on", cmd_quiet},
+    {"quiz",    "[forward|new]", "ask the backward (or forward) pass step by step, answers checked",
+     "(none)    the gradient on each link of the target's graph, from the output\n"
+     "          back, as the book's exercise 5-15; answer with a number or an\n"
+     "          expression (2 * 1.1), right to 3 significant digits; a wrong\n"
+     "          answer gets a hint, a second one the step worked out\n"
+     "forward   the value of each operation instead, from the inputs on\n"
+     "new [easy|medium|hard] [seed=N]\n"
+     "          a fresh exercise of the book's kind (shopping, a neuron) with\n"
+     "          short numbers, in an empty session; the same seed, the same one\n"
+     "skip      show this answer and go on;  stop: end the quiz with the score\n"
+     "example: :quiz new easy seed=17", cmd_quiz},
 };
 // clang-format on
 

@@ -12,6 +12,7 @@
 #include "datafile.h"
 #include "lines.h"
 #include "output.h"
+#include "quiz.h"
 #include "tensor_text.h"
 #include "warning.h"
 
@@ -38,6 +39,7 @@ void session_init(Session *s, FILE *out, FILE *err) {
     s->interrupt = (Interrupt){NULL, NULL};
     s->dir = NULL;
     s->loaded = NULL;
+    s->quiz = NULL;
     s->loaded_count = s->loaded_cap = 0;
 }
 
@@ -108,6 +110,8 @@ void session_free(Session *s) {
     free(s->dir);
     s->dir = NULL;
     forget_all_loaded(s);
+    quiz_free(s->quiz);
+    s->quiz = NULL;
 }
 
 void session_clear(Session *s) {
@@ -466,7 +470,13 @@ static void fit_seed(Session *s) {
 
 bool session_run_line(Session *s, const char *file, int line, const char *text, size_t len) {
     s->changed = false;
-    bool ok = run_statements(s, file, line, text, len);
+    struct Quiz *quiz = s->quiz;
+    size_t offset = 0;
+    bool ok = quiz && !command_starts(text, len, &offset)
+                  ? session_quiz_answer(s, file, line, text, len)
+                  : run_statements(s, file, line, text, len);
+    /* The quiz's answers are the graph's numbers when it started. */
+    if (quiz && s->quiz == quiz && s->changed) session_quiz_end(s, "the graph changed");
     if (s->seed_tensor) fit_seed(s);
     if (s->changed && s->watch) session_watch_update(s);
     return ok;

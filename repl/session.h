@@ -69,6 +69,7 @@ typedef struct Session {
     char *dir;
     Loaded *loaded; /* the loaded leaves, in no particular order (owned) */
     int32_t loaded_count, loaded_cap;
+    struct Quiz *quiz; /* the running :quiz (quiz.h; owned), or NULL */
 } Session;
 
 /* A session with an empty graph writing to out/err (not owned). */

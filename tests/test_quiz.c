@@ -1,0 +1,253 @@
+/* test_quiz.c - :quiz, the book's exercise at the prompt.
+ *
+ * Covers: the backward quiz on the apple example with a right answer, an
+ * expression, a wrong one (hint), two wrong ones (the step worked out), a
+ * skip and the score; the forward quiz and its tolerance (3 significant
+ * digits); an input used more than once (its links numbered, then its
+ * gradient in all); JSON rows; a definition refused while a quiz runs; a
+ * change to the graph ending the quiz; errors; and :quiz new: the same seed
+ * gives the same exercise, and every answer of 100 generated exercises per
+ * level has at most 4 significant digits.
+ */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_main.h"
+#include "harness.h"
+
+static const char *const APPLE = "apple = 100; apple_num = 2; tax = 1.1\n"
+                                 "apple_price = apple * apple_num\n"
+                                 "price = apple_price * tax";
+
+static const struct {
+    const char *what;
+    bool json;
+    const char *input; /* after APPLE */
+    const char *out;
+    const char *err;
+} transcripts[] = {
+    {"backward: right, hint, worked out, expression, skip", false,
+     ":quiz\n1.1\n100\n2\n3\n2 * 1.1\n:quiz skip",
+     "quiz: the backward pass of price, 4 questions, from the output back\n"
+     "answer with a number or an expression (2 * 1.1); :quiz skip, :quiz stop\n"
+     "step 1: price = apple_price * tax   (mul node)\n"
+     "  ∂price/∂apple_price = ?\n"
+     "  right\n"
+     "  ∂price/∂tax = ?\n"
+     "  not yet. hint: upstream ∂price/∂price = 1, local ∂price/∂tax = 200\n"
+     "  ∂price/∂tax = ?\n"
+     "  not quite: 1 × 200 = 200 flows back to tax\n"
+     "step 2: apple_price = apple * apple_num   (mul node)\n"
+     "  ∂price/∂apple = ?\n"
+     "  not yet. hint: upstream ∂price/∂apple_price = 1.1, local ∂apple_price/∂apple = 2\n"
+     "  ∂price/∂apple = ?\n"
+     "  right\n"
+     "  ∂price/∂apple_num = ?\n"
+     "  skipped: ∂price/∂apple_num = 110\n"
+     "score: 2 of 4 right (1 after a hint), 1 worked out, 1 skipped\n",
+     ""},
+    {"forward, names in an answer", false, ":quiz forward\napple * apple_num\n220",
+     "quiz: the forward pass of price, 2 questions, from the inputs on\n"
+     "answer with a number or an expression (2 * 1.1); :quiz skip, :quiz stop\n"
+     "step 1: apple_price = apple * apple_num   (mul node)\n"
+     "  apple_price = ?\n"
+     "  right\n"
+     "step 2: price = apple_price * tax   (mul node)\n"
+     "  price = ?\n"
+     "  right\n"
+     "score: 2 of 2 right\n",
+     ""},
+    {"forward: 3 significant digits are enough, 2 are not", false,
+     "x = -1; y = exp(x)\n:quiz forward\n0.37\n0.368",
+     "y = 0.367879441171\n"
+     "quiz: the forward pass of y, 1 question, from the inputs on\n"
+     "answer with a number or an expression (2 * 1.1); :quiz skip, :quiz stop\n"
+     "step 1: y = exp(x)   (exp node)\n"
+     "  y = ?\n"
+     "  not yet. hint: the inputs: x = -1\n"
+     "  y = ?\n"
+     "  right\n"
+     "score: 1 of 1 right (1 after a hint)\n",
+     ""},
+    {"an input used three times: each link, then the sum", false,
+     "x = 3; y = x * x + x\n:quiz\n1\n1\n3\n3\n7",
+     "y = 12\n"
+     "quiz: the backward pass of y, 5 questions, from the output back\n"
+     "answer with a number or an expression (2 * 1.1); :quiz skip, :quiz stop\n"
+     "step 1: y = x * x + x   (add node)\n"
+     "  ∂y/∂(x * x) = ?\n"
+     "  right\n"
+     "  ∂y/∂x along link 1 of 3 (from y) = ?\n"
+     "  right\n"
+     "step 2: (x * x)   (mul node)\n"
+     "  ∂y/∂x along link 2 of 3 (from (x * x)) = ?\n"
+     "  right\n"
+     "  ∂y/∂x along link 3 of 3 (from (x * x)) = ?\n"
+     "  right\n"
+     "  ∂y/∂x in all = ?\n"
+     "  right\n"
+     "score: 5 of 5 right\n",
+     ""},
+    {"JSON rows", true, ":quiz\n1.1\n3\n:quiz stop",
+     "{\"kind\":\"quiz\",\"of\":\"price\",\"pass\":\"backward\",\"questions\":4}\n"
+     "{\"kind\":\"question\",\"number\":1,\"step\":\"step 1: price = apple_price * tax   (mul "
+     "node)\",\"ask\":\"∂price/∂apple_price\"}\n"
+     "{\"kind\":\"right\",\"number\":1,\"given\":1.1}\n"
+     "{\"kind\":\"question\",\"number\":2,\"step\":null,\"ask\":\"∂price/∂tax\"}\n"
+     "{\"kind\":\"hint\",\"number\":2,\"given\":3,\"text\":\"upstream ∂price/∂price = 1, local "
+     "∂price/∂tax = 200\"}\n"
+     "{\"kind\":\"question\",\"number\":2,\"step\":null,\"ask\":\"∂price/∂tax\"}\n"
+     "{\"kind\":\"score\",\"right\":1,\"hinted\":0,\"worked\":0,\"skipped\":0,\"questions\":4,"
+     "\"stopped\":\"you stopped it\"}\n",
+     ""},
+    {"a definition is refused while a quiz runs, and changes nothing", false,
+     ":quiz\nprice = 3\n:quiz stop\nprice",
+     "quiz: the backward pass of price, 4 questions, from the output back\n"
+     "answer with a number or an expression (2 * 1.1); :quiz skip, :quiz stop\n"
+     "step 1: price = apple_price * tax   (mul node)\n"
+     "  ∂price/∂apple_price = ?\n"
+     "quiz stopped after 0 of 4 questions (you stopped it)\n"
+     "score: 0 of 4 right\n"
+     "220\n",
+     "<test>:5:1: error: while a quiz runs, a line is an answer, not a definition"},
+    {"a change to the graph ends the quiz", false, ":quiz\n1.1\n:seed 2",
+     "quiz: the backward pass of price, 4 questions, from the output back\n"
+     "answer with a number or an expression (2 * 1.1); :quiz skip, :quiz stop\n"
+     "step 1: price = apple_price * tax   (mul node)\n"
+     "  ∂price/∂apple_price = ?\n"
+     "  right\n"
+     "  ∂price/∂tax = ?\n"
+     "seed = 2\n"
+     "quiz stopped after 1 of 4 questions (the graph changed)\n"
+     "score: 1 of 4 right\n",
+     ""},
+    {"an answer that is not a number", false, ":quiz\n[1, 2]\n:quiz stop",
+     "quiz: the backward pass of price, 4 questions, from the output back\n"
+     "answer with a number or an expression (2 * 1.1); :quiz skip, :quiz stop\n"
+     "step 1: price = apple_price * tax   (mul node)\n"
+     "  ∂price/∂apple_price = ?\n"
+     "quiz stopped after 0 of 4 questions (you stopped it)\n"
+     "score: 0 of 4 right\n",
+     "<test>:5:1: error: an answer is one number or an expression of numbers and names"},
+    {"skip without a quiz", false, ":quiz skip", "",
+     "<test>:4:7: error: no quiz is running (:quiz starts one)"},
+    {"a quiz while one runs", false, ":quiz\n:quiz forward",
+     "quiz: the backward pass of price, 4 questions, from the output back\n"
+     "answer with a number or an expression (2 * 1.1); :quiz skip, :quiz stop\n"
+     "step 1: price = apple_price * tax   (mul node)\n"
+     "  ∂price/∂apple_price = ?\n",
+     "<test>:5:1: error: a quiz is running: answer it, or :quiz skip, :quiz stop"},
+    {"an unknown argument", false, ":quiz back", "", "<test>:4:7: error: unknown :quiz argument"},
+    {"tensors are refused", false, "X = [1, 2]; L = sum(X * X)\n:quiz", "L = 5\n",
+     "<test>:5:1: error: the quiz asks for numbers, and L's graph has tensors"},
+    {"new needs an empty session", false, ":quiz new easy", "",
+     "<test>:4:1: error: :quiz new builds its exercise in an empty session: :clear first"},
+    {"new with a bad seed", false, ":clear\n:quiz new hard seed=-3", "cleared\n",
+     "<test>:5:21: error: :quiz new takes a level (easy, medium, hard) and seed=N"},
+};
+
+START_TEST(test_transcript) {
+    Harness h;
+    h_init(&h);
+    ck_assert(h_run(&h, APPLE));
+    h.s.json = transcripts[_i].json;
+    h_run(&h, transcripts[_i].input);
+    ck_assert_msg(strcmp(h.out_text, transcripts[_i].out) == 0, "%s\nout:\n%s\nexpected:\n%s",
+                  transcripts[_i].what, h.out_text, transcripts[_i].out);
+    const char *err = transcripts[_i].err;
+    ck_assert_msg(*err ? strstr(h.err_text, err) != NULL : h.err_text[0] == '\0',
+                  "%s\nerr:\n%s\nexpected to contain:\n%s", transcripts[_i].what, h.err_text, err);
+    h_free(&h);
+}
+END_TEST
+
+/* What `:quiz new LEVEL seed=SEED` prints, then every answer by skipping. */
+static char *exercise(const char *level, int seed) {
+    Harness h;
+    h_init(&h);
+    char line[64];
+    snprintf(line, sizeof line, ":quiz new %s seed=%d", level, seed);
+    ck_assert_msg(h_run(&h, line), "%s: %s", line, h.err_text);
+    size_t size = strlen(h.out_text) + 1;
+    char *all = malloc(size);
+    ck_assert(all);
+    memcpy(all, h.out_text, size);
+    while (h.s.quiz) {
+        ck_assert(h_run(&h, ":quiz skip"));
+        size += strlen(h.out_text);
+        all = realloc(all, size);
+        ck_assert(all);
+        strcat(all, h.out_text);
+    }
+    h_free(&h);
+    return all;
+}
+
+/* Significant digits of the number written at p ("157.5" has 4). */
+static int significant_digits(const char *p) {
+    int digits = 0, zeros = 0;
+    bool started = false;
+    for (; *p && *p != '\n'; p++) {
+        if (*p < '0' || *p > '9') continue;
+        if (*p == '0' && !started) continue;
+        started = true;
+        if (*p == '0') {
+            zeros++;
+        } else {
+            digits += zeros + 1;
+            zeros = 0;
+        }
+    }
+    return digits;
+}
+
+START_TEST(test_new_is_reproducible_and_short) {
+    static const char *const levels[] = {"easy", "medium", "hard"};
+    const char *level = levels[_i];
+    char *first = exercise(level, 17), *again = exercise(level, 17);
+    ck_assert_str_eq(first, again);
+    ck_assert_msg(strstr(first, "score: 0 of") != NULL, "%s", first);
+    free(first);
+    free(again);
+    bool differs = false;
+    char *previous = NULL;
+    for (int seed = 0; seed < 100; seed++) {
+        char *text = exercise(level, seed);
+        /* The values the exercise defines ("price = 1036.8") and the
+         * answers the skips show ("  skipped: ∂price/∂tax = 960"). */
+        int answers = 0, values = 0;
+        for (const char *line = text; line;
+             line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+            const char *eq = strstr(line, " = ");
+            const char *end = strchr(line, '\n');
+            bool skipped = strncmp(line, "  skipped: ", 11) == 0;
+            if (!eq || (end && eq > end) ||
+                (!skipped && strchr("abcdefghijklmnopqrstuvwxyz", *line) == NULL))
+                continue;
+            ck_assert_msg(significant_digits(eq + 3) <= 4, "seed %d: %.60s", seed, line);
+            answers += skipped;
+            values += !skipped;
+        }
+        ck_assert_msg(answers >= 4 && values >= 5, "seed %d: %s", seed, text);
+        differs |= previous && strcmp(previous, text) != 0;
+        free(previous);
+        previous = text;
+    }
+    free(previous);
+    ck_assert_msg(differs, "every seed gave the same %s exercise", level);
+}
+END_TEST
+
+static Suite *quiz_suite(void) {
+    Suite *s = suite_create("quiz");
+    TCase *tc = tcase_create("quiz");
+    tcase_add_loop_test(tc, test_transcript, 0, sizeof transcripts / sizeof transcripts[0]);
+    tcase_add_loop_test(tc, test_new_is_reproducible_and_short, 0, 3);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+CHECK_MAIN(quiz_suite)
