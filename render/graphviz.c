@@ -249,6 +249,19 @@ static void pin_label(Agraph_t *g, const char *prefix, int i, const char *text, 
     setf(n, "pos", "%.2f,%.2f!", at.x, at.y);
 }
 
+/* A label as a worksheet shows it (svg.c's put_blank): an empty box the
+ * size of its text, or in the answer key the text boxed. */
+static void pin_blank(Agraph_t *g, const char *prefix, int i, const char *text, Point at,
+                      const char *color, bool answers) {
+    pin_label(g, prefix, i, answers ? text : "", at, VALUE_SIZE, color);
+    Agnode_t *n = make_node(g, prefix, i);
+    set(n, "shape", "box");
+    set(n, "color", color);
+    set(n, "fixedsize", "true");
+    setf(n, "width", "%.3f", blank_width(text, VALUE_SIZE) / 72, 0);
+    setf(n, "height", "%.3f", blank_height(text, VALUE_SIZE) / 72, 0);
+}
+
 static void set_spline(Agedge_t *e, const Point *p, int n, Point tip) {
     StrBuf sb;
     sb_init(&sb);
@@ -287,7 +300,10 @@ static Agraph_t *draw(const View *v, const Layout *l, int frame, bool names) {
         Agedge_t *e = agedge(g, nodes[ve->from], nodes[ve->to], name, 1);
         set_spline(e, fwd, l->points[i], fwd_tip);
         set(e, "arrowsize", "0.7");
-        pin_label(g, "v", i, ve->value, l->value_at[i], VALUE_SIZE, "black");
+        if (ve->blank & VIEW_BLANK_VALUE)
+            pin_blank(g, "v", i, ve->value, l->value_at[i], "black", v->answers);
+        else
+            pin_label(g, "v", i, ve->value, l->value_at[i], VALUE_SIZE, "black");
         if (names && *ve->name) pin_label(g, "m", i, ve->name, l->name_at[i], NAME_SIZE, "gray45");
         if (!*ve->grad || ve->step > frame) continue;
         snprintf(name, sizeof name, "b%d", i);
@@ -295,7 +311,10 @@ static Agraph_t *draw(const View *v, const Layout *l, int frame, bool names) {
         set_spline(r, back, l->points[i], back_tip);
         set(r, "color", "red");
         set(r, "arrowsize", "0.7");
-        pin_label(g, "g", i, ve->grad, l->grad_at[i], VALUE_SIZE, "red");
+        if (ve->blank & VIEW_BLANK_GRAD)
+            pin_blank(g, "g", i, ve->grad, l->grad_at[i], "red", v->answers);
+        else
+            pin_label(g, "g", i, ve->grad, l->grad_at[i], VALUE_SIZE, "red");
     }
     free(nodes);
     free(fwd);

@@ -17,6 +17,16 @@ const double VALUE_SIZE = 11;
 const double NAME_SIZE = 9;
 const double NODE_SIZE = 14;
 const double LAYER_HEIGHT = 40;
+const double BLANK_PAD = 2;
+static const double BLANK_MIN_WIDTH = 26;
+
+double blank_width(const char *text, double size) {
+    return fmax(text_width(text, size) + 2 * BLANK_PAD, BLANK_MIN_WIDTH);
+}
+
+double blank_height(const char *text, double size) {
+    return size * 1.2 * text_lines(text) + BLANK_PAD;
+}
 static const double LABEL_GAP = 3.5; /* from the arrows to the nearest label edge */
 enum { SAMPLES = 12 };               /* points checked per Bézier segment */
 

@@ -28,6 +28,11 @@ extern const double VALUE_SIZE; /* font sizes, in points */
 extern const double NAME_SIZE;
 extern const double NODE_SIZE;
 extern const double LAYER_HEIGHT; /* a layer's box, in points */
+extern const double BLANK_PAD;    /* a worksheet's box: this far around its label's text */
+/* A worksheet's box for a label: its text's size with BLANK_PAD around,
+ * and at least wide enough to write a short number in by hand. */
+double blank_width(const char *text, double size);
+double blank_height(const char *text, double size);
 
 Point point_add(Point a, Point b, double k);
 /* The unit vector left of the way from `from` to `to` (up for →). */

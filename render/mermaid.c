@@ -53,20 +53,32 @@ static void link(StrBuf *out, int from, int to, const char *text, const char *na
     sb_printf(out, "| n%d\n", to);
 }
 
+/* A label as a worksheet shows it: a ballot box for a blank, and in the
+ * answer key the text after a ticked one. */
+static const char *shown(const View *v, const char *text, bool blank, char *buf, size_t size) {
+    if (!blank) return text;
+    if (!v->answers) return "☐";
+    snprintf(buf, size, "☑ %s", text);
+    return buf;
+}
+
 void render_mermaid(const View *v, bool names, StrBuf *out) {
+    char buf[VIEW_TEXT + 8];
     sb_puts(out, "flowchart LR\n");
     for (int i = 0; i < v->node_count; i++)
         node(out, v, i, names);
     for (int i = 0; i < v->edge_count; i++) {
         const ViewEdge *e = &v->edges[i];
         bool to_sink = v->nodes[e->to].kind == VIEW_SINK;
-        link(out, e->from, e->to, e->value, names && !to_sink ? e->name : NULL);
+        link(out, e->from, e->to, shown(v, e->value, e->blank & VIEW_BLANK_VALUE, buf, sizeof buf),
+             names && !to_sink ? e->name : NULL);
     }
     int red = 0;
     for (int i = 0; i < v->edge_count; i++) {
         const ViewEdge *e = &v->edges[i];
         if (!*e->grad) continue;
-        link(out, e->to, e->from, e->grad, NULL);
+        link(out, e->to, e->from, shown(v, e->grad, e->blank & VIEW_BLANK_GRAD, buf, sizeof buf),
+             NULL);
         red++;
     }
     if (red == 0) return;

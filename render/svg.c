@@ -94,6 +94,19 @@ static void put_text(StrBuf *out, const Frame *f, const char *text, Point at, do
     }
 }
 
+/* A label as a worksheet shows it: an empty box the size of its text, or
+ * in the answer key (answers) the text with the box around it. */
+static void put_blank(StrBuf *out, const Frame *f, const char *text, Point at, double size,
+                      const char *colour, bool answers) {
+    double w = blank_width(text, size), h = blank_height(text, size);
+    sb_printf(out, "<rect fill=\"none\" stroke=\"%s\"", colour);
+    put_num(out, " x=\"", sx(f, at.x - w / 2), "\"");
+    put_num(out, " y=\"", sy(f, at.y + h / 2), "\"");
+    put_num(out, " width=\"", w, "\"");
+    put_num(out, " height=\"", h, "\"/>\n");
+    if (answers) put_text(out, f, text, at, size, strcmp(colour, "black") ? colour : NULL);
+}
+
 /* A curve (1 + 3k control points; straight segments otherwise) and its
  * arrowhead, tip at `tip`, pointing from the curve's end. */
 static void put_arrow(StrBuf *out, const Frame *f, const Point *p, int n, Point tip,
@@ -184,11 +197,17 @@ void write_svg(const View *v, const Layout *l, int frame, bool names, StrBuf *ou
         Point fwd_tip, back_tip;
         link_arrows(l, i, fwd, &fwd_tip, back, &back_tip);
         put_arrow(out, &f, fwd, l->points[i], fwd_tip, "black");
-        put_text(out, &f, e->value, l->value_at[i], VALUE_SIZE, NULL);
+        if (e->blank & VIEW_BLANK_VALUE)
+            put_blank(out, &f, e->value, l->value_at[i], VALUE_SIZE, "black", v->answers);
+        else
+            put_text(out, &f, e->value, l->value_at[i], VALUE_SIZE, NULL);
         if (names && *e->name) put_text(out, &f, e->name, l->name_at[i], NAME_SIZE, GREY);
         if (!*e->grad || e->step > frame) continue;
         put_arrow(out, &f, back, l->points[i], back_tip, "red");
-        put_text(out, &f, e->grad, l->grad_at[i], VALUE_SIZE, "red");
+        if (e->blank & VIEW_BLANK_GRAD)
+            put_blank(out, &f, e->grad, l->grad_at[i], VALUE_SIZE, "red", v->answers);
+        else
+            put_text(out, &f, e->grad, l->grad_at[i], VALUE_SIZE, "red");
     }
     if (!fwd || !back) out->failed = true;
     free(fwd);

@@ -105,6 +105,7 @@ int build_edge(Builder *b, int from, int to, const Shape *shape, const double *v
     if (grad) build_value_text(b, e->grad, shape, grad);
     set_text(e->name, name ? name : "");
     e->step = 0;
+    e->blank = 0;
     return v->edge_count++;
 }
 
@@ -237,6 +238,32 @@ static int add_operation(Builder *b, const Graph *g, NodeId id, const int *map,
     return node;
 }
 
+/* Does link e carry one of the names a worksheet asks blanks for? It
+ * carries a leaf's name when it leaves that leaf, a named intermediate's
+ * when it is labelled with it. */
+static bool blank_link(const View *v, const ViewEdge *e, const ViewOptions *o) {
+    if (!o->blank_names) return true;
+    const ViewNode *from = &v->nodes[e->from];
+    for (int k = 0; k < o->blank_name_count; k++)
+        if (strcmp(e->name, o->blank_names[k]) == 0 ||
+            (from->kind == VIEW_LEAF && strcmp(from->label, o->blank_names[k]) == 0))
+            return true;
+    return false;
+}
+
+/* Marks the labels a worksheet leaves blank. The seed's arrow into the
+ * output stays: it is where the backward pass starts, given as in 5-15. */
+static void mark_blanks(View *v, const ViewOptions *o) {
+    v->answers = o->answers;
+    for (int i = 0; i < v->edge_count; i++) {
+        ViewEdge *e = &v->edges[i];
+        if (!blank_link(v, e, o)) continue;
+        bool output = v->nodes[e->to].kind == VIEW_SINK;
+        e->blank = o->blanks & (output ? VIEW_BLANK_VALUE : VIEW_BLANK_VALUE | VIEW_BLANK_GRAD);
+        if (!*e->grad) e->blank &= ~VIEW_BLANK_GRAD;
+    }
+}
+
 bool view_build(View *v, Graph *g, const ViewOptions *o, char *error, int error_size) {
     memset(v, 0, sizeof *v);
     Builder b = {.v = v, .digits = o->digits, .tensor_digits = o->tensor_digits};
@@ -305,6 +332,7 @@ bool view_build(View *v, Graph *g, const ViewOptions *o, char *error, int error_
     if (ok && b.failed) snprintf(error, (size_t)error_size, "out of memory");
     ok = ok && !b.failed;
     if (ok) number_steps(v);
+    if (ok && o->blanks) mark_blanks(v, o);
     free(f.at);
     free(f.data);
     free(f.in_pass);

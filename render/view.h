@@ -29,6 +29,9 @@ enum {
     VIEW_TENSOR_DIGITS = 4, /* default digits in tensor labels: [0.0195 -0.0373 0.0181] */
 };
 
+/* What a worksheet leaves blank on a link (figure 5-15's empty boxes). */
+enum { VIEW_BLANK_GRAD = 1, VIEW_BLANK_VALUE = 2 };
+
 typedef enum {
     VIEW_OP,    /* a circle holding the op's symbol */
     VIEW_LAYER, /* a box holding a layer's name: Affine, Softmax-with-Loss */
@@ -49,6 +52,9 @@ typedef struct {
     char grad[VIEW_TEXT];  /* gradient on the red arrow ("" = none) */
     char name[VIEW_TEXT];  /* a named intermediate's name ("" = none) */
     int step;              /* the backward step that sends this gradient */
+    /* VIEW_BLANK_*: labels drawn as empty boxes (or, in an answer key, boxed),
+     * their text kept so that sheet and key share one layout. */
+    int blank;
 } ViewEdge;
 
 typedef struct {
@@ -59,6 +65,7 @@ typedef struct {
     int op_count; /* circles and boxes: what layout time grows with */
     int steps;    /* backward steps, for --steps frames */
     bool tensors; /* some link carries a tensor: its labels can be wide */
+    bool answers; /* blanks are drawn filled in and boxed: the answer key */
 } View;
 
 typedef struct {
@@ -72,6 +79,12 @@ typedef struct {
     int digits;         /* significant digits of numbers */
     int tensor_digits;  /* of numbers in tensor labels, which have room for fewer */
     int max_ops;        /* refuse views with more circles than this (0: no limit) */
+    int blanks;         /* VIEW_BLANK_*: what a worksheet leaves blank (0: nothing) */
+    /* Only the links that carry these names (a leaf's or a named
+     * intermediate's) get blanks; NULL: every link. Not owned. */
+    char *const *blank_names;
+    int blank_name_count;
+    bool answers; /* the worksheet's answer key: blanks filled in and boxed */
 } ViewOptions;
 
 /* Builds the view of g. Runs a backward pass (gradients in g change).

@@ -30,16 +30,67 @@ static bool is_output(const char *path) {
     return path && strcmp(path, "-") == 0;
 }
 
+/* The names after --blanks, which the options point to while they are
+ * used (owned; free with blank_names_free). */
+enum { MAX_BLANK_NAMES = 16 };
+typedef struct {
+    char *names[MAX_BLANK_NAMES];
+    int count;
+} BlankNames;
+
+static void blank_names_free(BlankNames *b) {
+    for (int i = 0; i < b->count; i++)
+        free(b->names[i]);
+    b->count = 0;
+}
+
+/* `--blanks [grads | values | all | NAME...]`: what a worksheet leaves
+ * blank, gradients by default. Reads words while they say what; the word
+ * after them is put back for the caller in *next (NULL: none left). */
+static bool parse_blanks(Command *c, RenderOptions *o, BlankNames *b, Word *next) {
+    o->view.blanks = 0;
+    while (cmd_next_word(c, next) && next->text) {
+        int what = word_is(next, "grads")    ? VIEW_BLANK_GRAD
+                   : word_is(next, "values") ? VIEW_BLANK_VALUE
+                   : word_is(next, "all")    ? VIEW_BLANK_GRAD | VIEW_BLANK_VALUE
+                                             : 0;
+        bool name = !what && !next->quoted &&
+                    graph_lookup(&c->s->graph, next->text, (int)strlen(next->text)) != NODE_NONE;
+        if (!what && !name) return true; /* the next option or the file */
+        o->view.blanks |= what;
+        if (name && b->count == MAX_BLANK_NAMES)
+            return cmd_error_at(c, &next->at, "--blanks takes at most %d names", MAX_BLANK_NAMES);
+        if (name) b->names[b->count++] = next->text, next->text = NULL;
+        free(next->text);
+    }
+    if (next->at.type != TOK_EOF) return false; /* cmd_next_word reported it */
+    next->text = NULL;
+    return true;
+}
+
 /* Parses `[FILE | -] [--forward] [--expand] [--steps] [--of NAME | --all]
- * [--no-names] [--digits N] [--force]` into o and *path (malloc'd, NULL if
- * none; "-" for the output). */
-static bool parse_render_args(Command *c, RenderOptions *o, char **path) {
+ * [--no-names] [--digits N] [--force] [--blanks [WHAT...]] [--answers]`
+ * into o, *path (malloc'd, NULL if none; "-" for the output) and b (the
+ * names o points to). */
+static bool parse_render_args(Command *c, RenderOptions *o, char **path, BlankNames *b) {
     Session *s = c->s;
     *o = render_defaults(session_target(s), session_render_seed(s), s->digits);
     *path = NULL;
+    b->count = 0;
     Word w, arg = {.text = NULL};
-    while (cmd_next_word(c, &w) && w.text) {
-        if (word_is(&w, "--forward"))
+    bool pending = false; /* w holds the word --blanks read past */
+    while (pending || (cmd_next_word(c, &w) && w.text)) {
+        pending = false;
+        if (word_is(&w, "--blanks")) {
+            free(w.text);
+            if (!parse_blanks(c, o, b, &w)) goto fail;
+            if (!o->view.blanks) o->view.blanks = VIEW_BLANK_GRAD;
+            pending = w.text != NULL;
+            continue;
+        }
+        if (word_is(&w, "--answers"))
+            o->view.answers = true;
+        else if (word_is(&w, "--forward"))
             o->view.forward_only = true;
         else if (word_is(&w, "--expand"))
             o->view.expand = true;
@@ -75,7 +126,7 @@ static bool parse_render_args(Command *c, RenderOptions *o, char **path) {
         } else if (!w.quoted && w.text[0] == '-' && w.text[1] == '-') {
             cmd_error_at(c, &w.at,
                          "unknown option '%s' (options: --forward --expand --steps --of NAME "
-                         "--all --no-names --digits N --force)",
+                         "--all --no-names --digits N --force --blanks [WHAT...] --answers)",
                          w.text);
             goto fail;
         } else if (word_is(&w, "-") && !*path) {
@@ -100,6 +151,9 @@ static bool parse_render_args(Command *c, RenderOptions *o, char **path) {
         free(w.text);
     }
     if (w.at.type != TOK_EOF) goto fail; /* cmd_next_word reported it */
+    if (o->view.answers && !o->view.blanks) o->view.blanks = VIEW_BLANK_GRAD;
+    o->view.blank_names = b->count ? b->names : NULL;
+    o->view.blank_name_count = b->count;
     if (o->view.all && o->view.of != NODE_NONE) {
         cmd_error(c, "--of and --all cannot be combined");
         goto fail;
@@ -110,6 +164,7 @@ fail:
     free(w.text);
     free(*path);
     *path = NULL;
+    blank_names_free(b);
     return false;
 }
 
@@ -175,8 +230,9 @@ static bool render_summary(Session *s, const RenderOptions *o, char *error, int 
 bool cmd_render(Command *c) {
     Session *s = c->s;
     RenderOptions o;
+    BlankNames blank;
     char *path, error[1024];
-    if (!parse_render_args(c, &o, &path)) return false;
+    if (!parse_render_args(c, &o, &path, &blank)) return false;
     RenderResult result;
     bool ok =
         path ? ensure_renderer(s, error, sizeof error) : render_summary(s, &o, error, sizeof error);
@@ -197,6 +253,7 @@ bool cmd_render(Command *c) {
         sb_free(&dot);
     }
     free(path);
+    blank_names_free(&blank);
     return ok || cmd_error(c, "%s", error);
 }
 
@@ -204,8 +261,9 @@ bool cmd_render(Command *c) {
 bool cmd_mermaid(Command *c) {
     Session *s = c->s;
     RenderOptions o;
+    BlankNames blank;
     char *path, error[1024];
-    if (!parse_render_args(c, &o, &path)) return false;
+    if (!parse_render_args(c, &o, &path, &blank)) return false;
     RenderResult result;
     bool ok;
     if (is_output(path)) { /* `:mermaid -` prints it, as without a file */
@@ -217,6 +275,7 @@ bool cmd_mermaid(Command *c) {
         if (strcmp(format, "mermaid") != 0) {
             cmd_error(c, ":mermaid writes .mmd or .md files, not '%s'", path);
             free(path);
+            blank_names_free(&blank);
             return false;
         }
         ok = render_file(&s->renderer, &s->graph, &o, path, &result, error, sizeof error);
@@ -236,6 +295,7 @@ bool cmd_mermaid(Command *c) {
         sb_free(&text);
     }
     free(path);
+    blank_names_free(&blank);
     return ok || cmd_error(c, "%s", error);
 }
 
