@@ -57,13 +57,13 @@ void renderer_free(Renderer *r) {
 }
 
 RenderOptions render_defaults(NodeId target, const double *seed, int digits) {
-    return (RenderOptions){
-        .view = {.target = target,
-                 .of = NODE_NONE,
-                 .names = true,
-                 .seed = seed,
-                 .digits = digits,
-                 .tensor_digits = digits < VIEW_TENSOR_DIGITS ? digits : VIEW_TENSOR_DIGITS}};
+    int shown = digits < VIEW_DIGITS ? digits : VIEW_DIGITS;
+    return (RenderOptions){.view = {.target = target,
+                                    .of = NODE_NONE,
+                                    .names = true,
+                                    .seed = seed,
+                                    .digits = shown,
+                                    .tensor_digits = shown}};
 }
 
 const char *render_format_for(const char *path) {

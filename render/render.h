@@ -60,7 +60,10 @@ typedef struct {
 bool renderer_init(Renderer *r, char *error, int error_size);
 void renderer_free(Renderer *r);
 
-/* Options drawing what feeds `target`, gradients seeded with `seed`. */
+/* Options drawing what feeds `target`, gradients seeded with `seed`: every
+ * number with the same VIEW_DIGITS significant digits (0.6225 beside
+ * [0.0195 -0.0373]), or `digits` (the session's) if that is fewer; the
+ * session's own printing keeps its digits. --digits N sets both. */
 RenderOptions render_defaults(NodeId target, const double *seed, int digits);
 
 /* The output format a file name asks for ("svg", "png", "pdf", "dot",

@@ -289,40 +289,40 @@ static const struct {
      "x→× 1|2\n2→× 2|1\ny→× 3|2\n2→× 2|3\n×→+ 2|1\n×→+ 6|1\n+→out 8|1 [z]"},
     {"fan-out: x * x", "x = 3; y = x * x", "", 1, "x→× 3|3\nx→× 3|3\n×→out 9|1 [y]"},
     {"sigmoid as one circle (figure 5-21)", "x = 0.5; y = sigmoid(x)", "", 1,
-     "x→sigmoid 0.5|0.235003712202\nsigmoid→out 0.622459331202|1 [y]"},
+     "x→sigmoid 0.5|0.235\nsigmoid→out 0.6225|1 [y]"},
     {"--expand: sigmoid as figure 5-19", "x = 0.5; y = sigmoid(x)", "--expand", 4,
-     "x→× 0.5|0.235003712202\n"
-     "-1→× -1|-0.117501856101\n"
-     "×→exp -0.5|-0.235003712202\n"
-     "exp→+ 0.606530659713|-0.387455619\n"
-     "1→+ 1|-0.387455619\n"
-     "+→/ 1.60653065971|-0.387455619\n"
-     "/→out 0.622459331202|1 [y]"},
+     "x→× 0.5|0.235\n"
+     "-1→× -1|-0.1175\n"
+     "×→exp -0.5|-0.235\n"
+     "exp→+ 0.6065|-0.3875\n"
+     "1→+ 1|-0.3875\n"
+     "+→/ 1.607|-0.3875\n"
+     "/→out 0.6225|1 [y]"},
     {"--expand: tanh(x) as 2 sigmoid(2x) - 1", "x = 0.5; y = tanh(x)", "--expand", 7,
-     "x→× 0.5|0.786447732966\n"
-     "2→× 2|0.196611933241\n"
-     "×→× 1|0.393223866483\n"
-     "-1→× -1|-0.393223866483\n"
-     "×→exp -1|-0.393223866483\n"
-     "exp→+ 0.367879441171|-1.06889329078\n"
-     "1→+ 1|-1.06889329078\n"
-     "+→/ 1.36787944117|-1.06889329078\n"
-     "/→× 0.73105857863|2\n"
-     "2→× 2|0.73105857863\n"
-     "×→− 1.46211715726|1\n"
+     "x→× 0.5|0.7864\n"
+     "2→× 2|0.1966\n"
+     "×→× 1|0.3932\n"
+     "-1→× -1|-0.3932\n"
+     "×→exp -1|-0.3932\n"
+     "exp→+ 0.3679|-1.069\n"
+     "1→+ 1|-1.069\n"
+     "+→/ 1.368|-1.069\n"
+     "/→× 0.7311|2\n"
+     "2→× 2|0.7311\n"
+     "×→− 1.462|1\n"
      "1→− 1|-1\n"
-     "−→out 0.46211715726|1 [y]"},
+     "−→out 0.4621|1 [y]"},
     {"--expand keeps the name of what goes into the sigmoid", "x = 0.5; a = x * 2; y = sigmoid(a)",
      "--expand", 5,
-     "x→× 0.5|0.393223866483\n"
-     "2→× 2|0.0983059666207\n"
-     "×→× 1|0.196611933241 [a]\n"
-     "-1→× -1|-0.196611933241\n"
-     "×→exp -1|-0.196611933241\n"
-     "exp→+ 0.367879441171|-0.534446645389\n"
-     "1→+ 1|-0.534446645389\n"
-     "+→/ 1.36787944117|-0.534446645389\n"
-     "/→out 0.73105857863|1 [y]"},
+     "x→× 0.5|0.3932\n"
+     "2→× 2|0.09831\n"
+     "×→× 1|0.1966 [a]\n"
+     "-1→× -1|-0.1966\n"
+     "×→exp -1|-0.1966\n"
+     "exp→+ 0.3679|-0.5344\n"
+     "1→+ 1|-0.5344\n"
+     "+→/ 1.368|-0.5344\n"
+     "/→out 0.7311|1 [y]"},
     {"tensors: shape and values, per link", AFFINE, "", 2,
      "x→Affine (2) [1 2]|(2) [6 15]\n"
      "W→Affine (2,3) [[1 2 3] [4 5 6]]|(2,3) [[1 1 1] [2 2 2]]\n"
@@ -357,6 +357,12 @@ static const struct {
      "x→dot (2,2) [[1 2] [3 4]]|(2,2) [[3 7] [3 7]]\n"
      "x→dot (2,2) [[1 2] [3 4]]|(2,2) [[4 4] [6 6]]\n"
      "dot→sum (2,2) [[7 10] [15 22]]|(2,2) [[1 1] [1 1]] [y]\nsum→out 54|1 [L]"},
+    {"every number with 4 digits by default, scalars as tensors (the session has 12)",
+     "x = [0.123456, 2]; y = x * 3.14159265; L = sum(y)", "", 2,
+     "x→× (2) [0.1235 2]|(2) [3.142 3.142]\n3.142→× 3.142|2.123\n"
+     "×→sum (2) [0.3878 6.283]|(2) [1 1] [y]\nsum→out 6.671|1 [L]"},
+    {"a session printing fewer digits draws with as few", "x = 0.123456; y = x * 3\n:digits 2", "",
+     1, "x→× 0.12|3\n3→× 3|0.12\n×→out 0.37|1 [y]"},
     {"--digits in tensor labels; a scalar gets the sum of what it broadcast to",
      "x = [0.123456, 2]; y = x * 3; L = sum(y)", "--digits 3", 2,
      "x→× (2) [0.123 2]|(2) [3 3]\n3→× 3|2.12\n×→sum (2) [0.37 6]|(2) [1 1] [y]\n"
@@ -462,7 +468,7 @@ START_TEST(test_view_expand_sigmoid_gradient) {
     double x = expand_points[_i], y = 1 / (1 + exp(-x));
     h_runf(&h, "x = %.17g; y = sigmoid(x)", x);
     View v;
-    build(&h, &v, "--expand");
+    build(&h, &v, "--expand --digits 17");
     ck_assert_int_eq(v.op_count, 4);
     static const char *const ops[] = {"×", "exp", "+", "/"};
     for (int i = 0; i < 4; i++)
@@ -496,7 +502,7 @@ START_TEST(test_view_expand_tanh_gradient) {
     double x = expand_points[_i], t = tanh(x);
     h_runf(&h, "x = %.17g; y = tanh(x)", x);
     View v;
-    build(&h, &v, "--expand");
+    build(&h, &v, "--expand --digits 17");
     ck_assert_int_eq(count_nodes(&v, VIEW_OP, "tanh"), 0);
     ck_assert_int_eq(count_nodes(&v, VIEW_OP, "exp"), 1);
     ck_assert_int_eq(count_nodes(&v, VIEW_OP, "/"), 1);
@@ -821,11 +827,7 @@ static const struct {
     {"--no-names", APPLE_ORANGE, "--no-names", {"715", "2.2"}, {"apple_price", "all_price"}},
     {"--of orange_price", APPLE_ORANGE, "--of orange_price", {"orange", "450"}, {"apple", "715"}},
     {"--all", "u = 5; v = u * 3\nw = 2; z = w * w", "--all", {"u", "15", "w", "4"}, {""}},
-    {"--expand",
-     "x = 0.5; y = sigmoid(x)",
-     "--expand",
-     {"exp", "-0.5", "0.235003712202"},
-     {"sigmoid"}},
+    {"--expand", "x = 0.5; y = sigmoid(x)", "--expand", {"exp", "-0.5", "0.235"}, {"sigmoid"}},
     {"Korean names",
      "사과 = 100; 개수 = 2; 가격 = 사과 * 개수",
      "",
