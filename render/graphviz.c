@@ -63,7 +63,8 @@ RenderOptions render_defaults(NodeId target, const double *seed, int digits) {
                                     .names = true,
                                     .seed = seed,
                                     .digits = shown,
-                                    .tensor_digits = shown}};
+                                    .tensor_digits = shown},
+                           .scale = RENDER_SCALE};
 }
 
 const char *render_format_for(const char *path) {
@@ -498,6 +499,8 @@ static bool render(Renderer *r, Graph *g, const RenderOptions *o, const char *fo
         Agraph_t *pic = NULL;
         ok = (!o->steps || !path || file) &&
              (strcmp(format, "svg") == 0 || (pic = draw(&v, &l, shown, o->view.names)));
+        if (pic && strcmp(format, "png") == 0) /* pixels: sharp when projected */
+            setf(pic, "dpi", "%g", 96 * o->scale, 0);
         if (!ok)
             snprintf(error, (size_t)size, "out of memory");
         else if (pic)

@@ -37,11 +37,16 @@
 #include "view.h"
 
 enum { RENDER_MAX_OPS = 150 }; /* above this, layout takes seconds: refuse unless forced */
+/* --scale's default and range: PNG at 96 dpi times the scale. */
+#define RENDER_SCALE     2.0
+#define RENDER_SCALE_MIN 0.5
+#define RENDER_SCALE_MAX 8.0
 
 typedef struct {
     ViewOptions view;
-    bool steps; /* one file per backward step: out-01.svg, out-02.svg, ... */
-    bool force; /* draw even above RENDER_MAX_OPS circles */
+    bool steps;   /* one file per backward step: out-01.svg, out-02.svg, ... */
+    bool force;   /* draw even above RENDER_MAX_OPS circles */
+    double scale; /* PNG pixels per point over 96 dpi: 2 (192 dpi, sharp on a projector) */
 } RenderOptions;
 
 typedef struct {

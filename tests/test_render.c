@@ -1025,6 +1025,48 @@ START_TEST(test_file_formats) {
 }
 END_TEST
 
+/* A PNG's width in pixels, from its IHDR chunk (bytes 16-19, big-endian). */
+static long png_width(const char *path) {
+    size_t len;
+    unsigned char *data = (unsigned char *)slurp(path, &len);
+    ck_assert_msg(data && len > 24 && memcmp(data, "\x89PNG", 4) == 0, "%s: no PNG", path);
+    long w = (long)data[16] << 24 | (long)data[17] << 16 | (long)data[18] << 8 | data[19];
+    free(data);
+    return w;
+}
+
+/* --scale multiplies a PNG's pixels (96 dpi each); the default is 2. */
+START_TEST(test_png_scale) {
+    Harness h;
+    h_init(&h);
+    char dir[128], path[160];
+    fresh_dir(dir, sizeof dir, "png_scale");
+    h_ok(&h, APPLE_ORANGE);
+    snprintf(path, sizeof path, "%s/a.png", dir);
+    h_runf(&h, ":render %s --scale 1", path);
+    long one = png_width(path);
+    h_runf(&h, ":render %s", path);
+    long usual = png_width(path);
+    h_runf(&h, ":render %s --scale 4", path);
+    long four = png_width(path);
+    h_runf(&h, ":render %s --scale 0.5", path);
+    long half = png_width(path);
+    ck_assert_msg(one > 300 && labs(usual - 2 * one) <= 2 && labs(four - 4 * one) <= 4 &&
+                      labs(2 * half - one) <= 2,
+                  "widths %ld (1), %ld (default), %ld (4), %ld (0.5)", one, usual, four, half);
+    /* The SVG keeps points: --scale is for pixels. */
+    snprintf(path, sizeof path, "%s/a.svg", dir);
+    h_runf(&h, ":render %s --scale 4", path);
+    char *svg4 = slurp(path, NULL);
+    h_runf(&h, ":render %s", path);
+    char *svg = slurp(path, NULL);
+    ck_assert_str_eq(svg4, svg);
+    free(svg4);
+    free(svg);
+    h_free(&h);
+}
+END_TEST
+
 START_TEST(test_mermaid_golden) {
     Harness h;
     h_init(&h);
@@ -1335,6 +1377,7 @@ static Suite *render_suite(void) {
     tcase_add_unchecked_fixture(tc, make_tmpdir, remove_tmpdir);
     tcase_add_loop_test(tc, test_file_formats, 0, sizeof file_cases / sizeof file_cases[0]);
     tcase_add_test(tc, test_mermaid_golden);
+    tcase_add_test(tc, test_png_scale);
     tcase_add_test(tc, test_mermaid_tensors);
     tcase_add_test(tc, test_render_without_file_prints_dot);
     tcase_add_loop_test(tc, test_render_errors, 0, sizeof render_errors / sizeof render_errors[0]);
