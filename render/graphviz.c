@@ -288,7 +288,7 @@ static Agraph_t *draw(const View *v, const Layout *l, int frame, bool names) {
         Agedge_t *e = agedge(g, nodes[ve->from], nodes[ve->to], name, 1);
         set_spline(e, fwd, l->points[i], fwd_tip);
         set(e, "arrowsize", "0.7");
-        pin_label(g, "v", i, ve->value, l->value_at[i], VALUE_SIZE, "black");
+        if (*ve->value) pin_label(g, "v", i, ve->value, l->value_at[i], VALUE_SIZE, "black");
         if (names && *ve->name) pin_label(g, "m", i, ve->name, l->name_at[i], NAME_SIZE, "gray45");
         if (!*ve->grad || ve->step > frame) continue;
         snprintf(name, sizeof name, "b%d", i);

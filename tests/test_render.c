@@ -268,7 +268,7 @@ static const struct {
      "all_price = apple_price + orange_price\n"
      "price = all_price * tax",
      "--all", 5,
-     "u→× 5|\n3→× 3|\n×→out 15| [v]\n"
+     "u→× 5|\n3→× |\n×→out 15| [v]\n"
      "apple→× 100|2.2\napple_num→× 2|110\norange→× 150|3.3\norange_num→× 3|165\n"
      "×→+ 200|1.1 [apple_price]\n×→+ 450|1.1 [orange_price]\n+→× 650|1.1 [all_price]\n"
      "tax→× 1.1|650\n×→out 715|1 [price]"},
@@ -286,41 +286,41 @@ static const struct {
     {"a power by a constant is one circle", "x = 1; y = 2; z = (x + y) ** 2", "", 2,
      "x→+ 1|6\ny→+ 2|6\n+→**2 3|6\n**2→out 9|1 [z]"},
     {"constants once per use", "x = 1; y = 3; z = x * 2 + y * 2", "", 3,
-     "x→× 1|2\n2→× 2|1\ny→× 3|2\n2→× 2|3\n×→+ 2|1\n×→+ 6|1\n+→out 8|1 [z]"},
+     "x→× 1|2\n2→× |\ny→× 3|2\n2→× |\n×→+ 2|1\n×→+ 6|1\n+→out 8|1 [z]"},
     {"fan-out: x * x", "x = 3; y = x * x", "", 1, "x→× 3|3\nx→× 3|3\n×→out 9|1 [y]"},
     {"sigmoid as one circle (figure 5-21)", "x = 0.5; y = sigmoid(x)", "", 1,
      "x→sigmoid 0.5|0.235\nsigmoid→out 0.6225|1 [y]"},
     {"--expand: sigmoid as figure 5-19", "x = 0.5; y = sigmoid(x)", "--expand", 4,
      "x→× 0.5|0.235\n"
-     "-1→× -1|-0.1175\n"
+     "-1→× |\n"
      "×→exp -0.5|-0.235\n"
      "exp→+ 0.6065|-0.3875\n"
-     "1→+ 1|-0.3875\n"
+     "1→+ |\n"
      "+→/ 1.607|-0.3875\n"
      "/→out 0.6225|1 [y]"},
     {"--expand: tanh(x) as 2 sigmoid(2x) - 1", "x = 0.5; y = tanh(x)", "--expand", 7,
      "x→× 0.5|0.7864\n"
-     "2→× 2|0.1966\n"
+     "2→× |\n"
      "×→× 1|0.3932\n"
-     "-1→× -1|-0.3932\n"
+     "-1→× |\n"
      "×→exp -1|-0.3932\n"
      "exp→+ 0.3679|-1.069\n"
-     "1→+ 1|-1.069\n"
+     "1→+ |\n"
      "+→/ 1.368|-1.069\n"
      "/→× 0.7311|2\n"
-     "2→× 2|0.7311\n"
+     "2→× |\n"
      "×→− 1.462|1\n"
-     "1→− 1|-1\n"
+     "1→− |\n"
      "−→out 0.4621|1 [y]"},
     {"--expand keeps the name of what goes into the sigmoid", "x = 0.5; a = x * 2; y = sigmoid(a)",
      "--expand", 5,
      "x→× 0.5|0.3932\n"
-     "2→× 2|0.09831\n"
+     "2→× |\n"
      "×→× 1|0.1966 [a]\n"
-     "-1→× -1|-0.1966\n"
+     "-1→× |\n"
      "×→exp -1|-0.1966\n"
      "exp→+ 0.3679|-0.5344\n"
-     "1→+ 1|-0.5344\n"
+     "1→+ |\n"
      "+→/ 1.368|-0.5344\n"
      "/→out 0.7311|1 [y]"},
     {"tensors: shape and values, per link", AFFINE, "", 2,
@@ -358,14 +358,19 @@ static const struct {
      "x→dot (2,2) [[1 2] [3 4]]|(2,2) [[4 4] [6 6]]\n"
      "dot→sum (2,2) [[7 10] [15 22]]|(2,2) [[1 1] [1 1]] [y]\nsum→out 54|1 [L]"},
     {"every number with 4 digits by default, scalars as tensors (the session has 12)",
-     "x = [0.123456, 2]; y = x * 3.14159265; L = sum(y)", "", 2,
-     "x→× (2) [0.1235 2]|(2) [3.142 3.142]\n3.142→× 3.142|2.123\n"
+     "x = [0.123456, 2]; k = 3.14159265; y = x * k; L = sum(y)", "", 2,
+     "x→× (2) [0.1235 2]|(2) [3.142 3.142]\nk→× 3.142|2.123\n"
      "×→sum (2) [0.3878 6.283]|(2) [1 1] [y]\nsum→out 6.671|1 [L]"},
-    {"a session printing fewer digits draws with as few", "x = 0.123456; y = x * 3\n:digits 2", "",
-     1, "x→× 0.12|3\n3→× 3|0.12\n×→out 0.37|1 [y]"},
+    {"a session printing fewer digits draws with as few",
+     "x = 0.123456; k = 3; y = x * k\n:digits 2", "", 1,
+     "x→× 0.12|3\nk→× 3|0.12\n×→out 0.37|1 [y]"},
+    {"no red arrow into labels (figure 5-30 returns only dx)",
+     "t = [0, 1, 0]; x = [0, 0, 0]; L = softmax_with_loss(x, t)", "", 1,
+     "x→Softmax-with-Loss (3) [0 0 0]|(3) [0.3333 -0.6667 0.3333]\n"
+     "t→Softmax-with-Loss (3) [0 1 0]|\nSoftmax-with-Loss→out 1.099|1 [L]"},
     {"--digits in tensor labels; a scalar gets the sum of what it broadcast to",
-     "x = [0.123456, 2]; y = x * 3; L = sum(y)", "--digits 3", 2,
-     "x→× (2) [0.123 2]|(2) [3 3]\n3→× 3|2.12\n×→sum (2) [0.37 6]|(2) [1 1] [y]\n"
+     "x = [0.123456, 2]; k = 3; y = x * k; L = sum(y)", "--digits 3", 2,
+     "x→× (2) [0.123 2]|(2) [3 3]\nk→× 3|2.12\n×→sum (2) [0.37 6]|(2) [1 1] [y]\n"
      "sum→out 6.37|1 [L]"},
 };
 
@@ -855,7 +860,7 @@ static const struct {
      {"(2,4)", "(2) [30 174]", "axis=1", "204"},
      {"(2,4) [[1 2 3 4] [5 6 7 8]]"}},
     {"--digits in tensor labels",
-     "x = [0.123456, 2]; y = x * 3; L = sum(y)",
+     "x = [0.123456, 2]; k = 3; y = x * k; L = sum(y)",
      "--digits 3",
      {"(2) [0.123 2]", "(2) [0.37 6]", "2.12", "6.37"},
      {"(2) [0.123456 2]"}},
