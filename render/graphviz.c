@@ -158,6 +158,16 @@ static void layout_free(Layout *l, int edges) {
     memset(l, 0, sizeof *l);
 }
 
+/* Is e a link of the main path, from an op to an op (or the output)? Such
+ * links weigh more, so dot draws the path on one line, as the book's 5-19
+ * does, with constants and leaves hanging off it instead of a staircase.
+ * Scalar figures only: a tensor's long labels need the room dot gives them
+ * (the expanded Affine's labels collide on a straight path). */
+static bool is_path(const View *v, const ViewEdge *e) {
+    ViewNodeKind from = v->nodes[e->from].kind, to = v->nodes[e->to].kind;
+    return (from == VIEW_OP || from == VIEW_LAYER) && to != VIEW_LEAF && to != VIEW_CONST;
+}
+
 /* The graph dot lays out: the view's nodes, each link labelled with what
  * step 3 writes beside it, so dot leaves room for both. NULL if memory ran
  * out; nodes and edges (node_count and edge_count long) receive its parts. */
@@ -184,6 +194,7 @@ static Agraph_t *layout_graph(const View *v, Agnode_t **nodes, Agedge_t **edges)
         set(edges[i], "fontsize", "11");
         set(edges[i], "fontname", FONT);
         set(edges[i], "arrowsize", "0.7");
+        if (!v->tensors && is_path(v, e)) set(edges[i], "weight", "8");
     }
     return g;
 }

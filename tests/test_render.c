@@ -773,6 +773,48 @@ static void ck_texts_apart(const Svg *svg, const char *what) {
         free(want_);                                                                               \
     } while (0)
 
+/* --expand keeps the main path on one line with the constants hanging
+ * below it (figure 5-19), not a staircase: every circle at one height. */
+static const char *const expanded_paths[] = {"x = 0.5; y = sigmoid(x)", "x = 0.5; y = tanh(x)",
+                                             "w = -3; x = 2; b = 6.88; y = tanh(w * x + b)"};
+
+START_TEST(test_svg_expanded_path_is_straight) {
+    Harness h;
+    h_init(&h);
+    char dir[128], path[160], name[32];
+    snprintf(name, sizeof name, "svg_straight_%d", _i);
+    fresh_dir(dir, sizeof dir, name);
+    snprintf(path, sizeof path, "%s/x.svg", dir);
+    h_ok(&h, expanded_paths[_i]);
+    h_runf(&h, ":render %s --expand", path);
+    Svg *svg = svg_read(path);
+    static const char *const ops[] = {"×", "exp", "+", "/", "−"};
+    static const char *const constants[] = {"-1", "1", "2"};
+    double line = NAN, lowest_op = -1e9;
+    int circles = 0, below = 0;
+    for (int i = 0; i < svg->text_count; i++) {
+        const SvgText *t = &svg->texts[i];
+        if (t->fill[0] || t->size == 11) continue; /* labels on links */
+        for (int k = 0; k < 5; k++)
+            if (strcmp(t->text, ops[k]) == 0) {
+                if (isnan(line)) line = t->y;
+                /* the first + of w * x + b is off the path: x feeds it */
+                if (fabs(t->y - line) < 2) circles++; /* baselines differ by font size */
+                lowest_op = fmax(lowest_op, t->y);
+            }
+        for (int k = 0; k < 3; k++)
+            if (strcmp(t->text, constants[k]) == 0) below += t->y > line + 10;
+    }
+    int want[] = {4, 7, 9}, constants_in[] = {2, 5, 5};
+    ck_assert_msg(circles >= want[_i] - (_i == 2), "%s: %d circles on the line at y %g",
+                  expanded_paths[_i], circles, line);
+    ck_assert_msg(below == constants_in[_i], "%s: %d constants below the line", expanded_paths[_i],
+                  below);
+    svg_free(svg);
+    h_free(&h);
+}
+END_TEST
+
 START_TEST(test_svg_apple) {
     Harness h;
     h_init(&h);
@@ -1374,6 +1416,8 @@ static Suite *render_suite(void) {
     tc = tcase_create("svg");
     tcase_add_unchecked_fixture(tc, make_tmpdir, remove_tmpdir);
     tcase_add_test(tc, test_svg_apple);
+    tcase_add_loop_test(tc, test_svg_expanded_path_is_straight, 0,
+                        sizeof expanded_paths / sizeof expanded_paths[0]);
     tcase_add_loop_test(tc, test_svg_cases, 0, sizeof svg_cases / sizeof svg_cases[0]);
     tcase_add_test(tc, test_svg_steps);
     suite_add_tcase(s, tc);
