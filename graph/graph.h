@@ -391,4 +391,14 @@ bool graph_numeric_grad(Graph *g, NodeId target, NodeId leaf, const double *seed
 bool graph_numeric_grad_until(Graph *g, NodeId target, NodeId leaf, const double *seed,
                               bool (*stop)(void *ctx), void *ctx, double *out);
 
+/* Does input i of node id take a gradient? Not when it is a constant (a
+ * number written in an expression) or data the op only reads (labels,
+ * OpInfo.data_inputs). The backward pass still computes what flows there;
+ * this says whether figures and :grad show it. */
+bool graph_input_takes_grad(const Graph *g, NodeId id, int i);
+/* Marks in reach (graph_count(g) bytes, caller-owned, zeroed) target and
+ * every node its gradient reaches through inputs that take gradients:
+ * a leaf used only as labels is not marked. False if memory ran out. */
+bool graph_grad_reach(Graph *g, NodeId target, uint8_t *reach);
+
 #endif

@@ -194,15 +194,16 @@ static const OpInfo op_table[] = {
                     TENSOR(softmax)},
     [OP_CROSS_ENTROPY] = {"cross_entropy", "Cross Entropy", 2, NULL, NULL, SYN_CALL,
                           "cross_entropy", PREC_PRIMARY, TENSOR(cross_entropy),
-                          .check = cross_entropy_check},
+                          .check = cross_entropy_check, .data_inputs = 1u << 1},
     [OP_SOFTMAX_WITH_LOSS] = {"softmax_with_loss", "Softmax-with-Loss", 2, NULL, NULL, SYN_CALL,
                               "softmax_with_loss", PREC_PRIMARY, TENSOR(softmax_with_loss),
-                              .check = softmax_with_loss_check},
-    /* Whole numbers and counts: zero gradient, as the book never trains them. */
+                              .check = softmax_with_loss_check, .data_inputs = 1u << 1},
+    /* Whole numbers and counts: zero gradient, as the book never trains them;
+     * so their inputs are data, taking none. */
     [OP_ARGMAX] = {"argmax", "argmax", 1, NULL, NULL, SYN_CALL, "argmax", PREC_PRIMARY,
-                   TENSOR(argmax)},
+                   TENSOR(argmax), .data_inputs = 1u << 0},
     [OP_ACCURACY] = {"accuracy", "Accuracy", 2, NULL, NULL, SYN_CALL, "accuracy", PREC_PRIMARY,
-                     TENSOR(accuracy), .check = accuracy_check},
+                     TENSOR(accuracy), .check = accuracy_check, .data_inputs = 3},
 #undef TENSOR
 #undef NO_TENSOR
 };

@@ -143,6 +143,9 @@ typedef struct {
     OpKernel tforward, tbackward;
     OpArg arg;
     OpCheck check; /* NULL: any values will do */
+    /* Bit i set: input i is data the op reads but takes no gradient into,
+     * as the book's layers return only dx (softmax_with_loss's labels t). */
+    uint8_t data_inputs;
 } OpInfo;
 
 /* The row for `op`. `op` must be a valid Op. */

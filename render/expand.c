@@ -13,16 +13,16 @@ static const Shape SCALAR = {0};
 static int sigmoid(Builder *b, int x, double xv, const char *name, const double *dy, double *dx) {
     double a = -xv, e = exp(a), c = 1 + e;
     double gc = dy ? *dy * (-1 / (c * c)) : 0; /* d(1/c)/dc = −1/c² */
-    double ga = gc * e, gk = ga * xv;
+    double ga = gc * e;
     *dx = -ga;
     int mul = build_node(b, VIEW_OP, "×");
     build_scalar_edge(b, x, mul, xv, dy ? dx : NULL, name);
-    build_scalar_edge(b, build_number(b, -1), mul, -1, dy ? &gk : NULL, NULL);
+    build_scalar_edge(b, build_number(b, -1), mul, -1, NULL, NULL); /* constants take none */
     int ex = build_node(b, VIEW_OP, "exp");
     build_scalar_edge(b, mul, ex, a, dy ? &ga : NULL, NULL);
     int plus = build_node(b, VIEW_OP, "+");
     build_scalar_edge(b, ex, plus, e, dy ? &gc : NULL, NULL);
-    build_scalar_edge(b, build_number(b, 1), plus, 1, dy ? &gc : NULL, NULL);
+    build_scalar_edge(b, build_number(b, 1), plus, 1, NULL, NULL);
     int div = build_node(b, VIEW_OP, "/");
     build_scalar_edge(b, plus, div, c, dy ? &gc : NULL, NULL);
     return div;
@@ -31,23 +31,22 @@ static int sigmoid(Builder *b, int x, double xv, const char *name, const double 
 /* tanh(x) = 2·sigmoid(2x) − 1, drawn with the sigmoid expanded. */
 static int tanh_(Builder *b, int x, double xv, const char *name, const double *dy) {
     double u = 2 * xv, s = 1 / (1 + exp(-u));
-    double gs = dy ? 2 * *dy : 0, gscale = dy ? *dy * s : 0, gone = dy ? -*dy : 0;
+    double gs = dy ? 2 * *dy : 0;
     /* Gradients flow backward, so the links into ×2 are filled in last. */
     int twice = build_node(b, VIEW_OP, "×");
     int first = build_scalar_edge(b, x, twice, xv, NULL, name);
-    int second = build_scalar_edge(b, build_number(b, 2), twice, 2, NULL, NULL);
+    build_scalar_edge(b, build_number(b, 2), twice, 2, NULL, NULL);
     double du;
     int div = sigmoid(b, twice, u, NULL, dy ? &gs : NULL, &du);
     int scale = build_node(b, VIEW_OP, "×");
     build_scalar_edge(b, div, scale, s, dy ? &gs : NULL, NULL);
-    build_scalar_edge(b, build_number(b, 2), scale, 2, dy ? &gscale : NULL, NULL);
+    build_scalar_edge(b, build_number(b, 2), scale, 2, NULL, NULL);
     int minus = build_node(b, VIEW_OP, "−");
     build_scalar_edge(b, scale, minus, 2 * s, dy, NULL);
-    build_scalar_edge(b, build_number(b, 1), minus, 1, dy ? &gone : NULL, NULL);
+    build_scalar_edge(b, build_number(b, 1), minus, 1, NULL, NULL);
     if (!b->failed && dy) {
-        double dx = 2 * du, dtwo = du * xv;
+        double dx = 2 * du;
         build_value_text(b, b->v->edges[first].grad, &SCALAR, &dx);
-        build_value_text(b, b->v->edges[second].grad, &SCALAR, &dtwo);
     }
     return minus;
 }

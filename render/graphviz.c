@@ -57,13 +57,14 @@ void renderer_free(Renderer *r) {
 }
 
 RenderOptions render_defaults(NodeId target, const double *seed, int digits) {
-    return (RenderOptions){
-        .view = {.target = target,
-                 .of = NODE_NONE,
-                 .names = true,
-                 .seed = seed,
-                 .digits = digits,
-                 .tensor_digits = digits < VIEW_TENSOR_DIGITS ? digits : VIEW_TENSOR_DIGITS}};
+    int shown = digits < VIEW_DIGITS ? digits : VIEW_DIGITS;
+    return (RenderOptions){.view = {.target = target,
+                                    .of = NODE_NONE,
+                                    .names = true,
+                                    .seed = seed,
+                                    .digits = shown,
+                                    .tensor_digits = shown},
+                           .scale = RENDER_SCALE};
 }
 
 const char *render_format_for(const char *path) {
@@ -157,6 +158,16 @@ static void layout_free(Layout *l, int edges) {
     memset(l, 0, sizeof *l);
 }
 
+/* Is e a link of the main path, from an op to an op (or the output)? Such
+ * links weigh more, so dot draws the path on one line, as the book's 5-19
+ * does, with constants and leaves hanging off it instead of a staircase.
+ * Scalar figures only: a tensor's long labels need the room dot gives them
+ * (the expanded Affine's labels collide on a straight path). */
+static bool is_path(const View *v, const ViewEdge *e) {
+    ViewNodeKind from = v->nodes[e->from].kind, to = v->nodes[e->to].kind;
+    return (from == VIEW_OP || from == VIEW_LAYER) && to != VIEW_LEAF && to != VIEW_CONST;
+}
+
 /* The graph dot lays out: the view's nodes, each link labelled with what
  * step 3 writes beside it, so dot leaves room for both. NULL if memory ran
  * out; nodes and edges (node_count and edge_count long) receive its parts. */
@@ -183,6 +194,7 @@ static Agraph_t *layout_graph(const View *v, Agnode_t **nodes, Agedge_t **edges)
         set(edges[i], "fontsize", "11");
         set(edges[i], "fontname", FONT);
         set(edges[i], "arrowsize", "0.7");
+        if (!v->tensors && is_path(v, e)) set(edges[i], "weight", "8");
     }
     return g;
 }
@@ -302,7 +314,7 @@ static Agraph_t *draw(const View *v, const Layout *l, int frame, bool names) {
         set(e, "arrowsize", "0.7");
         if (ve->blank & VIEW_BLANK_VALUE)
             pin_blank(g, "v", i, ve->value, l->value_at[i], "black", v->answers);
-        else
+        else if (*ve->value)
             pin_label(g, "v", i, ve->value, l->value_at[i], VALUE_SIZE, "black");
         if (names && *ve->name) pin_label(g, "m", i, ve->name, l->name_at[i], NAME_SIZE, "gray45");
         if (!*ve->grad || ve->step > frame) continue;
@@ -517,6 +529,8 @@ static bool render(Renderer *r, Graph *g, const RenderOptions *o, const char *fo
         Agraph_t *pic = NULL;
         ok = (!o->steps || !path || file) &&
              (strcmp(format, "svg") == 0 || (pic = draw(&v, &l, shown, o->view.names)));
+        if (pic && strcmp(format, "png") == 0) /* pixels: sharp when projected */
+            setf(pic, "dpi", "%g", 96 * o->scale, 0);
         if (!ok)
             snprintf(error, (size_t)size, "out of memory");
         else if (pic)

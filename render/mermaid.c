@@ -42,6 +42,10 @@ static void node(StrBuf *out, const View *v, int i, bool names) {
 }
 
 static void link(StrBuf *out, int from, int to, const char *text, const char *name) {
+    if (!*text && !(name && *name)) { /* a constant's plain arrow */
+        sb_printf(out, "    n%d --> n%d\n", from, to);
+        return;
+    }
     sb_printf(out, "    n%d -->|", from);
     if (name && *name) {
         char both[3 * VIEW_TEXT];

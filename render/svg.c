@@ -162,7 +162,7 @@ static void extent(const View *v, const Layout *l, bool names, double *box) {
         for (int k = 0; k < l->points[i]; k++)
             grow(box, l->curve[i][k], LINE_GAP, LINE_GAP);
         grow(box, l->tip[i], LINE_GAP, LINE_GAP);
-        grow_label(box, v->edges[i].value, VALUE_SIZE, l->value_at[i]);
+        if (*v->edges[i].value) grow_label(box, v->edges[i].value, VALUE_SIZE, l->value_at[i]);
         grow_label(box, v->edges[i].grad, VALUE_SIZE, l->grad_at[i]);
         if (names) grow_label(box, v->edges[i].name, NAME_SIZE, l->name_at[i]);
     }
@@ -199,7 +199,7 @@ void write_svg(const View *v, const Layout *l, int frame, bool names, StrBuf *ou
         put_arrow(out, &f, fwd, l->points[i], fwd_tip, "black");
         if (e->blank & VIEW_BLANK_VALUE)
             put_blank(out, &f, e->value, l->value_at[i], VALUE_SIZE, "black", v->answers);
-        else
+        else if (*e->value)
             put_text(out, &f, e->value, l->value_at[i], VALUE_SIZE, NULL);
         if (names && *e->name) put_text(out, &f, e->name, l->name_at[i], NAME_SIZE, GREY);
         if (!*e->grad || e->step > frame) continue;

@@ -100,7 +100,8 @@ int build_edge(Builder *b, int from, int to, const Shape *shape, const double *v
     v->tensors = v->tensors || shape->rank > 0;
     e->from = from;
     e->to = to;
-    build_value_text(b, e->value, shape, value);
+    e->value[0] = '\0'; /* a constant's label is its value: a plain arrow, not "-1" twice */
+    if (v->nodes[from].kind != VIEW_CONST) build_value_text(b, e->value, shape, value);
     e->grad[0] = '\0';
     if (grad) build_value_text(b, e->grad, shape, grad);
     set_text(e->name, name ? name : "");
@@ -182,7 +183,7 @@ static void number_steps(View *v) {
 typedef struct {
     size_t *at;
     double *data;
-    uint8_t *in_pass; /* per node: the pass gave it a gradient */
+    uint8_t *in_pass; /* per node: the pass gave it a gradient (graph_grad_reach) */
 } Flows;
 
 /* Runs the backward pass of o->target, keeping every link's flow. */
@@ -199,15 +200,22 @@ static bool run_backward(Graph *g, const ViewOptions *o, Flows *f) {
         }
     }
     f->data = calloc(total + 1, sizeof *f->data);
-    if (!f->data) return false;
+    uint8_t *reach = calloc((size_t)graph_count(g) + 1, 1);
+    bool ok = f->data && reach && graph_grad_reach(g, o->target, reach);
+    if (!ok) {
+        free(reach);
+        return false;
+    }
     for (int32_t p = len - 1; p >= 0; p--) {
         const Node *n = graph_node(g, order[p]);
         double *into[BP_MAX_INPUTS] = {NULL};
         for (int i = 0; i < op_info((Op)n->op)->arity; i++)
             into[i] = f->data + f->at[(size_t)order[p] * BP_MAX_INPUTS + (size_t)i];
         graph_backward_node(g, order[p], into);
-        f->in_pass[order[p]] = 1;
+        f->in_pass[order[p]] =
+            reach[order[p]]; /* labels' and constants' own gradients: not drawn */
     }
+    free(reach);
     return true;
 }
 
@@ -221,7 +229,8 @@ static int add_operation(Builder *b, const Graph *g, NodeId id, const int *map,
     for (int i = 0; i < info->arity; i++) {
         if (o->names && graph_node(g, n->in[i])->op != OP_LEAF)
             names[i] = graph_name_of(g, n->in[i]);
-        if (f->in_pass[id]) flows[i] = f->data + f->at[(size_t)id * BP_MAX_INPUTS + (size_t)i];
+        if (f->in_pass[id] && graph_input_takes_grad(g, id, i))
+            flows[i] = f->data + f->at[(size_t)id * BP_MAX_INPUTS + (size_t)i];
     }
     const double *dy = f->in_pass[id] ? graph_grad_value(g, id).data : NULL;
     if (expanded_ops(g, id, o->expand) && n->op == OP_AFFINE)
@@ -261,6 +270,7 @@ static void mark_blanks(View *v, const ViewOptions *o) {
         bool output = v->nodes[e->to].kind == VIEW_SINK;
         e->blank = o->blanks & (output ? VIEW_BLANK_VALUE : VIEW_BLANK_VALUE | VIEW_BLANK_GRAD);
         if (!*e->grad) e->blank &= ~VIEW_BLANK_GRAD;
+        if (!*e->value) e->blank &= ~VIEW_BLANK_VALUE; /* a constant's plain arrow */
     }
 }
 

@@ -25,8 +25,8 @@
 #include "../graph/graph.h"
 
 enum {
-    VIEW_TEXT = 192,        /* longest label kept; longer ones end in "…" */
-    VIEW_TENSOR_DIGITS = 4, /* default digits in tensor labels: [0.0195 -0.0373 0.0181] */
+    VIEW_TEXT = 192, /* longest label kept; longer ones end in "…" */
+    VIEW_DIGITS = 4, /* a figure's significant digits, scalars and tensors alike: 0.6225 */
 };
 
 /* What a worksheet leaves blank on a link (figure 5-15's empty boxes). */
@@ -76,8 +76,8 @@ typedef struct {
     bool expand;        /* sigmoid, tanh and affine as their primitive ops */
     bool names;         /* named intermediates' names on their arrows */
     const double *seed; /* upstream gradient at the target, one per element (NULL: ones) */
-    int digits;         /* significant digits of numbers */
-    int tensor_digits;  /* of numbers in tensor labels, which have room for fewer */
+    int digits;         /* significant digits of scalar labels */
+    int tensor_digits;  /* of numbers in tensor labels (render_defaults: the same) */
     int max_ops;        /* refuse views with more circles than this (0: no limit) */
     int blanks;         /* VIEW_BLANK_*: what a worksheet leaves blank (0: nothing) */
     /* Only the links that carry these names (a leaf's or a named

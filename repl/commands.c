@@ -94,18 +94,16 @@ void cmd_label(const Graph *g, NodeId id, StrBuf *sb) {
     }
 }
 
-/* Writes the leaves `target` depends on into out, in definition order.
- * Returns how many, or -1 if memory ran out. */
+/* Writes the leaves target's gradient reaches into out, in definition
+ * order: not labels, which the book's layers return no gradient for
+ * (`:grad t` still asks for one). Returns how many, or -1 if memory ran out. */
 static int32_t target_leaves(Graph *g, NodeId target, NodeId *out) {
-    int32_t len, n = 0;
-    const NodeId *order = graph_ancestors(g, target, &len);
+    int32_t n = 0;
     uint8_t *used = calloc((size_t)g->count + 1, 1);
-    if (!order || !used) {
+    if (!used || !graph_grad_reach(g, target, used)) {
         free(used);
         return -1;
     }
-    for (int32_t i = 0; i < len; i++)
-        used[order[i]] = 1;
     for (int32_t k = 0; k < g->name_count; k++) {
         NodeId node = g->names[k].node;
         if (node != NODE_NONE && used[node] && graph_is_leaf(g, node)) out[n++] = node;

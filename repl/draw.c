@@ -69,7 +69,7 @@ static bool parse_blanks(Command *c, RenderOptions *o, BlankNames *b, Word *next
 }
 
 /* Parses `[FILE | -] [--forward] [--expand] [--steps] [--of NAME | --all]
- * [--no-names] [--digits N] [--force] [--blanks [WHAT...]] [--answers]`
+ * [--no-names] [--digits N] [--scale N] [--force] [--blanks [WHAT...]] [--answers]`
  * into o, *path (malloc'd, NULL if none; "-" for the output) and b (the
  * names o points to). */
 static bool parse_render_args(Command *c, RenderOptions *o, char **path, BlankNames *b) {
@@ -112,6 +112,17 @@ static bool parse_render_args(Command *c, RenderOptions *o, char **path, BlankNa
                 goto fail;
             }
             o->view.digits = o->view.tensor_digits = (int)d; /* asked for: both */
+        } else if (word_is(&w, "--scale")) {
+            if (!cmd_next_word(c, &arg)) goto fail;
+            char *end = NULL;
+            double k = arg.text ? strtod(arg.text, &end) : 0;
+            if (!arg.text || *end || end == arg.text || !(k >= RENDER_SCALE_MIN) ||
+                k > RENDER_SCALE_MAX) {
+                cmd_error_at(c, arg.text ? &arg.at : &w.at,
+                             "--scale needs a number from 0.5 to 8 (PNG pixels: 2 is 192 dpi)");
+                goto fail;
+            }
+            o->scale = k;
         } else if (word_is(&w, "--of")) {
             if (!cmd_next_word(c, &arg)) goto fail;
             if (!arg.text) {
@@ -126,7 +137,8 @@ static bool parse_render_args(Command *c, RenderOptions *o, char **path, BlankNa
         } else if (!w.quoted && w.text[0] == '-' && w.text[1] == '-') {
             cmd_error_at(c, &w.at,
                          "unknown option '%s' (options: --forward --expand --steps --of NAME "
-                         "--all --no-names --digits N --force --blanks [WHAT...] --answers)",
+                         "--all --no-names --digits N --scale N --force --blanks [WHAT...] "
+                         "--answers)",
                          w.text);
             goto fail;
         } else if (word_is(&w, "-") && !*path) {

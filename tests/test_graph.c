@@ -270,6 +270,32 @@ START_TEST(fan_out_gradients_add_up) {
 END_TEST
 
 /* `x * x` is one node with the same input twice; both flows are reported. */
+/* Constants and labels take no gradient (figures draw no red arrow into
+ * them, :grad does not list them); what feeds only labels is not reached. */
+START_TEST(gradient_reaches_no_constant_nor_labels) {
+    Graph g;
+    graph_init_empty(&g);
+    NodeId L = run(&g, "s = [0, 1, 0]; t = s * 1; x = [1, 2, 3]; y = x * 2; "
+                       "L = softmax_with_loss(y, t)");
+    NodeId y = node(&g, "y"), t = node(&g, "t");
+    ck_assert(graph_input_takes_grad(&g, L, 0));
+    ck_assert(!graph_input_takes_grad(&g, L, 1)); /* the labels */
+    ck_assert(graph_input_takes_grad(&g, y, 0));
+    ck_assert(!graph_input_takes_grad(&g, y, 1)); /* the constant 2 */
+    ck_assert(graph_input_takes_grad(&g, t, 0));  /* s * 1 itself is differentiable */
+    uint8_t *reach = calloc((size_t)graph_count(&g), 1);
+    ck_assert(graph_grad_reach(&g, L, reach));
+    ck_assert(reach[L] && reach[y] && reach[node(&g, "x")]);
+    ck_assert(!reach[t] && !reach[node(&g, "s")]);
+    ck_assert(!reach[graph_node(&g, y)->in[1]]);
+    /* The backward math is unchanged: the labels still receive y − t's share. */
+    ck_assert(graph_backward(&g, L, NULL));
+    ck_assert(graph_grad_value(&g, t).data[0] != 0);
+    free(reach);
+    graph_free(&g);
+}
+END_TEST
+
 START_TEST(square_node_has_one_input_twice) {
     Graph g;
     graph_init_empty(&g);
@@ -957,6 +983,7 @@ static Suite *graph_suite(void) {
     tcase_add_test(book, numeric_grad_restores_values);
     tcase_add_loop_test(book, fan_out_gradients_add_up, 0, sizeof fan_outs / sizeof fan_outs[0]);
     tcase_add_test(book, square_node_has_one_input_twice);
+    tcase_add_test(book, gradient_reaches_no_constant_nor_labels);
     suite_add_tcase(s, book);
 
     TCase *reactive = tcase_create("reactive");

@@ -268,7 +268,7 @@ static const struct {
      "all_price = apple_price + orange_price\n"
      "price = all_price * tax",
      "--all", 5,
-     "u→× 5|\n3→× 3|\n×→out 15| [v]\n"
+     "u→× 5|\n3→× |\n×→out 15| [v]\n"
      "apple→× 100|2.2\napple_num→× 2|110\norange→× 150|3.3\norange_num→× 3|165\n"
      "×→+ 200|1.1 [apple_price]\n×→+ 450|1.1 [orange_price]\n+→× 650|1.1 [all_price]\n"
      "tax→× 1.1|650\n×→out 715|1 [price]"},
@@ -286,43 +286,43 @@ static const struct {
     {"a power by a constant is one circle", "x = 1; y = 2; z = (x + y) ** 2", "", 2,
      "x→+ 1|6\ny→+ 2|6\n+→**2 3|6\n**2→out 9|1 [z]"},
     {"constants once per use", "x = 1; y = 3; z = x * 2 + y * 2", "", 3,
-     "x→× 1|2\n2→× 2|1\ny→× 3|2\n2→× 2|3\n×→+ 2|1\n×→+ 6|1\n+→out 8|1 [z]"},
+     "x→× 1|2\n2→× |\ny→× 3|2\n2→× |\n×→+ 2|1\n×→+ 6|1\n+→out 8|1 [z]"},
     {"fan-out: x * x", "x = 3; y = x * x", "", 1, "x→× 3|3\nx→× 3|3\n×→out 9|1 [y]"},
     {"sigmoid as one circle (figure 5-21)", "x = 0.5; y = sigmoid(x)", "", 1,
-     "x→sigmoid 0.5|0.235003712202\nsigmoid→out 0.622459331202|1 [y]"},
+     "x→sigmoid 0.5|0.235\nsigmoid→out 0.6225|1 [y]"},
     {"--expand: sigmoid as figure 5-19", "x = 0.5; y = sigmoid(x)", "--expand", 4,
-     "x→× 0.5|0.235003712202\n"
-     "-1→× -1|-0.117501856101\n"
-     "×→exp -0.5|-0.235003712202\n"
-     "exp→+ 0.606530659713|-0.387455619\n"
-     "1→+ 1|-0.387455619\n"
-     "+→/ 1.60653065971|-0.387455619\n"
-     "/→out 0.622459331202|1 [y]"},
+     "x→× 0.5|0.235\n"
+     "-1→× |\n"
+     "×→exp -0.5|-0.235\n"
+     "exp→+ 0.6065|-0.3875\n"
+     "1→+ |\n"
+     "+→/ 1.607|-0.3875\n"
+     "/→out 0.6225|1 [y]"},
     {"--expand: tanh(x) as 2 sigmoid(2x) - 1", "x = 0.5; y = tanh(x)", "--expand", 7,
-     "x→× 0.5|0.786447732966\n"
-     "2→× 2|0.196611933241\n"
-     "×→× 1|0.393223866483\n"
-     "-1→× -1|-0.393223866483\n"
-     "×→exp -1|-0.393223866483\n"
-     "exp→+ 0.367879441171|-1.06889329078\n"
-     "1→+ 1|-1.06889329078\n"
-     "+→/ 1.36787944117|-1.06889329078\n"
-     "/→× 0.73105857863|2\n"
-     "2→× 2|0.73105857863\n"
-     "×→− 1.46211715726|1\n"
-     "1→− 1|-1\n"
-     "−→out 0.46211715726|1 [y]"},
+     "x→× 0.5|0.7864\n"
+     "2→× |\n"
+     "×→× 1|0.3932\n"
+     "-1→× |\n"
+     "×→exp -1|-0.3932\n"
+     "exp→+ 0.3679|-1.069\n"
+     "1→+ |\n"
+     "+→/ 1.368|-1.069\n"
+     "/→× 0.7311|2\n"
+     "2→× |\n"
+     "×→− 1.462|1\n"
+     "1→− |\n"
+     "−→out 0.4621|1 [y]"},
     {"--expand keeps the name of what goes into the sigmoid", "x = 0.5; a = x * 2; y = sigmoid(a)",
      "--expand", 5,
-     "x→× 0.5|0.393223866483\n"
-     "2→× 2|0.0983059666207\n"
-     "×→× 1|0.196611933241 [a]\n"
-     "-1→× -1|-0.196611933241\n"
-     "×→exp -1|-0.196611933241\n"
-     "exp→+ 0.367879441171|-0.534446645389\n"
-     "1→+ 1|-0.534446645389\n"
-     "+→/ 1.36787944117|-0.534446645389\n"
-     "/→out 0.73105857863|1 [y]"},
+     "x→× 0.5|0.3932\n"
+     "2→× |\n"
+     "×→× 1|0.1966 [a]\n"
+     "-1→× |\n"
+     "×→exp -1|-0.1966\n"
+     "exp→+ 0.3679|-0.5344\n"
+     "1→+ |\n"
+     "+→/ 1.368|-0.5344\n"
+     "/→out 0.7311|1 [y]"},
     {"tensors: shape and values, per link", AFFINE, "", 2,
      "x→Affine (2) [1 2]|(2) [6 15]\n"
      "W→Affine (2,3) [[1 2 3] [4 5 6]]|(2,3) [[1 1 1] [2 2 2]]\n"
@@ -357,9 +357,20 @@ static const struct {
      "x→dot (2,2) [[1 2] [3 4]]|(2,2) [[3 7] [3 7]]\n"
      "x→dot (2,2) [[1 2] [3 4]]|(2,2) [[4 4] [6 6]]\n"
      "dot→sum (2,2) [[7 10] [15 22]]|(2,2) [[1 1] [1 1]] [y]\nsum→out 54|1 [L]"},
+    {"every number with 4 digits by default, scalars as tensors (the session has 12)",
+     "x = [0.123456, 2]; k = 3.14159265; y = x * k; L = sum(y)", "", 2,
+     "x→× (2) [0.1235 2]|(2) [3.142 3.142]\nk→× 3.142|2.123\n"
+     "×→sum (2) [0.3878 6.283]|(2) [1 1] [y]\nsum→out 6.671|1 [L]"},
+    {"a session printing fewer digits draws with as few",
+     "x = 0.123456; k = 3; y = x * k\n:digits 2", "", 1,
+     "x→× 0.12|3\nk→× 3|0.12\n×→out 0.37|1 [y]"},
+    {"no red arrow into labels (figure 5-30 returns only dx)",
+     "t = [0, 1, 0]; x = [0, 0, 0]; L = softmax_with_loss(x, t)", "", 1,
+     "x→Softmax-with-Loss (3) [0 0 0]|(3) [0.3333 -0.6667 0.3333]\n"
+     "t→Softmax-with-Loss (3) [0 1 0]|\nSoftmax-with-Loss→out 1.099|1 [L]"},
     {"--digits in tensor labels; a scalar gets the sum of what it broadcast to",
-     "x = [0.123456, 2]; y = x * 3; L = sum(y)", "--digits 3", 2,
-     "x→× (2) [0.123 2]|(2) [3 3]\n3→× 3|2.12\n×→sum (2) [0.37 6]|(2) [1 1] [y]\n"
+     "x = [0.123456, 2]; k = 3; y = x * k; L = sum(y)", "--digits 3", 2,
+     "x→× (2) [0.123 2]|(2) [3 3]\nk→× 3|2.12\n×→sum (2) [0.37 6]|(2) [1 1] [y]\n"
      "sum→out 6.37|1 [L]"},
 };
 
@@ -462,7 +473,7 @@ START_TEST(test_view_expand_sigmoid_gradient) {
     double x = expand_points[_i], y = 1 / (1 + exp(-x));
     h_runf(&h, "x = %.17g; y = sigmoid(x)", x);
     View v;
-    build(&h, &v, "--expand");
+    build(&h, &v, "--expand --digits 17");
     ck_assert_int_eq(v.op_count, 4);
     static const char *const ops[] = {"×", "exp", "+", "/"};
     for (int i = 0; i < 4; i++)
@@ -496,7 +507,7 @@ START_TEST(test_view_expand_tanh_gradient) {
     double x = expand_points[_i], t = tanh(x);
     h_runf(&h, "x = %.17g; y = tanh(x)", x);
     View v;
-    build(&h, &v, "--expand");
+    build(&h, &v, "--expand --digits 17");
     ck_assert_int_eq(count_nodes(&v, VIEW_OP, "tanh"), 0);
     ck_assert_int_eq(count_nodes(&v, VIEW_OP, "exp"), 1);
     ck_assert_int_eq(count_nodes(&v, VIEW_OP, "/"), 1);
@@ -762,6 +773,48 @@ static void ck_texts_apart(const Svg *svg, const char *what) {
         free(want_);                                                                               \
     } while (0)
 
+/* --expand keeps the main path on one line with the constants hanging
+ * below it (figure 5-19), not a staircase: every circle at one height. */
+static const char *const expanded_paths[] = {"x = 0.5; y = sigmoid(x)", "x = 0.5; y = tanh(x)",
+                                             "w = -3; x = 2; b = 6.88; y = tanh(w * x + b)"};
+
+START_TEST(test_svg_expanded_path_is_straight) {
+    Harness h;
+    h_init(&h);
+    char dir[128], path[160], name[32];
+    snprintf(name, sizeof name, "svg_straight_%d", _i);
+    fresh_dir(dir, sizeof dir, name);
+    snprintf(path, sizeof path, "%s/x.svg", dir);
+    h_ok(&h, expanded_paths[_i]);
+    h_runf(&h, ":render %s --expand", path);
+    Svg *svg = svg_read(path);
+    static const char *const ops[] = {"×", "exp", "+", "/", "−"};
+    static const char *const constants[] = {"-1", "1", "2"};
+    double line = NAN, lowest_op = -1e9;
+    int circles = 0, below = 0;
+    for (int i = 0; i < svg->text_count; i++) {
+        const SvgText *t = &svg->texts[i];
+        if (t->fill[0] || t->size == 11) continue; /* labels on links */
+        for (int k = 0; k < 5; k++)
+            if (strcmp(t->text, ops[k]) == 0) {
+                if (isnan(line)) line = t->y;
+                /* the first + of w * x + b is off the path: x feeds it */
+                if (fabs(t->y - line) < 2) circles++; /* baselines differ by font size */
+                lowest_op = fmax(lowest_op, t->y);
+            }
+        for (int k = 0; k < 3; k++)
+            if (strcmp(t->text, constants[k]) == 0) below += t->y > line + 10;
+    }
+    int want[] = {4, 7, 9}, constants_in[] = {2, 5, 5};
+    ck_assert_msg(circles >= want[_i] - (_i == 2), "%s: %d circles on the line at y %g",
+                  expanded_paths[_i], circles, line);
+    ck_assert_msg(below == constants_in[_i], "%s: %d constants below the line", expanded_paths[_i],
+                  below);
+    svg_free(svg);
+    h_free(&h);
+}
+END_TEST
+
 START_TEST(test_svg_apple) {
     Harness h;
     h_init(&h);
@@ -821,11 +874,7 @@ static const struct {
     {"--no-names", APPLE_ORANGE, "--no-names", {"715", "2.2"}, {"apple_price", "all_price"}},
     {"--of orange_price", APPLE_ORANGE, "--of orange_price", {"orange", "450"}, {"apple", "715"}},
     {"--all", "u = 5; v = u * 3\nw = 2; z = w * w", "--all", {"u", "15", "w", "4"}, {""}},
-    {"--expand",
-     "x = 0.5; y = sigmoid(x)",
-     "--expand",
-     {"exp", "-0.5", "0.235003712202"},
-     {"sigmoid"}},
+    {"--expand", "x = 0.5; y = sigmoid(x)", "--expand", {"exp", "-0.5", "0.235"}, {"sigmoid"}},
     {"Korean names",
      "사과 = 100; 개수 = 2; 가격 = 사과 * 개수",
      "",
@@ -853,7 +902,7 @@ static const struct {
      {"(2,4)", "(2) [30 174]", "axis=1", "204"},
      {"(2,4) [[1 2 3 4] [5 6 7 8]]"}},
     {"--digits in tensor labels",
-     "x = [0.123456, 2]; y = x * 3; L = sum(y)",
+     "x = [0.123456, 2]; k = 3; y = x * k; L = sum(y)",
      "--digits 3",
      {"(2) [0.123 2]", "(2) [0.37 6]", "2.12", "6.37"},
      {"(2) [0.123456 2]"}},
@@ -1019,6 +1068,48 @@ START_TEST(test_file_formats) {
     ck_assert_str_eq(files, file_cases[_i].file);
     free(files);
     free(data);
+    h_free(&h);
+}
+END_TEST
+
+/* A PNG's width in pixels, from its IHDR chunk (bytes 16-19, big-endian). */
+static long png_width(const char *path) {
+    size_t len;
+    unsigned char *data = (unsigned char *)slurp(path, &len);
+    ck_assert_msg(data && len > 24 && memcmp(data, "\x89PNG", 4) == 0, "%s: no PNG", path);
+    long w = (long)data[16] << 24 | (long)data[17] << 16 | (long)data[18] << 8 | data[19];
+    free(data);
+    return w;
+}
+
+/* --scale multiplies a PNG's pixels (96 dpi each); the default is 2. */
+START_TEST(test_png_scale) {
+    Harness h;
+    h_init(&h);
+    char dir[128], path[160];
+    fresh_dir(dir, sizeof dir, "png_scale");
+    h_ok(&h, APPLE_ORANGE);
+    snprintf(path, sizeof path, "%s/a.png", dir);
+    h_runf(&h, ":render %s --scale 1", path);
+    long one = png_width(path);
+    h_runf(&h, ":render %s", path);
+    long usual = png_width(path);
+    h_runf(&h, ":render %s --scale 4", path);
+    long four = png_width(path);
+    h_runf(&h, ":render %s --scale 0.5", path);
+    long half = png_width(path);
+    ck_assert_msg(one > 300 && labs(usual - 2 * one) <= 2 && labs(four - 4 * one) <= 4 &&
+                      labs(2 * half - one) <= 2,
+                  "widths %ld (1), %ld (default), %ld (4), %ld (0.5)", one, usual, four, half);
+    /* The SVG keeps points: --scale is for pixels. */
+    snprintf(path, sizeof path, "%s/a.svg", dir);
+    h_runf(&h, ":render %s --scale 4", path);
+    char *svg4 = slurp(path, NULL);
+    h_runf(&h, ":render %s", path);
+    char *svg = slurp(path, NULL);
+    ck_assert_str_eq(svg4, svg);
+    free(svg4);
+    free(svg);
     h_free(&h);
 }
 END_TEST
@@ -1325,6 +1416,8 @@ static Suite *render_suite(void) {
     tc = tcase_create("svg");
     tcase_add_unchecked_fixture(tc, make_tmpdir, remove_tmpdir);
     tcase_add_test(tc, test_svg_apple);
+    tcase_add_loop_test(tc, test_svg_expanded_path_is_straight, 0,
+                        sizeof expanded_paths / sizeof expanded_paths[0]);
     tcase_add_loop_test(tc, test_svg_cases, 0, sizeof svg_cases / sizeof svg_cases[0]);
     tcase_add_test(tc, test_svg_steps);
     suite_add_tcase(s, tc);
@@ -1333,6 +1426,7 @@ static Suite *render_suite(void) {
     tcase_add_unchecked_fixture(tc, make_tmpdir, remove_tmpdir);
     tcase_add_loop_test(tc, test_file_formats, 0, sizeof file_cases / sizeof file_cases[0]);
     tcase_add_test(tc, test_mermaid_golden);
+    tcase_add_test(tc, test_png_scale);
     tcase_add_test(tc, test_mermaid_tensors);
     tcase_add_test(tc, test_render_without_file_prints_dot);
     tcase_add_loop_test(tc, test_render_errors, 0, sizeof render_errors / sizeof render_errors[0]);

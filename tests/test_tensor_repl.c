@@ -319,6 +319,26 @@ static int count(const char *text, const char *word) {
     return n;
 }
 
+/* :grad lists the leaves a gradient reaches: not labels (the book's layer
+ * returns only dx), though `:grad t` still asks for that gradient. */
+START_TEST(test_grad_skips_labels) {
+    Harness h;
+    h_init(&h);
+    ck_assert(h_run(&h, "t = [0, 1, 0]; x = [1, 2, 3]; L = softmax_with_loss(x, t)"));
+    ck_assert(h_run(&h, ":grad"));
+    ck_assert_msg(strstr(h.out_text, "∂L/∂x = ") && !strstr(h.out_text, "∂L/∂t"), "%s", h.out_text);
+    ck_assert(h_run(&h, ":grad t"));
+    ck_assert_msg(strstr(h.out_text, "∂L/∂t = "), "%s", h.out_text);
+    /* A leaf used as labels and as data gets its gradient listed. */
+    ck_assert(h_run(&h, "M = L + sum(t * x)"));
+    ck_assert(h_run(&h, ":target M"));
+    ck_assert(h_run(&h, ":grad"));
+    ck_assert_msg(strstr(h.out_text, "∂M/∂t = ") && strstr(h.out_text, "∂M/∂x = "), "%s",
+                  h.out_text);
+    h_free(&h);
+}
+END_TEST
+
 START_TEST(test_check_two_layer_net) {
     Harness h;
     h_init(&h);
@@ -326,7 +346,9 @@ START_TEST(test_check_two_layer_net) {
     ck_assert(h_run(&h, ":check"));
     ck_assert_msg(strncmp(h.out_text, "gradient                 shape       max |Δ|", 40) == 0,
                   "%s", h.out_text);
-    ck_assert_msg(count(h.out_text, " ok\n") == 6, "%s", h.out_text); /* X, t too: leaves */
+    /* X too, a leaf; not the labels t, which take no gradient. */
+    ck_assert_msg(count(h.out_text, " ok\n") == 5, "%s", h.out_text);
+    ck_assert_msg(!strstr(h.out_text, "∂loss/∂t "), "%s", h.out_text);
     ck_assert(strstr(h.out_text, "∂loss/∂W1                (4,5)       "));
     ck_assert(!strstr(h.out_text, "MISMATCH"));
     ck_assert(strstr(h.out_text, "ok up to 1e-6\n"));
@@ -454,6 +476,7 @@ static Suite *tensor_repl_suite(void) {
     tcase_add_test(tc, test_inline_and_cell);
     tcase_add_loop_test(tc, test_transcript, 0, sizeof transcripts / sizeof transcripts[0]);
     tcase_add_test(tc, test_check_two_layer_net);
+    tcase_add_test(tc, test_grad_skips_labels);
     tcase_add_test(tc, test_check_flags_a_mismatch);
     tcase_add_test(tc, test_descend_lowers_the_loss);
     tcase_add_test(tc, test_random_stream);

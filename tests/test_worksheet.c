@@ -2,8 +2,8 @@
  * their answer keys (--answers).
  *
  * On every figure the examples declare (`# figure:` lines): --blanks all
- * draws one box per label a link shows (its value, and its gradient unless
- * it is the seed at the output), and no answer; --answers draws the same
+ * draws one box per label a link shows (its value, unless it comes from a
+ * constant, and its gradient unless it is the seed at the output), and no answer; --answers draws the same
  * boxes with every answer in them, on the very same layout (every arrow and
  * box of the key is the sheet's). Also: gradients only by default, blanks
  * for some names, Mermaid's boxes, and option errors.
@@ -75,7 +75,8 @@ static int labels_shown(Harness *h, const char *options) {
     ck_assert_msg(view_build(&v, &h->s.graph, &o, error, sizeof error), "%s", error);
     int n = 0;
     for (int i = 0; i < v.edge_count; i++)
-        n += 1 + (*v.edges[i].grad && v.nodes[v.edges[i].to].kind != VIEW_SINK);
+        n += (*v.edges[i].value != '\0') +
+             (*v.edges[i].grad && v.nodes[v.edges[i].to].kind != VIEW_SINK);
     view_free(&v);
     return n;
 }
