@@ -27,6 +27,7 @@
 enum {
     VIEW_TEXT = 192,        /* longest label kept; longer ones end in "…" */
     VIEW_TENSOR_DIGITS = 4, /* default digits in tensor labels: [0.0195 -0.0373 0.0181] */
+    VIEW_ELEMENTS = 8, /* --elements: vectors up to this long are drawn one arrow per element */
 };
 
 typedef enum {
@@ -72,6 +73,8 @@ typedef struct {
     int digits;         /* significant digits of numbers */
     int tensor_digits;  /* of numbers in tensor labels, which have room for fewer */
     int max_ops;        /* refuse views with more circles than this (0: no limit) */
+    bool elements;      /* vectors of up to VIEW_ELEMENTS as one arrow per element: a1 a2 a3 */
+    int expand_level; /* with expand, 2: softmax_with_loss as the appendix's exp, sum, /, ×, log */
 } ViewOptions;
 
 /* Builds the view of g. Runs a backward pass (gradients in g change).

@@ -30,8 +30,8 @@ static bool is_output(const char *path) {
     return path && strcmp(path, "-") == 0;
 }
 
-/* Parses `[FILE | -] [--forward] [--expand] [--steps] [--of NAME | --all]
- * [--no-names] [--digits N] [--force]` into o and *path (malloc'd, NULL if
+/* Parses `[FILE | -] [--forward] [--expand | --expand=2] [--elements] [--steps]
+ * [--of NAME | --all] [--no-names] [--digits N] [--force]` into o and *path (malloc'd, NULL if
  * none; "-" for the output). */
 static bool parse_render_args(Command *c, RenderOptions *o, char **path) {
     Session *s = c->s;
@@ -43,6 +43,10 @@ static bool parse_render_args(Command *c, RenderOptions *o, char **path) {
             o->view.forward_only = true;
         else if (word_is(&w, "--expand"))
             o->view.expand = true;
+        else if (word_is(&w, "--expand=2")) /* softmax_with_loss as the appendix's whole graph */
+            o->view.expand = true, o->view.expand_level = 2;
+        else if (word_is(&w, "--elements"))
+            o->view.elements = true;
         else if (word_is(&w, "--steps"))
             o->steps = true;
         else if (word_is(&w, "--all"))
@@ -74,8 +78,8 @@ static bool parse_render_args(Command *c, RenderOptions *o, char **path) {
             }
         } else if (!w.quoted && w.text[0] == '-' && w.text[1] == '-') {
             cmd_error_at(c, &w.at,
-                         "unknown option '%s' (options: --forward --expand --steps --of NAME "
-                         "--all --no-names --digits N --force)",
+                         "unknown option '%s' (options: --forward --expand --expand=2 --elements "
+                         "--steps --of NAME --all --no-names --digits N --force)",
                          w.text);
             goto fail;
         } else if (word_is(&w, "-") && !*path) {
