@@ -47,7 +47,13 @@ static bool parse_render_args(Command *c, RenderOptions *o, char **path) {
             o->view.expand = true, o->view.expand_level = 2;
         else if (word_is(&w, "--elements"))
             o->view.elements = true;
-        else if (word_is(&w, "--steps"))
+        else if (!w.quoted && strncmp(w.text, "--expand=", 9) == 0) {
+            cmd_error_at(c, &w.at,
+                         "'%s': the levels are --expand (layers as their ops) and --expand=2 "
+                         "(softmax_with_loss as the appendix's whole graph)",
+                         w.text);
+            goto fail;
+        } else if (word_is(&w, "--steps"))
             o->steps = true;
         else if (word_is(&w, "--all"))
             o->view.all = true;
