@@ -20,6 +20,8 @@ typedef struct {
     int node_cap, edge_cap;
     bool failed;               /* memory ran out: the view is incomplete */
     int digits, tensor_digits; /* significant digits of scalar and of tensor labels */
+    bool elements;             /* build_edge splits small vectors into one link per element */
+    bool names; /* expansions name the book's intermediates (y in Softmax-with-Loss) */
 } Builder;
 
 /* Adds a node; returns its index, or -1 (and sets b->failed) without memory. */
@@ -53,5 +55,36 @@ int expand_sigmoid_or_tanh(Builder *b, const Graph *g, NodeId id, const int *map
  * input i (NULL: no gradients). */
 int expand_affine(Builder *b, const Graph *g, NodeId id, const int *map, const char *const *names,
                   const double *dy, const double *const *flows);
+
+/* --elements (elements.c). Does a link of this shape become one link per
+ * element (a vector of 1 to VIEW_ELEMENTS)? */
+bool elements_fits(const Shape *shape);
+/* build_edge for such a vector: one scalar link per element. A leaf's
+ * elements get leaves of their own, named after it with 1-based indices
+ * (a1 a2 a3), a constant's their numbers; other links carry name1, name2,
+ * ... as their names (none without a name). Returns the first link's index
+ * or -1. */
+int elements_edge(Builder *b, int from, int to, const Shape *shape, const double *value,
+                  const double *grad, const char *name);
+/* The name a vector's elements are named after: view node from's, if it is
+ * a leaf, else name (NULL: ""), into base (VIEW_TEXT bytes). */
+void elements_base(const Builder *b, int from, const char *name, char *base);
+/* Where element i (of value `value`) of a vector leaving view node from
+ * starts: a new leaf base1, base2, ... for a leaf, a new number for a
+ * constant, else from itself with the link's name (base1, ...; "" without a
+ * base) in name (VIEW_TEXT + 12 bytes), "" when the source says it. */
+int elements_source(Builder *b, int from, const char *base, int i, double value, char *name);
+/* Removes the leaves and constants that elements_edge replaced by their
+ * elements (those without links), renumbering links. */
+void elements_prune(View *v);
+
+/* Softmax-with-Loss expanded (expand_loss.c): level 1 is figure 5-30, the
+ * Softmax box and the Cross Entropy Error box; level 2 the appendix's graph
+ * of exp, sum, /, ×, log, + and ×(−1), for one vector of up to VIEW_ELEMENTS
+ * scores (others are drawn at level 1). No gradient flows to the labels t. */
+int expand_softmax_with_loss(Builder *b, const Graph *g, NodeId id, const int *map,
+                             const char *const *names, const double *dy, int level);
+/* How many circles and boxes expand_softmax_with_loss draws for node id. */
+int expand_loss_ops(const Graph *g, NodeId id, int level);
 
 #endif

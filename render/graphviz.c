@@ -446,14 +446,16 @@ static double seconds_since(const struct timespec *start) {
 }
 
 /* The Mermaid flowchart into path (fenced for Markdown when it ends in
- * .md), or appended to out when path is NULL. */
-static bool emit_mermaid(const View *v, bool names, const char *path, StrBuf *out, char *error,
-                         int size) {
+ * .md), or appended to out when path is NULL; frame as render_mermaid_frame,
+ * and a --steps frame starts with a comment saying which it is. */
+static bool emit_mermaid(const View *v, bool names, int frame, bool steps, const char *path,
+                         StrBuf *out, char *error, int size) {
     StrBuf text;
     sb_init(&text);
     bool fenced = path && strlen(path) > 3 && strcmp(path + strlen(path) - 3, ".md") == 0;
     if (fenced) sb_puts(&text, "```mermaid\n");
-    render_mermaid(v, names, &text);
+    if (steps) sb_printf(&text, "%%%% step %d of %d\n", frame, v->steps);
+    render_mermaid_frame(v, names, frame, &text);
     if (fenced) sb_puts(&text, "```\n");
     bool ok = !text.failed;
     if (!ok)
@@ -497,14 +499,24 @@ static bool render(Renderer *r, Graph *g, const RenderOptions *o, const char *fo
     result->ops = v.op_count;
     result->links = v.edge_count;
     bool ok = true;
-    if (strcmp(format, "mermaid") == 0) {
-        if (o->steps)
+    if (strcmp(format, "mermaid") == 0) { /* with --steps, a flowchart per frame */
+        if (o->steps && v.steps == 0) {
             snprintf(error, (size_t)size,
-                     "--steps draws pictures (.svg .png .pdf .dot), not Mermaid");
-        ok = !o->steps && emit_mermaid(&v, o->view.names, path, out, error, size);
-        result->files = ok && path;
+                     "--steps needs a backward pass: there are no steps to draw");
+            ok = false;
+        }
+        for (int frame = o->steps ? 1 : v.steps; ok && frame <= v.steps; frame++) {
+            char *file = path && o->steps ? frame_path(path, frame) : NULL;
+            ok = (!o->steps || !path || file) && emit_mermaid(&v, o->view.names, frame, o->steps,
+                                                              file ? file : path, out, error, size);
+            if (!ok && o->steps && path && !file) snprintf(error, (size_t)size, "out of memory");
+            if (ok && path) result->files++;
+            free(file);
+        }
         view_free(&v);
         result->seconds = seconds_since(&start);
+        if (ok && path && o->steps)
+            remove_stale_frames(path, result->files, result->warning, sizeof result->warning);
         return ok;
     }
     if (strcmp(format, "layout") == 0) {

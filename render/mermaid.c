@@ -1,7 +1,9 @@
 /* mermaid.c - a View as a Mermaid flowchart, in the style of the
  * write-ups' own diagrams: forward links labelled with values first, then
- * the backward links, coloured red by one linkStyle line. Layers are rounded
- * boxes, tensors their shape and (when small) elements on one line. */
+ * the backward links, coloured red by one linkStyle line. Ops are circles,
+ * layers rounded boxes; names and numbers are plain text (no box), and the
+ * output's arrow ends at an invisible node, its name on the arrow, as the
+ * SVG draws it. Tensors show their shape and (when small) elements on one line. */
 #include <stdio.h>
 #include <string.h>
 
@@ -20,7 +22,7 @@ static void quoted(StrBuf *out, const char *s) {
     sb_puts(out, "\"");
 }
 
-static void node(StrBuf *out, const View *v, int i, bool names) {
+static void node(StrBuf *out, const View *v, int i) {
     const ViewNode *n = &v->nodes[i];
     sb_printf(out, "    n%d", i);
     if (n->kind == VIEW_OP || n->kind == VIEW_LAYER) { /* a circle, or a layer's rounded box */
@@ -30,14 +32,8 @@ static void node(StrBuf *out, const View *v, int i, bool names) {
         sb_puts(out, circle ? "))\n" : ")\n");
         return;
     }
-    const char *text = n->label;
-    if (n->kind == VIEW_SINK) { /* the output: named after what arrives */
-        text = "output";
-        for (int e = 0; e < v->edge_count; e++)
-            if (v->edges[e].to == i && names && *v->edges[e].name) text = v->edges[e].name;
-    }
     sb_puts(out, "[");
-    quoted(out, text);
+    quoted(out, n->kind == VIEW_SINK || !*n->label ? " " : n->label);
     sb_puts(out, "]\n");
 }
 
@@ -67,24 +63,30 @@ static const char *shown(const View *v, const char *text, bool blank, char *buf,
 }
 
 void render_mermaid(const View *v, bool names, StrBuf *out) {
+    render_mermaid_frame(v, names, v->steps, out);
+}
+
+void render_mermaid_frame(const View *v, bool names, int frame, StrBuf *out) {
     char buf[VIEW_TEXT + 8];
     sb_puts(out, "flowchart LR\n");
     for (int i = 0; i < v->node_count; i++)
-        node(out, v, i, names);
+        node(out, v, i);
     for (int i = 0; i < v->edge_count; i++) {
         const ViewEdge *e = &v->edges[i];
-        bool to_sink = v->nodes[e->to].kind == VIEW_SINK;
         link(out, e->from, e->to, shown(v, e->value, e->blank & VIEW_BLANK_VALUE, buf, sizeof buf),
-             names && !to_sink ? e->name : NULL);
+             names ? e->name : NULL);
     }
     int red = 0;
     for (int i = 0; i < v->edge_count; i++) {
         const ViewEdge *e = &v->edges[i];
-        if (!*e->grad) continue;
+        if (!*e->grad || e->step > frame) continue;
         link(out, e->to, e->from, shown(v, e->grad, e->blank & VIEW_BLANK_GRAD, buf, sizeof buf),
              NULL);
         red++;
     }
+    for (int i = 0; i < v->node_count; i++) /* names, numbers and the end: text only */
+        if (v->nodes[i].kind != VIEW_OP && v->nodes[i].kind != VIEW_LAYER)
+            sb_printf(out, "    style n%d fill:none,stroke:none\n", i);
     if (red == 0) return;
     sb_puts(out, "    linkStyle ");
     for (int k = 0; k < red; k++)

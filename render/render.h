@@ -44,7 +44,7 @@ enum { RENDER_MAX_OPS = 150 }; /* above this, layout takes seconds: refuse unles
 
 typedef struct {
     ViewOptions view;
-    bool steps;   /* one file per backward step: out-01.svg, out-02.svg, ... */
+    bool steps;   /* one file per backward step: out-01.svg, out-02.svg, ... (.mmd too) */
     bool force;   /* draw even above RENDER_MAX_OPS circles */
     double scale; /* PNG pixels per point over 96 dpi: 2 (192 dpi, sharp on a projector) */
 } RenderOptions;
@@ -92,5 +92,7 @@ bool render_text(Renderer *r, Graph *g, const RenderOptions *o, const char *form
 
 /* Mermaid `flowchart LR` for a view (render/mermaid.c). */
 void render_mermaid(const View *v, bool names, StrBuf *out);
+/* The same, with the red arrows of backward steps <= frame only (a --steps frame). */
+void render_mermaid_frame(const View *v, bool names, int frame, StrBuf *out);
 
 #endif

@@ -95,6 +95,8 @@ int build_edge(Builder *b, int from, int to, const Shape *shape, const double *v
                const double *grad, const char *name) {
     View *v = b->v;
     if (from < 0 || to < 0) return -1;
+    if (b->elements && elements_fits(shape))
+        return elements_edge(b, from, to, shape, value, grad, name);
     if (!make_room(b, (void **)&v->edges, v->edge_count, &b->edge_cap, sizeof *v->edges)) return -1;
     ViewEdge *e = &v->edges[v->edge_count];
     v->tensors = v->tensors || shape->rank > 0;
@@ -159,10 +161,11 @@ static void op_label(const Graph *g, NodeId id, int digits, char *out) {
 
 /* Does --expand draw this node as several? Sigmoid and tanh only as
  * scalars: their expansion is the book's scalar figure 5-19. */
-static int expanded_ops(const Graph *g, NodeId id, bool expand) {
+static int expanded_ops(const Graph *g, NodeId id, bool expand, int level) {
     const Node *n = graph_node(g, id);
     if (!expand) return 0;
     if (n->op == OP_AFFINE) return 2;
+    if (n->op == OP_SOFTMAX_WITH_LOSS) return expand_loss_ops(g, id, level);
     if (!graph_is_scalar(g, id)) return 0;
     return n->op == OP_SIGMOID ? 4 : n->op == OP_TANH ? 7 : 0;
 }
@@ -233,9 +236,12 @@ static int add_operation(Builder *b, const Graph *g, NodeId id, const int *map,
             flows[i] = f->data + f->at[(size_t)id * BP_MAX_INPUTS + (size_t)i];
     }
     const double *dy = f->in_pass[id] ? graph_grad_value(g, id).data : NULL;
-    if (expanded_ops(g, id, o->expand) && n->op == OP_AFFINE)
+    int expands = expanded_ops(g, id, o->expand, o->expand_level);
+    if (expands && n->op == OP_AFFINE)
         return expand_affine(b, g, id, map, names, dy, dy ? flows : NULL);
-    if (expanded_ops(g, id, o->expand)) return expand_sigmoid_or_tanh(b, g, id, map, names, dy);
+    if (expands && n->op == OP_SOFTMAX_WITH_LOSS)
+        return expand_softmax_with_loss(b, g, id, map, names, dy, o->expand_level);
+    if (expands) return expand_sigmoid_or_tanh(b, g, id, map, names, dy);
     char label[VIEW_TEXT];
     op_label(g, id, o->digits, label);
     int node = build_node(b, is_layer((Op)n->op) ? VIEW_LAYER : VIEW_OP, label);
@@ -276,7 +282,11 @@ static void mark_blanks(View *v, const ViewOptions *o) {
 
 bool view_build(View *v, Graph *g, const ViewOptions *o, char *error, int error_size) {
     memset(v, 0, sizeof *v);
-    Builder b = {.v = v, .digits = o->digits, .tensor_digits = o->tensor_digits};
+    Builder b = {.v = v,
+                 .digits = o->digits,
+                 .tensor_digits = o->tensor_digits,
+                 .elements = o->elements,
+                 .names = o->names};
     int32_t count = graph_count(g);
     Flows f = {.at = malloc(((size_t)count * BP_MAX_INPUTS + 1) * sizeof *f.at),
                .in_pass = calloc((size_t)count + 1, 1)};
@@ -304,7 +314,7 @@ bool view_build(View *v, Graph *g, const ViewOptions *o, char *error, int error_
         const Node *n = graph_node(g, order[p]);
         map[order[p]] = -1;
         if (is_absorbed_exponent(g, order[p], 1)) absorbed[n->in[1]] = 1;
-        int expands = expanded_ops(g, order[p], o->expand);
+        int expands = expanded_ops(g, order[p], o->expand, o->expand_level);
         if (op_info((Op)n->op)->arity > 0) ops += expands ? expands : 1;
     }
     if (ok && o->max_ops > 0 && ops > o->max_ops) {
@@ -341,6 +351,7 @@ bool view_build(View *v, Graph *g, const ViewOptions *o, char *error, int error_
     }
     if (ok && b.failed) snprintf(error, (size_t)error_size, "out of memory");
     ok = ok && !b.failed;
+    if (ok && (o->elements || o->expand_level >= 2)) elements_prune(v); /* split sources */
     if (ok) number_steps(v);
     if (ok && o->blanks) mark_blanks(v, o);
     free(f.at);

@@ -25,8 +25,9 @@
 #include "../graph/graph.h"
 
 enum {
-    VIEW_TEXT = 192, /* longest label kept; longer ones end in "…" */
-    VIEW_DIGITS = 4, /* a figure's significant digits, scalars and tensors alike: 0.6225 */
+    VIEW_TEXT = 192,   /* longest label kept; longer ones end in "…" */
+    VIEW_DIGITS = 4,   /* a figure's significant digits, scalars and tensors alike: 0.6225 */
+    VIEW_ELEMENTS = 8, /* --elements: vectors up to this long are drawn one arrow per element */
 };
 
 /* What a worksheet leaves blank on a link (figure 5-15's empty boxes). */
@@ -85,6 +86,8 @@ typedef struct {
     char *const *blank_names;
     int blank_name_count;
     bool answers; /* the worksheet's answer key: blanks filled in and boxed */
+    bool elements;      /* vectors of up to VIEW_ELEMENTS as one arrow per element: a1 a2 a3 */
+    int expand_level; /* with expand, 2: softmax_with_loss as the appendix's exp, sum, /, ×, log */
 } ViewOptions;
 
 /* Builds the view of g. Runs a backward pass (gradients in g change).

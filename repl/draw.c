@@ -69,7 +69,8 @@ static bool parse_blanks(Command *c, RenderOptions *o, BlankNames *b, Word *next
 }
 
 /* Parses `[FILE | -] [--forward] [--expand] [--steps] [--of NAME | --all]
- * [--no-names] [--digits N] [--scale N] [--force] [--blanks [WHAT...]] [--answers]`
+ * [--no-names] [--digits N] [--scale N] [--force] [--blanks [WHAT...]] [--answers]
+ * [--expand=2] [--elements]`
  * into o, *path (malloc'd, NULL if none; "-" for the output) and b (the
  * names o points to). */
 static bool parse_render_args(Command *c, RenderOptions *o, char **path, BlankNames *b) {
@@ -94,7 +95,17 @@ static bool parse_render_args(Command *c, RenderOptions *o, char **path, BlankNa
             o->view.forward_only = true;
         else if (word_is(&w, "--expand"))
             o->view.expand = true;
-        else if (word_is(&w, "--steps"))
+        else if (word_is(&w, "--expand=2")) /* softmax_with_loss as the appendix's whole graph */
+            o->view.expand = true, o->view.expand_level = 2;
+        else if (word_is(&w, "--elements"))
+            o->view.elements = true;
+        else if (!w.quoted && strncmp(w.text, "--expand=", 9) == 0) {
+            cmd_error_at(c, &w.at,
+                         "'%s': the levels are --expand (layers as their ops) and --expand=2 "
+                         "(softmax_with_loss as the appendix's whole graph)",
+                         w.text);
+            goto fail;
+        } else if (word_is(&w, "--steps"))
             o->steps = true;
         else if (word_is(&w, "--all"))
             o->view.all = true;
@@ -136,9 +147,9 @@ static bool parse_render_args(Command *c, RenderOptions *o, char **path, BlankNa
             }
         } else if (!w.quoted && w.text[0] == '-' && w.text[1] == '-') {
             cmd_error_at(c, &w.at,
-                         "unknown option '%s' (options: --forward --expand --steps --of NAME "
-                         "--all --no-names --digits N --scale N --force --blanks [WHAT...] "
-                         "--answers)",
+                         "unknown option '%s' (options: --forward --expand --expand=2 --elements "
+                         "--steps --of NAME --all --no-names --digits N --scale N --force "
+                         "--blanks [WHAT...] --answers)",
                          w.text);
             goto fail;
         } else if (word_is(&w, "-") && !*path) {

@@ -13,8 +13,8 @@
 #     backprop NAME.bp --render 'OUTNAME.svg OPTIONS'
 #
 # and the same with OUTNAME.mmd (Mermaid) and OUTNAME.dot (the positioned
-# Graphviz picture). With --steps the .svg and .dot are frames
-# OUTNAME-01.svg, OUTNAME-02.svg, ... and there is no Mermaid.
+# Graphviz picture). With --steps each format is frames: OUTNAME-01.svg,
+# OUTNAME-02.svg, ..., OUTNAME-01.mmd, ...
 #
 # MODE=update  runs in EXAMPLES and writes the files there; frames a figure no
 #              longer makes are removed. `cmake --build build --target figures`.
@@ -46,17 +46,8 @@ get_filename_component(EXAMPLES "${EXAMPLES}" ABSOLUTE)
 if(DEFINED WORK AND NOT "${WORK}" STREQUAL "")
   get_filename_component(WORK "${WORK}" ABSOLUTE)
 endif()
-set(formats svg mmd dot)
+set(formats svg mmd dot) # a --steps figure as frames in each
 
-# The formats a figure is drawn in: Mermaid has no frames, so a --steps
-# figure is drawn as pictures only.
-function(formats_for options out)
-  if(options MATCHES "--steps")
-    set(${out} svg dot PARENT_SCOPE)
-  else()
-    set(${out} ${formats} PARENT_SCOPE)
-  endif()
-endfunction()
 set(regenerate "cmake --build build --target figures")
 
 # --- the declarations ---------------------------------------------------------
@@ -191,8 +182,7 @@ if(MODE STREQUAL "update")
   set(failures "")
   set(written 0)
   foreach(stem ${figure_stems})
-    formats_for("${figure_options_${stem}}" stem_formats)
-    foreach(format ${stem_formats})
+    foreach(format ${formats})
       figure_files("${EXAMPLES}" "${stem}" "${format}" old)
       foreach(name ${old}) # frames from an earlier run must not linger
         file(REMOVE "${EXAMPLES}/${name}")
@@ -229,8 +219,7 @@ if(MODE STREQUAL "check")
     file(MAKE_DIRECTORY "${dir}")
     set(example "${figure_example_${stem}}")
     set(how "'${stem}.svg${figure_options_${stem}}' from ${example}")
-    formats_for("${figure_options_${stem}}" stem_formats)
-    foreach(format ${stem_formats})
+    foreach(format ${formats})
       figure_render("${dir}" "${example}" "${stem}" "${format}" "${figure_options_${stem}}")
       if(NOT rendered)
         continue()

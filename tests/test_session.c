@@ -927,7 +927,7 @@ START_TEST(test_help_lists_commands) {
     ck_assert(h_run(&h, ":help render"));
     static const char *const options[] = {"FILE",      "--forward", "--expand",   "--steps",
                                           "--of NAME", "--all",     "--no-names", "--digits N",
-                                          "--force",   " - "};
+                                          "--force",   " - ",       "--expand=2", "--elements"};
     for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)
         ck_assert_msg(strstr(h.out_text, options[i]), ":help render lacks %s", options[i]);
     ck_assert(!h_run(&h, ":help zz"));

@@ -3,10 +3,10 @@
  *
  * On every figure the examples declare (`# figure:` lines): --blanks all
  * draws one box per label a link shows (its value, unless it comes from a
- * constant, and its gradient unless it is the seed at the output), and no answer; --answers draws the same
- * boxes with every answer in them, on the very same layout (every arrow and
- * box of the key is the sheet's). Also: gradients only by default, blanks
- * for some names, Mermaid's boxes, and option errors.
+ * constant, and its gradient unless it is the seed at the output), and no answer; --answers draws
+ * the same boxes with every answer in them, on the very same layout (every arrow and box of the key
+ * is the sheet's). Also: gradients only by default, blanks for some names, Mermaid's boxes, and
+ * option errors.
  */
 #include <check.h>
 #include <dirent.h>
@@ -56,7 +56,7 @@ static char *lines_starting(const char *text, const char *prefix) {
 /* The labels the figure of the session with options shows, counted on its
  * View: each link's value, and its gradient unless it is the seed on the
  * output's arrow (given on a worksheet, as in the book). Figure lines use
- * only --forward, --expand and --of NAME. */
+ * only --forward, --expand, --expand=2, --elements and --of NAME. */
 static int labels_shown(Harness *h, const char *options) {
     ViewOptions o = render_defaults(session_target(&h->s), NULL, h->s.digits).view;
     char copy[256];
@@ -68,7 +68,9 @@ static int labels_shown(Harness *h, const char *options) {
             o.of = graph_lookup(&h->s.graph, name, (int)strlen(name));
         }
         o.forward_only |= strcmp(w, "--forward") == 0;
-        o.expand |= strcmp(w, "--expand") == 0;
+        o.expand |= strcmp(w, "--expand") == 0 || strcmp(w, "--expand=2") == 0;
+        o.expand_level = strcmp(w, "--expand=2") == 0 ? 2 : o.expand_level;
+        o.elements |= strcmp(w, "--elements") == 0;
     }
     View v;
     char error[256];
