@@ -551,6 +551,10 @@ static const CommandInfo commands[] = {
      "--no-names   hide the names of named intermediates on their links\n"
      "--digits N   significant digits of the numbers on the arrows, 1-17\n"
      "--force      draw graphs above 150 operations (layout takes a while)\n"
+     "--blanks [grads|values|all|NAME...]\n"
+     "             a worksheet: empty boxes where the gradients (or values, or\n"
+     "             the links of NAMEs) go, as the book's exercise 5-15\n"
+     "--answers    its key: the same figure and layout, the answers boxed\n"
      "example: :render apple.svg --expand", cmd_render},
     {"mermaid", "[FILE]",     "the graph as a Mermaid flowchart, for Markdown notes",
      "FILE      a .mmd file, or .md for a fenced block; none: print it here;\n"
