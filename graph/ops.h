@@ -143,6 +143,12 @@ typedef struct {
     OpKernel tforward, tbackward;
     OpArg arg;
     OpCheck check; /* NULL: any values will do */
+    /* The backward label sent to each input, as render/symbolic.c writes it:
+     * the upstream times the local derivative, in the forward labels. $g is
+     * the upstream, $0 $1 $2 the inputs, $y the output; "[$0>0] A | B"
+     * picks A when the live (scalar) value passes the guard, else B. NULL:
+     * no gradient flows to that input. Example, mul: {"$g · $1", "$g · $0"}. */
+    const char *derivative[BP_MAX_INPUTS];
 } OpInfo;
 
 /* The row for `op`. `op` must be a valid Op. */

@@ -20,6 +20,7 @@ typedef struct {
     int node_cap, edge_cap;
     bool failed;               /* memory ran out: the view is incomplete */
     int digits, tensor_digits; /* significant digits of scalar and of tensor labels */
+    const struct Sym *sym;     /* symbolic labels (symbolic.h), NULL: numbers */
 } Builder;
 
 /* Adds a node; returns its index, or -1 (and sets b->failed) without memory. */

@@ -8,6 +8,7 @@
 
 #include "../graph/format.h"
 #include "build.h"
+#include "symbolic.h"
 
 static const Shape SCALAR = {0};
 
@@ -210,6 +211,34 @@ static bool run_backward(Graph *g, const ViewOptions *o, Flows *f) {
     return true;
 }
 
+/* In symbolic modes, link e (from graph node `from`) says what the symbols
+ * say instead of its numbers: forward the label (a tensor's with its shape,
+ * "W (2,3)"), backward `grad` if the link has a red arrow. --values keeps
+ * the number after the symbol: "exp(-x) = 0.6065". */
+static void say_symbols(Builder *b, int e, const Graph *g, NodeId from, const char *grad,
+                        const ViewOptions *o) {
+    if (o->labels == VIEW_NUMBERS || e < 0 || !b->sym) return;
+    ViewEdge *edge = &b->v->edges[e];
+    char text[2 * VIEW_TEXT], shape[SHAPE_TEXT_SIZE];
+    const char *label = sym_forward(b->sym, from);
+    const Shape *s = graph_shape(g, from);
+    if (o->values)
+        snprintf(text, sizeof text, "%s = %s", label, edge->value);
+    else if (s->rank > 0)
+        snprintf(text, sizeof text, "%s %s", label, shape_text(s, shape, sizeof shape));
+    else
+        snprintf(text, sizeof text, "%s", label);
+    set_text(edge->value, text);
+    if (!edge->grad[0] || !grad) return;
+    if (o->values)
+        snprintf(text, sizeof text, "%s = %s", grad, edge->grad);
+    else if (s->rank > 0)
+        snprintf(text, sizeof text, "%s %s", grad, shape_text(s, shape, sizeof shape));
+    else
+        snprintf(text, sizeof text, "%s", grad);
+    set_text(edge->grad, text);
+}
+
 /* Draws graph node id (an operation) from the view nodes of its inputs. */
 static int add_operation(Builder *b, const Graph *g, NodeId id, const int *map,
                          const ViewOptions *o, const Flows *f) {
@@ -218,7 +247,7 @@ static int add_operation(Builder *b, const Graph *g, NodeId id, const int *map,
     const char *names[BP_MAX_INPUTS] = {NULL};
     const double *flows[BP_MAX_INPUTS] = {NULL};
     for (int i = 0; i < info->arity; i++) {
-        if (o->names && graph_node(g, n->in[i])->op != OP_LEAF)
+        if (o->names && o->labels == VIEW_NUMBERS && graph_node(g, n->in[i])->op != OP_LEAF)
             names[i] = graph_name_of(g, n->in[i]);
         if (f->in_pass[id]) flows[i] = f->data + f->at[(size_t)id * BP_MAX_INPUTS + (size_t)i];
     }
@@ -232,7 +261,8 @@ static int add_operation(Builder *b, const Graph *g, NodeId id, const int *map,
     for (int i = 0; i < info->arity; i++) {
         if (is_absorbed_exponent(g, id, i)) continue;
         Value in = graph_value(g, n->in[i]);
-        build_edge(b, map[n->in[i]], node, in.shape, in.data, flows[i], names[i]);
+        int e = build_edge(b, map[n->in[i]], node, in.shape, in.data, flows[i], names[i]);
+        say_symbols(b, e, g, n->in[i], b->sym ? sym_backward(b->sym, id, i) : NULL, o);
     }
     return node;
 }
@@ -260,6 +290,13 @@ bool view_build(View *v, Graph *g, const ViewOptions *o, char *error, int error_
                      : "nothing to draw: define a value computed from others");
         ok = false;
     }
+    Sym sym = {0};
+    if (ok && order && o->labels != VIEW_NUMBERS) {
+        NodeId from = o->forward_only ? NODE_NONE : o->target;
+        ok = sym_build(&sym, g, order, len, from, o->labels == VIEW_CHAIN, o->digits);
+        if (!ok) snprintf(error, (size_t)error_size, "out of memory");
+        b.sym = ok ? &sym : NULL;
+    }
     /* An exponent is written in its power's circle (**2), not drawn; and
      * the circles are counted before anything is built. */
     int ops = 0;
@@ -281,7 +318,7 @@ bool view_build(View *v, Graph *g, const ViewOptions *o, char *error, int error_
         NodeId id = order[p];
         const Node *n = graph_node(g, id);
         if (n->op == OP_LEAF)
-            map[id] = build_node(&b, VIEW_LEAF, graph_name_of(g, id));
+            map[id] = build_node(&b, VIEW_LEAF, b.sym ? "" : graph_name_of(g, id));
         else if (n->op == OP_CONST)
             map[id] = absorbed[id] ? -1 : add_constant(&b, g, id);
         else
@@ -296,11 +333,13 @@ bool view_build(View *v, Graph *g, const ViewOptions *o, char *error, int error_
         if (map[id] < 0 || (o->all ? users[id] > 0 : id != shown)) continue;
         if (graph_node(g, id)->op == OP_CONST) continue;
         int sink = build_node(&b, VIEW_SINK, "");
-        const char *name =
-            o->names && graph_node(g, id)->op != OP_LEAF ? graph_name_of(g, id) : NULL;
+        const char *name = o->names && o->labels == VIEW_NUMBERS && graph_node(g, id)->op != OP_LEAF
+                               ? graph_name_of(g, id)
+                               : NULL;
         Value value = graph_value(g, id);
-        build_edge(&b, map[id], sink, value.shape, value.data,
-                   f.in_pass[id] ? graph_grad_value(g, id).data : NULL, name);
+        int e = build_edge(&b, map[id], sink, value.shape, value.data,
+                           f.in_pass[id] ? graph_grad_value(g, id).data : NULL, name);
+        say_symbols(&b, e, g, id, b.sym ? sym_upstream(b.sym, id) : NULL, o);
     }
     if (ok && b.failed) snprintf(error, (size_t)error_size, "out of memory");
     ok = ok && !b.failed;
@@ -311,6 +350,7 @@ bool view_build(View *v, Graph *g, const ViewOptions *o, char *error, int error_
     free(map);
     free(users);
     free(absorbed);
+    sym_free(&sym);
     if (!ok) view_free(v);
     return ok;
 }

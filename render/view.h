@@ -61,6 +61,10 @@ typedef struct {
     bool tensors; /* some link carries a tensor: its labels can be wide */
 } View;
 
+/* What the links say: numbers (the default), the book's symbols
+ * (symbolic.h: "∂L/∂z · y"), or partials in chain-rule notation ("∂z/∂t"). */
+typedef enum { VIEW_NUMBERS, VIEW_SYMBOLIC, VIEW_CHAIN } ViewLabels;
+
 typedef struct {
     NodeId target;      /* gradients are of this node (NODE_NONE: none) */
     NodeId of;          /* draw what feeds this node (NODE_NONE: the target) */
@@ -72,6 +76,8 @@ typedef struct {
     int digits;         /* significant digits of numbers */
     int tensor_digits;  /* of numbers in tensor labels, which have room for fewer */
     int max_ops;        /* refuse views with more circles than this (0: no limit) */
+    ViewLabels labels;  /* symbols instead of numbers; a leaf is then a bare arrow tail */
+    bool values;        /* symbolic: the number too, "exp(-x) = 0.6065" */
 } ViewOptions;
 
 /* Builds the view of g. Runs a backward pass (gradients in g change).

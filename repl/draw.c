@@ -51,6 +51,12 @@ static bool parse_render_args(Command *c, RenderOptions *o, char **path) {
             o->view.names = false;
         else if (word_is(&w, "--force"))
             o->force = true;
+        else if (word_is(&w, "--symbolic"))
+            o->view.labels = VIEW_SYMBOLIC;
+        else if (word_is(&w, "--chain"))
+            o->view.labels = VIEW_CHAIN;
+        else if (word_is(&w, "--values"))
+            o->view.values = true;
         else if (word_is(&w, "--digits")) {
             if (!cmd_next_word(c, &arg)) goto fail;
             char *end = NULL;
@@ -75,7 +81,7 @@ static bool parse_render_args(Command *c, RenderOptions *o, char **path) {
         } else if (!w.quoted && w.text[0] == '-' && w.text[1] == '-') {
             cmd_error_at(c, &w.at,
                          "unknown option '%s' (options: --forward --expand --steps --of NAME "
-                         "--all --no-names --digits N --force)",
+                         "--all --no-names --digits N --force --symbolic --chain --values)",
                          w.text);
             goto fail;
         } else if (word_is(&w, "-") && !*path) {
@@ -100,6 +106,10 @@ static bool parse_render_args(Command *c, RenderOptions *o, char **path) {
         free(w.text);
     }
     if (w.at.type != TOK_EOF) goto fail; /* cmd_next_word reported it */
+    if (o->view.values && o->view.labels == VIEW_NUMBERS) {
+        cmd_error(c, "--values goes with --symbolic or --chain (the numbers are already shown)");
+        goto fail;
+    }
     if (o->view.all && o->view.of != NODE_NONE) {
         cmd_error(c, "--of and --all cannot be combined");
         goto fail;
