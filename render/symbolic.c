@@ -1,6 +1,7 @@
 /* symbolic.c - forward and backward labels written in symbols (see symbolic.h). */
 #include "symbolic.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -233,6 +234,11 @@ static char *backward_label(const Graph *g, const Sym *s, NodeId id, int i, cons
     if (!is_seed && len > unit && strcmp(out.data + len - unit, " · 1") == 0)
         sb_truncate(&out, len - unit);
     if (!out.failed) square_repeats(&out);
+    if (!negate && out.len > 2 && out.data[0] == '(' && out.data[out.len - 1] == ')' &&
+        is_atomic(out.data)) {
+        memmove(out.data, out.data + 1, out.len - 2); /* "(y - t)" alone is y - t */
+        sb_truncate(&out, out.len - 2);
+    }
     if (negate && strcmp(out.data, "0") != 0) {
         StrBuf signed_;
         sb_init(&signed_);
@@ -241,6 +247,24 @@ static char *backward_label(const Graph *g, const Sym *s, NodeId id, int i, cons
         out = signed_;
     }
     return take(&out, failed);
+}
+
+/* An element-wise op's input that was broadcast gets its gradient summed
+ * over the broadcast axes (figure 5-27: ∂L/∂B = Σ₀ ∂L/∂Y): "Σ₀ ", "Σ₀,₁ ",
+ * or "" when nothing was broadcast. */
+static void broadcast_sum(const Graph *g, NodeId id, int i, char *out, size_t size) {
+    static const char *const sub[] = {"₀", "₁", "₂", "₃", "₄", "₅", "₆", "₇"};
+    const Shape *y = graph_shape(g, id), *x = graph_shape(g, graph_node(g, id)->in[i]);
+    size_t used = 0;
+    out[0] = '\0';
+    if (op_info((Op)graph_node(g, id)->op)->tforward || y->rank == 0) return;
+    for (int a = 0; a < y->rank && a < 8; a++) {
+        int xa = a - (y->rank - x->rank);
+        if (xa >= 0 && x->dims[xa] == y->dims[a]) continue;
+        used += (size_t)snprintf(out + used, size - used, "%s%s", used ? "," : "Σ", sub[a]);
+        if (used >= size) break;
+    }
+    if (used && used < size) snprintf(out + used, size - used, " ");
 }
 
 static char *chain_label(const Graph *g, const Sym *s, NodeId id, int i, const char *up,
@@ -252,6 +276,19 @@ static char *chain_label(const Graph *g, const Sym *s, NodeId id, int i, const c
     put_factor(&out, s->forward[id]);
     sb_puts(&out, "/∂");
     put_factor(&out, s->forward[graph_node(g, id)->in[i]]);
+    return take(&out, failed);
+}
+
+/* "Σ₀ " in front of flow (freed), which loses any "· 1" and is wrapped
+ * when it is more than one factor. */
+static char *summed(char *flow, const char *sum, bool *failed) {
+    size_t len = strlen(flow), unit = strlen(" · 1");
+    if (len > unit && strcmp(flow + len - unit, " · 1") == 0) flow[len - unit] = '\0';
+    StrBuf out;
+    sb_init(&out);
+    sb_puts(&out, sum);
+    put_factor(&out, flow);
+    free(flow);
     return take(&out, failed);
 }
 
@@ -311,6 +348,9 @@ bool sym_build(Sym *s, const Graph *g, const NodeId *order, int32_t len, NodeId 
         for (int i = 0; i < op_info((Op)n->op)->arity; i++) {
             char *flow = chain ? chain_label(g, s, id, i, up, &failed)
                                : backward_label(g, s, id, i, up, id == target, &failed);
+            char sum[64];
+            broadcast_sum(g, id, i, sum, sizeof sum);
+            if (flow && sum[0] && !failed) flow = summed(flow, sum, &failed);
             s->backward[(size_t)id * BP_MAX_INPUTS + (size_t)i] = flow;
             /* "· 1" is said on the seed's own links only: passed on without it. */
             size_t unit = strlen(" · 1"), flen = flow ? strlen(flow) : 0;
@@ -346,4 +386,53 @@ const char *sym_backward(const Sym *s, NodeId id, int input) {
 }
 const char *sym_upstream(const Sym *s, NodeId id) {
     return id >= 0 && id < s->count ? s->upstream[id] : NULL;
+}
+
+static void copy_out(char *dst, StrBuf *sb) {
+    snprintf(dst, 128, "%s", sb->failed ? "" : sb->data);
+    sb_clear(sb);
+}
+
+void sym_sigmoid_steps(const Sym *s, const Graph *g, NodeId id, char (*fwd)[128],
+                       char (*grad)[128]) {
+    const char *x = s->forward[graph_node(g, id)->in[0]], *y = s->forward[id];
+    const char *up = s->upstream[id];
+    StrBuf t, e;
+    sb_init(&t);
+    sb_init(&e);
+    sb_puts(&e, "exp(-");
+    put_factor(&e, x);
+    sb_puts(&e, ")");
+    sb_puts(&t, x), copy_out(fwd[0], &t);
+    sb_puts(&t, "-1"), copy_out(fwd[1], &t);
+    sb_puts(&t, "-"), put_factor(&t, x), copy_out(fwd[2], &t);
+    sb_puts(&t, e.data), copy_out(fwd[3], &t);
+    sb_puts(&t, "1"), copy_out(fwd[4], &t);
+    sb_printf(&t, "1+%s", e.data), copy_out(fwd[5], &t);
+    for (int i = 0; i < 6; i++)
+        grad[i][0] = '\0';
+    if (up) {
+        bool negative = true; /* d(1/c)/dc = -1/c² = -y² */
+        if (strncmp(up, "- ", 2) == 0 && !is_sum(up)) negative = false, up += 2;
+        StrBuf base;
+        sb_init(&base);
+        if (is_sum(up))
+            sb_printf(&base, "(%s)", up);
+        else
+            sb_puts(&base, up);
+        sb_puts(&base, " · ");
+        put_factor(&base, y);
+        sb_puts(&base, "²");
+        const char *minus = negative ? "- " : "", *plus = negative ? "" : "- ";
+        sb_printf(&t, "%s%s", minus, base.data), copy_out(grad[5], &t);
+        sb_printf(&t, "%s%s", minus, base.data), copy_out(grad[4], &t);
+        sb_printf(&t, "%s%s", minus, base.data), copy_out(grad[3], &t);
+        sb_printf(&t, "%s%s · %s", minus, base.data, e.data), copy_out(grad[2], &t);
+        sb_printf(&t, "%s%s · %s · ", minus, base.data, e.data);
+        put_factor(&t, x), copy_out(grad[1], &t);
+        sb_printf(&t, "%s%s · %s", plus, base.data, e.data), copy_out(grad[0], &t);
+        sb_free(&base);
+    }
+    sb_free(&t);
+    sb_free(&e);
 }

@@ -54,4 +54,12 @@ const char *sym_forward(const Sym *s, NodeId id);
 const char *sym_backward(const Sym *s, NodeId id, int input);
 const char *sym_upstream(const Sym *s, NodeId id);
 
+/* Figure 5-19/5-20: the labels of --expand's six links for sigmoid node
+ * id, in expand.c's order (x→×, -1→×, ×→exp, exp→+, 1→+, +→/): forward
+ * "x", "-1", "-x", "exp(-x)", "1", "1+exp(-x)"; backward "∂L/∂y · y² ·
+ * exp(-x)", ..., "- ∂L/∂y · y²" ("" when no gradient reaches id). Each
+ * label is cut to size bytes. */
+void sym_sigmoid_steps(const Sym *s, const Graph *g, NodeId id, char (*fwd)[128],
+                       char (*grad)[128]);
+
 #endif

@@ -211,17 +211,15 @@ static bool run_backward(Graph *g, const ViewOptions *o, Flows *f) {
     return true;
 }
 
-/* In symbolic modes, link e (from graph node `from`) says what the symbols
- * say instead of its numbers: forward the label (a tensor's with its shape,
- * "W (2,3)"), backward `grad` if the link has a red arrow. --values keeps
- * the number after the symbol: "exp(-x) = 0.6065". */
-static void say_symbols(Builder *b, int e, const Graph *g, NodeId from, const char *grad,
-                        const ViewOptions *o) {
-    if (o->labels == VIEW_NUMBERS || e < 0 || !b->sym) return;
+/* In symbolic modes, link e says `label` (a tensor's with its shape,
+ * "W (2,3)") instead of its value, and `grad` instead of its gradient if it
+ * has a red arrow. --values keeps the number after the symbol:
+ * "exp(-x) = 0.6065". */
+static void say(Builder *b, int e, const char *label, const Shape *s, const char *grad,
+                const ViewOptions *o) {
+    if (e < 0 || !b->sym || !label) return;
     ViewEdge *edge = &b->v->edges[e];
     char text[2 * VIEW_TEXT], shape[SHAPE_TEXT_SIZE];
-    const char *label = sym_forward(b->sym, from);
-    const Shape *s = graph_shape(g, from);
     if (o->values)
         snprintf(text, sizeof text, "%s = %s", label, edge->value);
     else if (s->rank > 0)
@@ -229,7 +227,7 @@ static void say_symbols(Builder *b, int e, const Graph *g, NodeId from, const ch
     else
         snprintf(text, sizeof text, "%s", label);
     set_text(edge->value, text);
-    if (!edge->grad[0] || !grad) return;
+    if (!edge->grad[0] || !grad || !grad[0]) return;
     if (o->values)
         snprintf(text, sizeof text, "%s = %s", grad, edge->grad);
     else if (s->rank > 0)
@@ -237,6 +235,34 @@ static void say_symbols(Builder *b, int e, const Graph *g, NodeId from, const ch
     else
         snprintf(text, sizeof text, "%s", grad);
     set_text(edge->grad, text);
+}
+
+/* say() for a link from graph node `from`. */
+static void say_symbols(Builder *b, int e, const Graph *g, NodeId from, const char *grad,
+                        const ViewOptions *o) {
+    if (b->sym) say(b, e, sym_forward(b->sym, from), graph_shape(g, from), grad, o);
+}
+
+/* The symbols on an expansion's links, the last ones built: Affine's four
+ * (X, W, X·W, B: figure 5-25) or the sigmoid's six (figure 5-20). */
+static void say_expanded(Builder *b, const Graph *g, NodeId id, const ViewOptions *o) {
+    const Node *n = graph_node(g, id);
+    int last = b->v->edge_count;
+    if (!b->sym || b->failed) return;
+    const Sym *s = b->sym;
+    if (n->op == OP_AFFINE && last >= 4) {
+        char xw[VIEW_TEXT];
+        snprintf(xw, sizeof xw, "%s·%s", sym_forward(s, n->in[0]), sym_forward(s, n->in[1]));
+        say_symbols(b, last - 4, g, n->in[0], sym_backward(s, id, 0), o);
+        say_symbols(b, last - 3, g, n->in[1], sym_backward(s, id, 1), o);
+        say(b, last - 2, xw, graph_shape(g, id), sym_upstream(s, id), o);
+        say_symbols(b, last - 1, g, n->in[2], sym_backward(s, id, 2), o);
+    } else if (n->op == OP_SIGMOID && last >= 6) {
+        char fwd[6][128], grad[6][128];
+        sym_sigmoid_steps(s, g, id, fwd, grad);
+        for (int i = 0; i < 6; i++)
+            say(b, last - 6 + i, fwd[i], graph_shape(g, id), grad[i], o);
+    }
 }
 
 /* Draws graph node id (an operation) from the view nodes of its inputs. */
@@ -252,9 +278,12 @@ static int add_operation(Builder *b, const Graph *g, NodeId id, const int *map,
         if (f->in_pass[id]) flows[i] = f->data + f->at[(size_t)id * BP_MAX_INPUTS + (size_t)i];
     }
     const double *dy = f->in_pass[id] ? graph_grad_value(g, id).data : NULL;
-    if (expanded_ops(g, id, o->expand) && n->op == OP_AFFINE)
-        return expand_affine(b, g, id, map, names, dy, dy ? flows : NULL);
-    if (expanded_ops(g, id, o->expand)) return expand_sigmoid_or_tanh(b, g, id, map, names, dy);
+    if (expanded_ops(g, id, o->expand)) {
+        int out = n->op == OP_AFFINE ? expand_affine(b, g, id, map, names, dy, dy ? flows : NULL)
+                                     : expand_sigmoid_or_tanh(b, g, id, map, names, dy);
+        say_expanded(b, g, id, o);
+        return out;
+    }
     char label[VIEW_TEXT];
     op_label(g, id, o->digits, label);
     int node = build_node(b, is_layer((Op)n->op) ? VIEW_LAYER : VIEW_OP, label);

@@ -140,6 +140,67 @@ START_TEST(sigmoid_5_19_to_5_22) {
 }
 END_TEST
 
+START_TEST(sigmoid_expanded_5_20) {
+    Harness h;
+    h_init(&h);
+    h_ok(&h, "x = 0.5\ny = sigmoid(x)");
+    ViewLabels m = VIEW_SYMBOLIC;
+    ViewOptions o = {.target = session_target(&h.s),
+                     .of = NODE_NONE,
+                     .names = true,
+                     .digits = 4,
+                     .tensor_digits = 4,
+                     .labels = m,
+                     .expand = true};
+    View v;
+    char error[256];
+    ck_assert(view_build(&v, &h.s.graph, &o, error, sizeof error));
+    static const char *const want[][2] = {{"x", "∂L/∂y · y² · exp(-x)"},
+                                          {"-x", "- ∂L/∂y · y² · exp(-x)"},
+                                          {"exp(-x)", "- ∂L/∂y · y²"},
+                                          {"1+exp(-x)", "- ∂L/∂y · y²"},
+                                          {"y", "∂L/∂y"}};
+    for (size_t k = 0; k < sizeof want / sizeof *want; k++) {
+        bool found = false;
+        for (int i = 0; i < v.edge_count; i++)
+            found = found || (strcmp(v.edges[i].value, want[k][0]) == 0 &&
+                              strcmp(v.edges[i].grad, want[k][1]) == 0);
+        ck_assert_msg(found, "no link %s|%s", want[k][0], want[k][1]);
+    }
+    view_free(&v);
+    h_free(&h);
+}
+END_TEST
+
+START_TEST(affine_5_24_to_5_27) {
+    Harness h;
+    h_init(&h);
+    h_ok(&h, "X = [1, 2]\nW = [[1, 2, 3], [4, 5, 6]]\nB = [1, 1, 1]\nY = X @ W + B");
+    LINK(&h, VIEW_SYMBOLIC, "X (2)|∂L/∂Y · Wᵀ (2)");
+    LINK(&h, VIEW_SYMBOLIC, "W (2,3)|Xᵀ · ∂L/∂Y (2,3)");
+    LINK(&h, VIEW_SYMBOLIC, "X·W (3)|∂L/∂Y · 1 (3)");
+    LINK(&h, VIEW_SYMBOLIC, "Y (3)|∂L/∂Y (3)");
+    h_ok(&h, "Y = affine(X, W, B)");
+    LINK(&h, VIEW_SYMBOLIC, "B (3)|∂L/∂Y (3)");
+    h_ok(&h, "X = [[1, 2], [3, 4]]\nY = X @ W + B");
+    LINK(&h, VIEW_SYMBOLIC, "B (3)|Σ₀ ∂L/∂Y (3)");
+    LINK(&h, VIEW_SYMBOLIC, "X (2,2)|∂L/∂Y · Wᵀ (2,2)");
+    h_ok(&h, "Y = affine(X, W, B)");
+    LINK(&h, VIEW_SYMBOLIC, "B (3)|Σ₀ ∂L/∂Y (3)");
+    h_free(&h);
+}
+END_TEST
+
+START_TEST(softmax_with_loss_5_30) {
+    Harness h;
+    h_init(&h);
+    h_ok(&h, "a = [0.3, 2.9, 4.0]\nt = [0, 1, 0]\nL = softmax_with_loss(a, t)");
+    LINK(&h, VIEW_SYMBOLIC, "a (3)|y - t (3)");
+    LINK(&h, VIEW_SYMBOLIC, "L|1");
+    h_free(&h);
+}
+END_TEST
+
 START_TEST(leaves_are_bare_tails) {
     Harness h;
     h_init(&h);
@@ -424,6 +485,9 @@ static Suite *symbolic_suite(void) {
     tcase_add_test(t, mul_5_12);
     tcase_add_test(t, relu_5_18);
     tcase_add_test(t, sigmoid_5_19_to_5_22);
+    tcase_add_test(t, sigmoid_expanded_5_20);
+    tcase_add_test(t, affine_5_24_to_5_27);
+    tcase_add_test(t, softmax_with_loss_5_30);
     tcase_add_test(t, leaves_are_bare_tails);
     tcase_add_test(t, option_errors);
     suite_add_tcase(s, t);
