@@ -237,6 +237,21 @@ START_TEST(option_errors) {
 }
 END_TEST
 
+START_TEST(trace_symbolic) {
+    Harness h;
+    h_init(&h);
+    h_ok(&h, "x = 10\ny = 5\nz = x * y\n:seed 1.3");
+    h_ok(&h, ":trace --symbolic");
+    ck_assert_ptr_nonnull(strstr(h.out_text, "to x: ∂L/∂z · y = 1.3 × 5 = 6.5"));
+    ck_assert_ptr_nonnull(strstr(h.out_text, "to y: ∂L/∂z · x = 1.3 × 10 = 13"));
+    ck_assert(!h_run(&h, ":trace --symbolc"));
+    ck_assert_ptr_nonnull(strstr(h.err_text, ":trace takes --symbolic"));
+    h_ok(&h, ":trace");
+    ck_assert_ptr_null(strstr(h.out_text, "∂L/∂z · y"));
+    h_free(&h);
+}
+END_TEST
+
 /* A small evaluator of label text. Known labels (a dictionary of text and
  * value, longest first) stand for their values wherever a factor starts. */
 typedef struct {
@@ -490,6 +505,7 @@ static Suite *symbolic_suite(void) {
     tcase_add_test(t, softmax_with_loss_5_30);
     tcase_add_test(t, leaves_are_bare_tails);
     tcase_add_test(t, option_errors);
+    tcase_add_test(t, trace_symbolic);
     suite_add_tcase(s, t);
     TCase *p = tcase_create("property");
     tcase_add_test(p, labels_evaluate_to_the_numbers);
