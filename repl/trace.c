@@ -263,7 +263,10 @@ bool cmd_trace(Command *c) {
     Word w;
     while (cmd_next_word(c, &w) && w.text) {
         bool known = !w.quoted && strcmp(w.text, "--symbolic") == 0;
-        if (!known) cmd_error_at(c, &w.at, "unknown option '%s' (:trace takes --symbolic)", w.text);
+        if (!known && w.text[0] == '-')
+            cmd_error_at(c, &w.at, "unknown option '%s' (:trace takes --symbolic)", w.text);
+        else if (!known)
+            cmd_error_at(c, &w.at, ":trace takes no arguments (options: --symbolic)");
         free(w.text);
         if (!known) return false;
         symbolic = true;
