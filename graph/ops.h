@@ -146,6 +146,12 @@ typedef struct {
     /* Bit i set: input i is data the op reads but takes no gradient into,
      * as the book's layers return only dx (softmax_with_loss's labels t). */
     uint8_t data_inputs;
+    /* The backward label sent to each input, as render/symbolic.c writes it:
+     * the upstream times the local derivative, in the forward labels. $g is
+     * the upstream, $0 $1 $2 the inputs, $y the output; "[$0>0] A | B"
+     * picks A when the live (scalar) value passes the guard, else B. NULL:
+     * no gradient flows to that input. Example, mul: {"$g · $1", "$g · $0"}. */
+    const char *derivative[BP_MAX_INPUTS];
 } OpInfo;
 
 /* The row for `op`. `op` must be a valid Op. */

@@ -22,6 +22,7 @@ typedef struct {
     int digits, tensor_digits; /* significant digits of scalar and of tensor labels */
     bool elements;             /* build_edge splits small vectors into one link per element */
     bool names; /* expansions name the book's intermediates (y in Softmax-with-Loss) */
+    const struct Sym *sym;     /* symbolic labels (symbolic.h), NULL: numbers */
 } Builder;
 
 /* Adds a node; returns its index, or -1 (and sets b->failed) without memory. */

@@ -8,6 +8,7 @@
 
 #include "../graph/format.h"
 #include "build.h"
+#include "symbolic.h"
 
 static const Shape SCALAR = {0};
 
@@ -222,6 +223,62 @@ static bool run_backward(Graph *g, const ViewOptions *o, Flows *f) {
     return true;
 }
 
+/* In symbolic modes, link e says `label` (a tensor's with its shape,
+ * "W (2,3)") instead of its value, and `grad` instead of its gradient if it
+ * has a red arrow. --values keeps the number after the symbol:
+ * "exp(-x) = 0.6065". */
+static void say(Builder *b, int e, const char *label, const Shape *s, const char *grad,
+                const ViewOptions *o) {
+    if (e < 0 || !b->sym || !label) return;
+    ViewEdge *edge = &b->v->edges[e];
+    /* A constant is drawn as its label with a plain arrow, symbols or not. */
+    if (b->v->nodes[edge->from].kind == VIEW_CONST) return;
+    char text[2 * VIEW_TEXT], shape[SHAPE_TEXT_SIZE];
+    if (o->values)
+        snprintf(text, sizeof text, "%s = %s", label, edge->value);
+    else if (s->rank > 0)
+        snprintf(text, sizeof text, "%s %s", label, shape_text(s, shape, sizeof shape));
+    else
+        snprintf(text, sizeof text, "%s", label);
+    set_text(edge->value, text);
+    if (!edge->grad[0] || !grad || !grad[0]) return;
+    if (o->values)
+        snprintf(text, sizeof text, "%s = %s", grad, edge->grad);
+    else if (s->rank > 0)
+        snprintf(text, sizeof text, "%s %s", grad, shape_text(s, shape, sizeof shape));
+    else
+        snprintf(text, sizeof text, "%s", grad);
+    set_text(edge->grad, text);
+}
+
+/* say() for a link from graph node `from`. */
+static void say_symbols(Builder *b, int e, const Graph *g, NodeId from, const char *grad,
+                        const ViewOptions *o) {
+    if (b->sym) say(b, e, sym_forward(b->sym, from), graph_shape(g, from), grad, o);
+}
+
+/* The symbols on an expansion's links, the last ones built: Affine's four
+ * (X, W, X·W, B: figure 5-25) or the sigmoid's six (figure 5-20). */
+static void say_expanded(Builder *b, const Graph *g, NodeId id, const ViewOptions *o) {
+    const Node *n = graph_node(g, id);
+    int last = b->v->edge_count;
+    if (!b->sym || b->failed) return;
+    const Sym *s = b->sym;
+    if (n->op == OP_AFFINE && last >= 4) {
+        char xw[VIEW_TEXT];
+        snprintf(xw, sizeof xw, "%s·%s", sym_forward(s, n->in[0]), sym_forward(s, n->in[1]));
+        say_symbols(b, last - 4, g, n->in[0], sym_backward(s, id, 0), o);
+        say_symbols(b, last - 3, g, n->in[1], sym_backward(s, id, 1), o);
+        say(b, last - 2, xw, graph_shape(g, id), sym_upstream(s, id), o);
+        say_symbols(b, last - 1, g, n->in[2], sym_backward(s, id, 2), o);
+    } else if (n->op == OP_SIGMOID && last >= 6) {
+        char fwd[6][128], grad[6][128];
+        sym_sigmoid_steps(s, g, id, fwd, grad);
+        for (int i = 0; i < 6; i++)
+            say(b, last - 6 + i, fwd[i], graph_shape(g, id), grad[i], o);
+    }
+}
+
 /* Draws graph node id (an operation) from the view nodes of its inputs. */
 static int add_operation(Builder *b, const Graph *g, NodeId id, const int *map,
                          const ViewOptions *o, const Flows *f) {
@@ -230,25 +287,29 @@ static int add_operation(Builder *b, const Graph *g, NodeId id, const int *map,
     const char *names[BP_MAX_INPUTS] = {NULL};
     const double *flows[BP_MAX_INPUTS] = {NULL};
     for (int i = 0; i < info->arity; i++) {
-        if (o->names && graph_node(g, n->in[i])->op != OP_LEAF)
+        if (o->names && o->labels == VIEW_NUMBERS && graph_node(g, n->in[i])->op != OP_LEAF)
             names[i] = graph_name_of(g, n->in[i]);
         if (f->in_pass[id] && graph_input_takes_grad(g, id, i))
             flows[i] = f->data + f->at[(size_t)id * BP_MAX_INPUTS + (size_t)i];
     }
     const double *dy = f->in_pass[id] ? graph_grad_value(g, id).data : NULL;
     int expands = expanded_ops(g, id, o->expand, o->expand_level);
-    if (expands && n->op == OP_AFFINE)
-        return expand_affine(b, g, id, map, names, dy, dy ? flows : NULL);
     if (expands && n->op == OP_SOFTMAX_WITH_LOSS)
         return expand_softmax_with_loss(b, g, id, map, names, dy, o->expand_level);
-    if (expands) return expand_sigmoid_or_tanh(b, g, id, map, names, dy);
+    if (expands) {
+        int out = n->op == OP_AFFINE ? expand_affine(b, g, id, map, names, dy, dy ? flows : NULL)
+                                     : expand_sigmoid_or_tanh(b, g, id, map, names, dy);
+        say_expanded(b, g, id, o);
+        return out;
+    }
     char label[VIEW_TEXT];
     op_label(g, id, o->digits, label);
     int node = build_node(b, is_layer((Op)n->op) ? VIEW_LAYER : VIEW_OP, label);
     for (int i = 0; i < info->arity; i++) {
         if (is_absorbed_exponent(g, id, i)) continue;
         Value in = graph_value(g, n->in[i]);
-        build_edge(b, map[n->in[i]], node, in.shape, in.data, flows[i], names[i]);
+        int e = build_edge(b, map[n->in[i]], node, in.shape, in.data, flows[i], names[i]);
+        say_symbols(b, e, g, n->in[i], b->sym ? sym_backward(b->sym, id, i) : NULL, o);
     }
     return node;
 }
@@ -307,6 +368,13 @@ bool view_build(View *v, Graph *g, const ViewOptions *o, char *error, int error_
                      : "nothing to draw: define a value computed from others");
         ok = false;
     }
+    Sym sym = {0};
+    if (ok && order && o->labels != VIEW_NUMBERS) {
+        NodeId from = o->forward_only ? NODE_NONE : o->target;
+        ok = sym_build(&sym, g, order, len, from, o->labels == VIEW_CHAIN, o->digits);
+        if (!ok) snprintf(error, (size_t)error_size, "out of memory");
+        b.sym = ok ? &sym : NULL;
+    }
     /* An exponent is written in its power's circle (**2), not drawn; and
      * the circles are counted before anything is built. */
     int ops = 0;
@@ -328,7 +396,7 @@ bool view_build(View *v, Graph *g, const ViewOptions *o, char *error, int error_
         NodeId id = order[p];
         const Node *n = graph_node(g, id);
         if (n->op == OP_LEAF)
-            map[id] = build_node(&b, VIEW_LEAF, graph_name_of(g, id));
+            map[id] = build_node(&b, VIEW_LEAF, b.sym ? "" : graph_name_of(g, id));
         else if (n->op == OP_CONST)
             map[id] = absorbed[id] ? -1 : add_constant(&b, g, id);
         else
@@ -343,11 +411,13 @@ bool view_build(View *v, Graph *g, const ViewOptions *o, char *error, int error_
         if (map[id] < 0 || (o->all ? users[id] > 0 : id != shown)) continue;
         if (graph_node(g, id)->op == OP_CONST) continue;
         int sink = build_node(&b, VIEW_SINK, "");
-        const char *name =
-            o->names && graph_node(g, id)->op != OP_LEAF ? graph_name_of(g, id) : NULL;
+        const char *name = o->names && o->labels == VIEW_NUMBERS && graph_node(g, id)->op != OP_LEAF
+                               ? graph_name_of(g, id)
+                               : NULL;
         Value value = graph_value(g, id);
-        build_edge(&b, map[id], sink, value.shape, value.data,
-                   f.in_pass[id] ? graph_grad_value(g, id).data : NULL, name);
+        int e = build_edge(&b, map[id], sink, value.shape, value.data,
+                           f.in_pass[id] ? graph_grad_value(g, id).data : NULL, name);
+        say_symbols(&b, e, g, id, b.sym ? sym_upstream(b.sym, id) : NULL, o);
     }
     if (ok && b.failed) snprintf(error, (size_t)error_size, "out of memory");
     ok = ok && !b.failed;
@@ -360,6 +430,7 @@ bool view_build(View *v, Graph *g, const ViewOptions *o, char *error, int error_
     free(map);
     free(users);
     free(absorbed);
+    sym_free(&sym);
     if (!ok) view_free(v);
     return ok;
 }

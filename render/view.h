@@ -69,6 +69,10 @@ typedef struct {
     bool answers; /* blanks are drawn filled in and boxed: the answer key */
 } View;
 
+/* What the links say: numbers (the default), the book's symbols
+ * (symbolic.h: "∂L/∂z · y"), or partials in chain-rule notation ("∂z/∂t"). */
+typedef enum { VIEW_NUMBERS, VIEW_SYMBOLIC, VIEW_CHAIN } ViewLabels;
+
 typedef struct {
     NodeId target;      /* gradients are of this node (NODE_NONE: none) */
     NodeId of;          /* draw what feeds this node (NODE_NONE: the target) */
@@ -88,6 +92,8 @@ typedef struct {
     bool answers; /* the worksheet's answer key: blanks filled in and boxed */
     bool elements;      /* vectors of up to VIEW_ELEMENTS as one arrow per element: a1 a2 a3 */
     int expand_level; /* with expand, 2: softmax_with_loss as the appendix's exp, sum, /, ×, log */
+    ViewLabels labels;  /* symbols instead of numbers; a leaf is then a bare arrow tail */
+    bool values;        /* symbolic: the number too, "exp(-x) = 0.6065" */
 } ViewOptions;
 
 /* Builds the view of g. Runs a backward pass (gradients in g change).

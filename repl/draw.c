@@ -113,6 +113,12 @@ static bool parse_render_args(Command *c, RenderOptions *o, char **path, BlankNa
             o->view.names = false;
         else if (word_is(&w, "--force"))
             o->force = true;
+        else if (word_is(&w, "--symbolic"))
+            o->view.labels = VIEW_SYMBOLIC;
+        else if (word_is(&w, "--chain"))
+            o->view.labels = VIEW_CHAIN;
+        else if (word_is(&w, "--values"))
+            o->view.values = true;
         else if (word_is(&w, "--digits")) {
             if (!cmd_next_word(c, &arg)) goto fail;
             char *end = NULL;
@@ -149,7 +155,7 @@ static bool parse_render_args(Command *c, RenderOptions *o, char **path, BlankNa
             cmd_error_at(c, &w.at,
                          "unknown option '%s' (options: --forward --expand --expand=2 --elements "
                          "--steps --of NAME --all --no-names --digits N --scale N --force "
-                         "--blanks [WHAT...] --answers)",
+                         "--symbolic --chain --values --blanks [WHAT...] --answers)",
                          w.text);
             goto fail;
         } else if (word_is(&w, "-") && !*path) {
@@ -177,6 +183,10 @@ static bool parse_render_args(Command *c, RenderOptions *o, char **path, BlankNa
     if (o->view.answers && !o->view.blanks) o->view.blanks = VIEW_BLANK_GRAD;
     o->view.blank_names = b->count ? b->names : NULL;
     o->view.blank_name_count = b->count;
+    if (o->view.values && o->view.labels == VIEW_NUMBERS) {
+        cmd_error(c, "--values goes with --symbolic or --chain (the numbers are already shown)");
+        goto fail;
+    }
     if (o->view.all && o->view.of != NODE_NONE) {
         cmd_error(c, "--of and --all cannot be combined");
         goto fail;

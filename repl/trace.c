@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "../graph/format.h"
+#include "../render/symbolic.h"
 #include "command.h"
 #include "output.h"
 #include "tensor_text.h"
@@ -32,6 +33,7 @@ typedef struct {
     int *received;  /* per node: how many flows reached it so far */
     int step;
     StrBuf label, text, from;
+    const Sym *sym; /* --symbolic: each flow's label too (NULL: numbers only) */
 } Trace;
 
 /* graph_step_text's label for an input: cmd_label, through the scratch
@@ -137,10 +139,16 @@ static void scalar_step(Trace *t, NodeId id) {
             json_end(s->out);
             continue;
         }
-        fprintf(s->out, "    to %s: local ∂%s/∂%s = %s, so %s × %s = %s flows back\n",
-                t->label.data, t->from.data, t->label.data, session_num(s, local[k], n1),
-                session_num(s, upstream, n2), session_num(s, local[k], n3),
-                session_num(s, flows[k], n4));
+        const char *symbol = t->sym ? sym_backward(t->sym, id, k) : NULL;
+        if (symbol)
+            fprintf(s->out, "    to %s: %s = %s × %s = %s\n", t->label.data, symbol,
+                    session_num(s, upstream, n2), session_num(s, local[k], n3),
+                    session_num(s, flows[k], n4));
+        else
+            fprintf(s->out, "    to %s: local ∂%s/∂%s = %s, so %s × %s = %s flows back\n",
+                    t->label.data, t->from.data, t->label.data, session_num(s, local[k], n1),
+                    session_num(s, upstream, n2), session_num(s, local[k], n3),
+                    session_num(s, flows[k], n4));
         if (t->received[in] > 1)
             fprintf(s->out, "    %s is used more than once: its gradients add up, %s + %s = %s\n",
                     t->label.data, session_num(s, before, n1), session_num(s, flows[k], n2),
@@ -251,16 +259,43 @@ bool cmd_trace(Command *c) {
     Session *s = c->s;
     Graph *g = &s->graph;
     NodeId target;
-    if (!cmd_no_more_args(c) || !cmd_target(c, &target)) return false;
+    bool symbolic = false;
+    Word w;
+    while (cmd_next_word(c, &w) && w.text) {
+        bool known = !w.quoted && strcmp(w.text, "--symbolic") == 0;
+        if (!known && w.text[0] == '-')
+            cmd_error_at(c, &w.at, "unknown option '%s' (:trace takes --symbolic)", w.text);
+        else if (!known)
+            cmd_error_at(c, &w.at, ":trace takes no arguments (options: --symbolic)");
+        free(w.text);
+        if (!known) return false;
+        symbolic = true;
+    }
+    if (w.at.type != TOK_EOF || !cmd_target(c, &target)) return false;
+    /* The symbols are written before the pass: they follow the graph, not the flows. */
+    Sym sym = {0};
+    if (symbolic) {
+        int32_t count;
+        const NodeId *up = graph_ancestors(g, target, &count);
+        NodeId *copy = up ? malloc((size_t)count * sizeof *copy + 1) : NULL;
+        if (copy) memcpy(copy, up, (size_t)count * sizeof *copy);
+        bool built = copy && sym_build(&sym, g, copy, count, target, false, s->digits);
+        free(copy);
+        if (!built) return cmd_error(c, "out of memory");
+    }
     const NodeId *order;
     int32_t len;
     const double *seed;
     char why[512];
-    if (!session_seed(s, target, &seed, why, sizeof why)) return cmd_error(c, "%s", why);
-    Trace t = {.s = s, .g = g, .of = session_grad_of(s, target)};
+    if (!session_seed(s, target, &seed, why, sizeof why)) {
+        sym_free(&sym);
+        return cmd_error(c, "%s", why);
+    }
+    Trace t = {.s = s, .g = g, .of = session_grad_of(s, target), .sym = symbolic ? &sym : NULL};
     t.received = calloc((size_t)g->count + 1, sizeof *t.received);
     if (!t.received || !graph_backward_begin(g, target, seed, &order, &len)) {
         free(t.received);
+        sym_free(&sym);
         return cmd_error(c, "out of memory");
     }
     sb_init(&t.label);
@@ -290,6 +325,7 @@ bool cmd_trace(Command *c) {
     sb_free(&t.text);
     sb_free(&t.from);
     free(t.received);
+    sym_free(&sym);
     if (!ok) return cmd_error(c, "out of memory");
     return !stopped ||
            cmd_stopped(c, "interrupted after step %d; the steps above are complete", t.step);

@@ -56,7 +56,8 @@ static char *lines_starting(const char *text, const char *prefix) {
 /* The labels the figure of the session with options shows, counted on its
  * View: each link's value, and its gradient unless it is the seed on the
  * output's arrow (given on a worksheet, as in the book). Figure lines use
- * only --forward, --expand, --expand=2, --elements and --of NAME. */
+ * only --forward, --expand, --expand=2, --elements, --symbolic, --chain,
+ * --values and --of NAME. */
 static int labels_shown(Harness *h, const char *options) {
     ViewOptions o = render_defaults(session_target(&h->s), NULL, h->s.digits).view;
     char copy[256];
@@ -71,6 +72,9 @@ static int labels_shown(Harness *h, const char *options) {
         o.expand |= strcmp(w, "--expand") == 0 || strcmp(w, "--expand=2") == 0;
         o.expand_level = strcmp(w, "--expand=2") == 0 ? 2 : o.expand_level;
         o.elements |= strcmp(w, "--elements") == 0;
+        o.values |= strcmp(w, "--values") == 0;
+        if (strcmp(w, "--symbolic") == 0) o.labels = VIEW_SYMBOLIC;
+        if (strcmp(w, "--chain") == 0) o.labels = VIEW_CHAIN;
     }
     View v;
     char error[256];
@@ -135,7 +139,10 @@ START_TEST(test_every_example_figure) {
             const char *start = strchr(p + 10, ' '), *end = strchr(p, '\n');
             if (start && start < end)
                 snprintf(options, sizeof options, "%.*s", (int)(end - start - 1), start + 1);
-            if (strstr(options, "--steps")) continue; /* frames: the last is the figure */
+            /* Frames (the last is the figure), and figures that are worksheets already. */
+            if (strstr(options, "--steps") || strstr(options, "--blanks") ||
+                strstr(options, "--answers"))
+                continue;
             check_figure(&h, e->d_name, options, dir);
             figures++;
         }

@@ -1,0 +1,65 @@
+/* symbolic.h - the book's symbolic labels (figures 5-7 .. 5-30) for a View.
+ *
+ * For z = x * y with upstream ∂L/∂z (the figure is a piece of a larger graph
+ * ending in a loss L, as in the book):
+ *
+ *     forward:  x, y on the links into ×, z out of it
+ *     backward: "∂L/∂z · y" to x and "∂L/∂z · x" to y
+ *
+ * A forward label is the node's name, or for an unnamed node its expression
+ * in the labels feeding it as the book writes it: "-x", "exp(-x)",
+ * "1+exp(-x)", "X·W", "t²"; a constant is its number. A backward label is
+ * the op's derivative template (the op table's .derivative column) with $g
+ * the upstream's text, $0 $1 $2 the inputs' labels and $y the output's.
+ * What the writing does, and nothing more (no algebra):
+ *   - signs fold: "- $g" with $g = "- ∂L/∂y · y²" is "∂L/∂y · y²", and a
+ *     factor -1 flips the sign ("×(−1)" in figure 5-20);
+ *   - "· 1" (the add node's local derivative) is written only on a link
+ *     right after the output, whose upstream is the seed ∂L/∂NAME, as the
+ *     book's figure 5-9 does; further down, an add node passes its upstream
+ *     on unchanged, as in figure 5-20;
+ *   - a factor repeated next to itself is squared: "y · y" is "y²";
+ *   - an upstream longer than SYM_LONG characters is written ∂L/∂(its
+ *     node's label) instead, so that no label grows without end.
+ * Guards pick the branch the live scalar values take: relu sends "0" back
+ * when x <= 0 (figure 5-18). In chain mode (figure 5-7) every backward
+ * label is a product of partials in the labels: "∂z/∂z · ∂z/∂t · ∂t/∂x".
+ */
+#ifndef BP_SYMBOLIC_H
+#define BP_SYMBOLIC_H
+
+#include <stdbool.h>
+
+#include "../graph/graph.h"
+
+enum { SYM_LONG = 40 };
+
+typedef struct Sym {
+    int32_t count;   /* graph nodes covered */
+    char **forward;  /* per node id: its label (NULL: not in the figure) */
+    char **upstream; /* per node id: the gradient at its output (NULL: none) */
+    char **backward; /* per node id * BP_MAX_INPUTS + i: sent to input i */
+} Sym;
+
+/* Fills s with the labels of the nodes in order[0..len) (inputs before
+ * users), gradients flowing back from target (NODE_NONE: forward labels
+ * only). chain: partials instead of templates. digits: for constants.
+ * Returns false if memory ran out (s is then freed). Free with sym_free. */
+bool sym_build(Sym *s, const Graph *g, const NodeId *order, int32_t len, NodeId target, bool chain,
+               int digits);
+void sym_free(Sym *s);
+
+/* The labels, or NULL where there are none. */
+const char *sym_forward(const Sym *s, NodeId id);
+const char *sym_backward(const Sym *s, NodeId id, int input);
+const char *sym_upstream(const Sym *s, NodeId id);
+
+/* Figure 5-19/5-20: the labels of --expand's six links for sigmoid node
+ * id, in expand.c's order (x→×, -1→×, ×→exp, exp→+, 1→+, +→/): forward
+ * "x", "-1", "-x", "exp(-x)", "1", "1+exp(-x)"; backward "∂L/∂y · y² ·
+ * exp(-x)", ..., "- ∂L/∂y · y²" ("" when no gradient reaches id). Each
+ * label is cut to size bytes. */
+void sym_sigmoid_steps(const Sym *s, const Graph *g, NodeId id, char (*fwd)[128],
+                       char (*grad)[128]);
+
+#endif

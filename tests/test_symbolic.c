@@ -1,0 +1,516 @@
+/* test_symbolic.c - the book's symbolic figures (render/symbolic.h).
+ *
+ *   - Exact labels of each rule figure, read off the View the way a figure
+ *     draws them ("forward|backward" per link, spacing ignored): the chain
+ *     rule (5-7), add (5-9), mul (5-12), ReLU both ways (5-18), the sigmoid
+ *     written out (5-19, 5-20) and as one node (5-22), --values.
+ *   - A property tying symbols to numbers: on 300 generated graphs every
+ *     forward label, evaluated with the leaves' values, is the node's value,
+ *     and every backward label, evaluated with the values and gradients on
+ *     the same figure (∂L/∂out = the seed), is the gradient the backward
+ *     kernel sends along that link, to 1e-9 relative.
+ *   - Option errors.
+ */
+#include <check.h>
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_main.h"
+#include "harness.h"
+#include "render/symbolic.h"
+#include "render/view.h"
+#include "repl/session.h"
+#include "rng.h"
+
+static void h_ok(Harness *h, const char *lines) {
+    bool ok = h_run(h, lines);
+    ck_assert_msg(ok && h->err_text[0] == '\0', "\"%s\" failed: %s", lines, h->err_text);
+}
+
+/* s without spaces, into out. */
+static void squeeze(char *out, const char *s) {
+    for (; *s; s++)
+        if (*s != ' ') *out++ = *s;
+    *out = '\0';
+}
+
+/* The view of the session's target in `labels` mode has a link saying
+ * forward|backward (spacing aside; backward "" for none). */
+static bool has_link(Harness *h, ViewLabels labels, bool values, const char *want) {
+    ViewOptions o = {.target = session_target(&h->s),
+                     .of = NODE_NONE,
+                     .names = true,
+                     .digits = 4,
+                     .tensor_digits = 4,
+                     .labels = labels,
+                     .values = values};
+    const double *seed = NULL;
+    char why[256];
+    if (session_seed(&h->s, o.target, &seed, why, sizeof why)) o.seed = seed;
+    View v;
+    char error[256];
+    ck_assert_msg(view_build(&v, &h->s.graph, &o, error, sizeof error), "%s", error);
+    char w[2 * VIEW_TEXT], got[2 * VIEW_TEXT + 2], line[2 * VIEW_TEXT + 2];
+    squeeze(w, want);
+    bool found = false;
+    for (int i = 0; i < v.edge_count && !found; i++) {
+        snprintf(line, sizeof line, "%s|%s", v.edges[i].value, v.edges[i].grad);
+        squeeze(got, line);
+        found = strcmp(got, w) == 0;
+    }
+    if (!found)
+        for (int i = 0; i < v.edge_count; i++)
+            fprintf(stderr, "  link: %s|%s\n", v.edges[i].value, v.edges[i].grad);
+    view_free(&v);
+    return found;
+}
+
+#define LINK(h, labels, want) ck_assert_msg(has_link(h, labels, false, want), "no link %s", want)
+
+START_TEST(chain_rule_5_7) {
+    Harness h;
+    h_init(&h);
+    h_ok(&h, "x = 3\ny = 2\nt = x + y\nz = t ** 2");
+    LINK(&h, VIEW_CHAIN, "z|∂z/∂z");
+    LINK(&h, VIEW_CHAIN, "t|∂z/∂z · ∂z/∂t");
+    LINK(&h, VIEW_CHAIN, "x|∂z/∂z · ∂z/∂t · ∂t/∂x");
+    LINK(&h, VIEW_CHAIN, "y|∂z/∂z · ∂z/∂t · ∂t/∂y");
+    LINK(&h, VIEW_SYMBOLIC, "t|∂L/∂z · 2 · t");
+    /* After the first node "· 1" is not written: + passes its upstream on. */
+    LINK(&h, VIEW_SYMBOLIC, "x|∂L/∂z · 2 · t");
+    h_free(&h);
+}
+END_TEST
+
+START_TEST(add_5_9) {
+    Harness h;
+    h_init(&h);
+    h_ok(&h, "x = 10\ny = 5\nz = x + y\n:seed 1.3");
+    LINK(&h, VIEW_SYMBOLIC, "x|∂L/∂z · 1");
+    LINK(&h, VIEW_SYMBOLIC, "y|∂L/∂z · 1");
+    LINK(&h, VIEW_SYMBOLIC, "z|∂L/∂z");
+    h_free(&h);
+}
+END_TEST
+
+START_TEST(mul_5_12) {
+    Harness h;
+    h_init(&h);
+    h_ok(&h, "x = 10\ny = 5\nz = x * y\n:seed 1.3");
+    LINK(&h, VIEW_SYMBOLIC, "x|∂L/∂z · y");
+    LINK(&h, VIEW_SYMBOLIC, "y|∂L/∂z · x");
+    ck_assert(has_link(&h, VIEW_SYMBOLIC, true, "x = 10|∂L/∂z · y = 6.5"));
+    h_free(&h);
+}
+END_TEST
+
+START_TEST(relu_5_18) {
+    Harness h;
+    h_init(&h);
+    h_ok(&h, "x = 2\ny = relu(x)");
+    LINK(&h, VIEW_SYMBOLIC, "x|∂L/∂y");
+    h_ok(&h, "x = -1");
+    LINK(&h, VIEW_SYMBOLIC, "x|0");
+    h_ok(&h, "x = 0");
+    LINK(&h, VIEW_SYMBOLIC, "x|0");
+    h_free(&h);
+}
+END_TEST
+
+START_TEST(sigmoid_5_19_to_5_22) {
+    Harness h;
+    h_init(&h);
+    h_ok(&h, "x = 0.5\ny = 1 / (1 + exp(-x))");
+    LINK(&h, VIEW_SYMBOLIC, "y|∂L/∂y");
+    LINK(&h, VIEW_SYMBOLIC, "1+exp(-x)|- ∂L/∂y · y²");
+    LINK(&h, VIEW_SYMBOLIC, "exp(-x)|- ∂L/∂y · y²");
+    LINK(&h, VIEW_SYMBOLIC, "-x|- ∂L/∂y · y² · exp(-x)");
+    LINK(&h, VIEW_SYMBOLIC, "x|∂L/∂y · y² · exp(-x)");
+    /* The book's ×(−1) instead of negation folds the sign the same way. */
+    h_ok(&h, "y = 1 / (exp(x * -1) + 1)");
+    LINK(&h, VIEW_SYMBOLIC, "x·-1|- ∂L/∂y · y² · exp(x·-1)");
+    LINK(&h, VIEW_SYMBOLIC, "x|∂L/∂y · y² · exp(x·-1)");
+    h_ok(&h, "y = sigmoid(x)");
+    LINK(&h, VIEW_SYMBOLIC, "x|∂L/∂y · y(1-y)");
+    ck_assert(has_link(&h, VIEW_SYMBOLIC, true, "x = 0.5|∂L/∂y · y(1-y) = 0.235"));
+    h_free(&h);
+}
+END_TEST
+
+START_TEST(sigmoid_expanded_5_20) {
+    Harness h;
+    h_init(&h);
+    h_ok(&h, "x = 0.5\ny = sigmoid(x)");
+    ViewLabels m = VIEW_SYMBOLIC;
+    ViewOptions o = {.target = session_target(&h.s),
+                     .of = NODE_NONE,
+                     .names = true,
+                     .digits = 4,
+                     .tensor_digits = 4,
+                     .labels = m,
+                     .expand = true};
+    View v;
+    char error[256];
+    ck_assert(view_build(&v, &h.s.graph, &o, error, sizeof error));
+    static const char *const want[][2] = {{"x", "∂L/∂y · y² · exp(-x)"},
+                                          {"-x", "- ∂L/∂y · y² · exp(-x)"},
+                                          {"exp(-x)", "- ∂L/∂y · y²"},
+                                          {"1+exp(-x)", "- ∂L/∂y · y²"},
+                                          {"y", "∂L/∂y"}};
+    for (size_t k = 0; k < sizeof want / sizeof *want; k++) {
+        bool found = false;
+        for (int i = 0; i < v.edge_count; i++)
+            found = found || (strcmp(v.edges[i].value, want[k][0]) == 0 &&
+                              strcmp(v.edges[i].grad, want[k][1]) == 0);
+        ck_assert_msg(found, "no link %s|%s", want[k][0], want[k][1]);
+    }
+    view_free(&v);
+    h_free(&h);
+}
+END_TEST
+
+START_TEST(affine_5_24_to_5_27) {
+    Harness h;
+    h_init(&h);
+    h_ok(&h, "X = [1, 2]\nW = [[1, 2, 3], [4, 5, 6]]\nB = [1, 1, 1]\nY = X @ W + B");
+    LINK(&h, VIEW_SYMBOLIC, "X (2)|∂L/∂Y · Wᵀ (2)");
+    LINK(&h, VIEW_SYMBOLIC, "W (2,3)|Xᵀ · ∂L/∂Y (2,3)");
+    LINK(&h, VIEW_SYMBOLIC, "X·W (3)|∂L/∂Y · 1 (3)");
+    LINK(&h, VIEW_SYMBOLIC, "Y (3)|∂L/∂Y (3)");
+    h_ok(&h, "Y = affine(X, W, B)");
+    LINK(&h, VIEW_SYMBOLIC, "B (3)|∂L/∂Y (3)");
+    h_ok(&h, "X = [[1, 2], [3, 4]]\nY = X @ W + B");
+    LINK(&h, VIEW_SYMBOLIC, "B (3)|Σ₀ ∂L/∂Y (3)");
+    LINK(&h, VIEW_SYMBOLIC, "X (2,2)|∂L/∂Y · Wᵀ (2,2)");
+    h_ok(&h, "Y = affine(X, W, B)");
+    LINK(&h, VIEW_SYMBOLIC, "B (3)|Σ₀ ∂L/∂Y (3)");
+    h_free(&h);
+}
+END_TEST
+
+START_TEST(softmax_with_loss_5_30) {
+    Harness h;
+    h_init(&h);
+    h_ok(&h, "a = [0.3, 2.9, 4.0]\nt = [0, 1, 0]\nL = softmax_with_loss(a, t)");
+    LINK(&h, VIEW_SYMBOLIC, "a (3)|y - t (3)");
+    LINK(&h, VIEW_SYMBOLIC, "L|1");
+    h_free(&h);
+}
+END_TEST
+
+START_TEST(leaves_are_bare_tails) {
+    Harness h;
+    h_init(&h);
+    h_ok(&h, "x = 10\ny = 5\nz = x * y");
+    ViewOptions o = {.target = session_target(&h.s),
+                     .of = NODE_NONE,
+                     .names = true,
+                     .digits = 4,
+                     .tensor_digits = 4,
+                     .labels = VIEW_SYMBOLIC};
+    View v;
+    char error[256];
+    ck_assert(view_build(&v, &h.s.graph, &o, error, sizeof error));
+    for (int i = 0; i < v.node_count; i++)
+        if (v.nodes[i].kind == VIEW_LEAF) ck_assert_str_eq(v.nodes[i].label, "");
+    view_free(&v);
+    h_free(&h);
+}
+END_TEST
+
+START_TEST(option_errors) {
+    Harness h;
+    h_init(&h);
+    h_ok(&h, "x = 10\nz = x * 2");
+    ck_assert(!h_run(&h, ":mermaid --values"));
+    ck_assert_ptr_nonnull(strstr(h.err_text, "--values goes with --symbolic"));
+    ck_assert(!h_run(&h, ":mermaid --symbolc"));
+    ck_assert_ptr_nonnull(strstr(h.err_text, "--symbolic --chain --values"));
+    h_ok(&h, ":mermaid --symbolic --values");
+    ck_assert_ptr_nonnull(strstr(h.out_text, "∂L/∂z · 2 = 2"));
+    h_ok(&h, ":mermaid --chain");
+    ck_assert_ptr_nonnull(strstr(h.out_text, "∂z/∂z · ∂z/∂x"));
+    h_free(&h);
+}
+END_TEST
+
+START_TEST(trace_symbolic) {
+    Harness h;
+    h_init(&h);
+    h_ok(&h, "x = 10\ny = 5\nz = x * y\n:seed 1.3");
+    h_ok(&h, ":trace --symbolic");
+    ck_assert_ptr_nonnull(strstr(h.out_text, "to x: ∂L/∂z · y = 1.3 × 5 = 6.5"));
+    ck_assert_ptr_nonnull(strstr(h.out_text, "to y: ∂L/∂z · x = 1.3 × 10 = 13"));
+    ck_assert(!h_run(&h, ":trace --symbolc"));
+    ck_assert_ptr_nonnull(strstr(h.err_text, ":trace takes --symbolic"));
+    h_ok(&h, ":trace");
+    ck_assert_ptr_null(strstr(h.out_text, "∂L/∂z · y"));
+    h_free(&h);
+}
+END_TEST
+
+/* A small evaluator of label text. Known labels (a dictionary of text and
+ * value, longest first) stand for their values wherever a factor starts. */
+typedef struct {
+    const char *text;
+    double value;
+} Known;
+
+typedef struct {
+    const char *p;
+    const Known *known;
+    int n_known;
+    bool bad;
+} Eval;
+
+static double eval_sum(Eval *e);
+static double eval_power(Eval *e);
+
+static void skip(Eval *e) {
+    while (*e->p == ' ')
+        e->p++;
+}
+static bool eat(Eval *e, const char *s) {
+    skip(e);
+    if (strncmp(e->p, s, strlen(s)) != 0) return false;
+    e->p += strlen(s);
+    return true;
+}
+
+static double eval_primary(Eval *e) {
+    skip(e);
+    size_t best = 0;
+    double v = 0;
+    for (int i = 0; i < e->n_known; i++) {
+        size_t len = strlen(e->known[i].text);
+        char after = e->p[len < strlen(e->p) ? len : strlen(e->p)];
+        bool word = len && (isalnum((unsigned char)e->known[i].text[len - 1]) ||
+                            e->known[i].text[len - 1] == '_');
+        if (word && (isalnum((unsigned char)after) || after == '_')) continue; /* c in cos */
+        if (len > best && strncmp(e->p, e->known[i].text, len) == 0)
+            best = len, v = e->known[i].value;
+    }
+    if (best) {
+        e->p += best;
+        return v;
+    }
+    static const struct {
+        const char *name;
+        double (*f)(double);
+    } funcs[] = {{"exp(", exp}, {"log(", log}, {"sqrt(", sqrt},
+                 {"sin(", sin}, {"cos(", cos}, {"tanh(", tanh}};
+    for (size_t i = 0; i < sizeof funcs / sizeof *funcs; i++)
+        if (eat(e, funcs[i].name)) {
+            double x = eval_sum(e);
+            if (!eat(e, ")")) e->bad = true;
+            return funcs[i].f(x);
+        }
+    if (eat(e, "sigmoid(") || eat(e, "relu(")) {
+        bool relu = e->p[-2] == 'u';
+        double x = eval_sum(e);
+        if (!eat(e, ")")) e->bad = true;
+        return relu ? (x > 0 ? x : 0) : 1 / (1 + exp(-x));
+    }
+    if (eat(e, "(")) {
+        double x = eval_sum(e);
+        if (!eat(e, ")")) e->bad = true;
+        return x;
+    }
+    if (eat(e, "-")) return -eval_power(e); /* -c² is -(c²) */
+    char *end;
+    v = strtod(e->p, &end);
+    if (end == e->p) e->bad = true;
+    e->p = end;
+    return v;
+}
+
+static double eval_power(Eval *e) {
+    double x = eval_primary(e);
+    for (;;) {
+        if (eat(e, "²"))
+            x *= x;
+        else if (eat(e, "³"))
+            x = x * x * x;
+        else if (eat(e, "^"))
+            x = pow(x, eval_primary(e));
+        else
+            return x;
+    }
+}
+
+static double eval_product(Eval *e) {
+    double x = eval_power(e);
+    for (;;) {
+        skip(e);
+        if (eat(e, "·"))
+            x *= eval_power(e);
+        else if (eat(e, "/"))
+            x /= eval_power(e);
+        else if (*e->p == '(')
+            x *= eval_power(e); /* y(1-y) */
+        else
+            return x;
+    }
+}
+
+static double eval_sum(Eval *e) {
+    skip(e);
+    double x = eat(e, "- ") ? -eval_product(e) : eval_product(e);
+    for (;;) {
+        if (eat(e, "+"))
+            x += eval_product(e);
+        else if (eat(e, "-"))
+            x -= eval_product(e);
+        else
+            return x;
+    }
+}
+
+static double evaluate(const char *text, const Known *known, int n, bool *ok) {
+    Eval e = {.p = text, .known = known, .n_known = n};
+    double v = eval_sum(&e);
+    skip(&e);
+    *ok = !e.bad && *e.p == '\0';
+    return v;
+}
+
+static void assert_close(double got, double want, const char *what, const char *text) {
+    double scale = fmax(fabs(want), 1e-12);
+    ck_assert_msg(got == want || fabs(got - want) <= 1e-9 * scale || (isnan(got) && isnan(want)),
+                  "%s '%s' evaluates to %.17g, the figure's number is %.17g", what, text, got,
+                  want);
+}
+
+/* One random scalar expression of depth up to `depth` over a, b, c. */
+static void random_expr(Rng *r, int depth, bool use_m, char *out, size_t size) {
+    static const char *leaves[] = {"a", "b", "c", "m", "2", "0.5"};
+    if (depth == 0 || rng_below(r, 4) == 0) {
+        int k = rng_below(r, 5);
+        snprintf(out, size, "%s", leaves[k == 3 && use_m ? 3 : k == 3 ? 4 : k < 3 ? k : k + 1]);
+        return;
+    }
+    char x[512], y[512];
+    random_expr(r, depth - 1, use_m, x, sizeof x);
+    random_expr(r, depth - 1, use_m, y, sizeof y);
+    static const char *binary[] = {"+", "-", "*", "/"};
+    static const char *unary[] = {"exp", "sin", "cos", "tanh", "sigmoid", "relu", "-"};
+    int k = rng_below(r, 14);
+    if (k < 4)
+        snprintf(out, size, "(%s %s %s)", x, binary[k], y);
+    else if (k < 11)
+        snprintf(out, size, "%s(%s)", unary[k - 4], x);
+    else if (k == 11)
+        snprintf(out, size, "(%s) ** 2", x);
+    else if (k == 12)
+        snprintf(out, size, "log(1 + (%s) ** 2)", x);
+    else
+        snprintf(out, size, "sqrt(1 + (%s) ** 2)", x);
+}
+
+/* Checks every label of the figure of the session's target. */
+static void check_labels(Harness *h) {
+    Graph *g = &h->s.graph;
+    NodeId target = session_target(&h->s);
+    int32_t len;
+    const NodeId *order = graph_ancestors(g, target, &len);
+    ck_assert(order);
+    NodeId *ids = malloc((size_t)len * sizeof *ids + 1);
+    memcpy(ids, order, (size_t)len * sizeof *ids);
+    double seed = 1.7;
+    ck_assert(graph_backward(g, target, &seed));
+    Sym s;
+    ck_assert(sym_build(&s, g, ids, len, target, false, 17));
+    Known *known = malloc(((size_t)len * 3 + 1) * sizeof *known);
+    char(*partial)[VIEW_TEXT * 2] = malloc(((size_t)len * 2 + 1) * sizeof *partial);
+    int n = 0;
+    for (int32_t p = 0; p < len; p++) /* forward: names and constants only */
+        if (graph_name_of(g, ids[p]))
+            known[n++] = (Known){sym_forward(&s, ids[p]), graph_scalar(g, ids[p])};
+    for (int32_t p = 0; p < len; p++) {
+        const char *text = sym_forward(&s, ids[p]);
+        if (graph_name_of(g, ids[p])) continue;
+        bool ok;
+        double v = evaluate(text, known, n, &ok);
+        ck_assert_msg(ok, "cannot read forward label '%s'", text);
+        assert_close(v, graph_scalar(g, ids[p]), "forward label", text);
+    }
+    n = 0; /* backward: every label and ∂L/∂label on the figure */
+    for (int32_t p = 0; p < len; p++) {
+        known[n++] = (Known){sym_forward(&s, ids[p]), graph_scalar(g, ids[p])};
+        /* ∂L/∂(1+exp(-x)) and ∂L/∂exp(-x): both spellings, longest wins. */
+        const char *f = sym_forward(&s, ids[p]);
+        double grad = ids[p] == target ? seed : graph_grad(g, ids[p]);
+        snprintf(partial[2 * p], sizeof partial[0], "∂L/∂(%s)", f);
+        snprintf(partial[2 * p + 1], sizeof partial[0], "∂L/∂%s", f);
+        known[n++] = (Known){partial[2 * p], grad};
+        known[n++] = (Known){partial[2 * p + 1], grad};
+    }
+    for (int32_t p = 0; p < len; p++) {
+        const Node *node = graph_node(g, ids[p]);
+        const OpInfo *info = op_info((Op)node->op);
+        double x[BP_MAX_INPUTS] = {0}, dx[BP_MAX_INPUTS] = {0};
+        for (int i = 0; i < info->arity; i++)
+            x[i] = graph_scalar(g, node->in[i]);
+        if (info->arity == 0) continue;
+        info->backward(x, graph_scalar(g, ids[p]), graph_grad(g, ids[p]), dx);
+        for (int i = 0; i < info->arity; i++) {
+            const char *text = sym_backward(&s, ids[p], i);
+            ck_assert_msg(text != NULL, "no backward label");
+            bool ok;
+            double v = evaluate(text, known, n, &ok);
+            ck_assert_msg(ok, "cannot read backward label '%s'", text);
+            assert_close(v, dx[i], "backward label", text);
+        }
+    }
+    sym_free(&s);
+    free(partial);
+    free(known);
+    free(ids);
+}
+
+START_TEST(labels_evaluate_to_the_numbers) {
+    Rng r = {20261203};
+    for (int graph = 0; graph < 300; graph++) {
+        Harness h;
+        h_init(&h);
+        char line[2048], expr[1024];
+        snprintf(line, sizeof line, "a = %.6f\nb = %.6f\nc = %.6f", rng_range(&r, -2, 2),
+                 rng_range(&r, -2, 2), rng_range(&r, 0.2, 2));
+        h_ok(&h, line);
+        random_expr(&r, 2, false, expr, sizeof expr);
+        snprintf(line, sizeof line, "m = %s", expr);
+        h_ok(&h, line);
+        random_expr(&r, 3, true, expr, sizeof expr);
+        snprintf(line, sizeof line, "out = %s + m * a", expr);
+        h_ok(&h, line);
+        check_labels(&h);
+        h_free(&h);
+    }
+}
+END_TEST
+
+static Suite *symbolic_suite(void) {
+    Suite *s = suite_create("symbolic");
+    TCase *t = tcase_create("figures");
+    tcase_add_test(t, chain_rule_5_7);
+    tcase_add_test(t, add_5_9);
+    tcase_add_test(t, mul_5_12);
+    tcase_add_test(t, relu_5_18);
+    tcase_add_test(t, sigmoid_5_19_to_5_22);
+    tcase_add_test(t, sigmoid_expanded_5_20);
+    tcase_add_test(t, affine_5_24_to_5_27);
+    tcase_add_test(t, softmax_with_loss_5_30);
+    tcase_add_test(t, leaves_are_bare_tails);
+    tcase_add_test(t, option_errors);
+    tcase_add_test(t, trace_symbolic);
+    suite_add_tcase(s, t);
+    TCase *p = tcase_create("property");
+    tcase_add_test(p, labels_evaluate_to_the_numbers);
+    suite_add_tcase(s, p);
+    return s;
+}
+
+CHECK_MAIN(symbolic_suite)
