@@ -227,28 +227,27 @@ static bool run_backward(Graph *g, const ViewOptions *o, Flows *f) {
  * "W (2,3)") instead of its value, and `grad` instead of its gradient if it
  * has a red arrow. --values keeps the number after the symbol:
  * "exp(-x) = 0.6065". */
+/* Replaces a link's number `field` by `symbol`, keeping the number after
+ * it with values ("exp(-x) = 0.6065"), else a tensor's shape ("W (2,3)"). */
+static void say_one(char *field, const char *symbol, const Shape *s, bool values) {
+    char text[2 * VIEW_TEXT], shape[SHAPE_TEXT_SIZE];
+    if (values)
+        snprintf(text, sizeof text, "%s = %s", symbol, field);
+    else if (s->rank > 0)
+        snprintf(text, sizeof text, "%s %s", symbol, shape_text(s, shape, sizeof shape));
+    else
+        snprintf(text, sizeof text, "%s", symbol);
+    set_text(field, text);
+}
+
 static void say(Builder *b, int e, const char *label, const Shape *s, const char *grad,
                 const ViewOptions *o) {
     if (e < 0 || !b->sym || !label) return;
     ViewEdge *edge = &b->v->edges[e];
     /* A constant is drawn as its label with a plain arrow, symbols or not. */
     if (b->v->nodes[edge->from].kind == VIEW_CONST) return;
-    char text[2 * VIEW_TEXT], shape[SHAPE_TEXT_SIZE];
-    if (o->values)
-        snprintf(text, sizeof text, "%s = %s", label, edge->value);
-    else if (s->rank > 0)
-        snprintf(text, sizeof text, "%s %s", label, shape_text(s, shape, sizeof shape));
-    else
-        snprintf(text, sizeof text, "%s", label);
-    set_text(edge->value, text);
-    if (!edge->grad[0] || !grad || !grad[0]) return;
-    if (o->values)
-        snprintf(text, sizeof text, "%s = %s", grad, edge->grad);
-    else if (s->rank > 0)
-        snprintf(text, sizeof text, "%s %s", grad, shape_text(s, shape, sizeof shape));
-    else
-        snprintf(text, sizeof text, "%s", grad);
-    set_text(edge->grad, text);
+    say_one(edge->value, label, s, o->values);
+    if (edge->grad[0] && grad && grad[0]) say_one(edge->grad, grad, s, o->values);
 }
 
 /* say() for a link from graph node `from`. */

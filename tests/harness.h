@@ -141,4 +141,14 @@ static inline void remove_tmpdir(void) {
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmpdir);
 }
 
+/* Checks what the last h_run printed, for a table-driven test case named
+ * `what`: out exactly, and err containing err_part ("": nothing on err). */
+static inline void h_expect(const Harness *h, const char *what, const char *out,
+                            const char *err_part) {
+    ck_assert_msg(strcmp(h->out_text, out) == 0, "%s\nout:\n%s\nexpected:\n%s", what, h->out_text,
+                  out);
+    ck_assert_msg(*err_part ? strstr(h->err_text, err_part) != NULL : h->err_text[0] == '\0',
+                  "%s\nerr:\n%s\nexpected to contain:\n%s", what, h->err_text, err_part);
+}
+
 #endif

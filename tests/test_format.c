@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "check_main.h"
+#include "digits.h"
 #include "graph/format.h"
 #include "repl/output.h"
 #include "repl/suggest.h"
@@ -146,24 +147,6 @@ static int shortest_digits(double v) {
         if (same_double(strtod(buf, NULL), v)) return d;
     }
     return 17;
-}
-
-/* Significant digits in formatted text: "0.00120" and "1.2e-03" have 2. */
-static int significant_digits(const char *text) {
-    int count = 0, zeros = 0;
-    bool started = false;
-    for (const char *p = text; *p && *p != 'e' && *p != 'E'; p++) {
-        if (*p < '0' || *p > '9') continue;
-        if (*p == '0' && !started) continue;
-        started = true;
-        if (*p == '0') {
-            zeros++;
-        } else {
-            count += zeros + 1;
-            zeros = 0;
-        }
-    }
-    return count == 0 ? 1 : count;
 }
 
 /* Reads back identically, with no more digits than needed. */

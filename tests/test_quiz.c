@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "check_main.h"
+#include "digits.h"
 #include "harness.h"
 
 static const char *const APPLE = "apple = 100; apple_num = 2; tax = 1.1\n"
@@ -155,11 +156,7 @@ START_TEST(test_transcript) {
     ck_assert(h_run(&h, APPLE));
     h.s.json = transcripts[_i].json;
     h_run(&h, transcripts[_i].input);
-    ck_assert_msg(strcmp(h.out_text, transcripts[_i].out) == 0, "%s\nout:\n%s\nexpected:\n%s",
-                  transcripts[_i].what, h.out_text, transcripts[_i].out);
-    const char *err = transcripts[_i].err;
-    ck_assert_msg(*err ? strstr(h.err_text, err) != NULL : h.err_text[0] == '\0',
-                  "%s\nerr:\n%s\nexpected to contain:\n%s", transcripts[_i].what, h.err_text, err);
+    h_expect(&h, transcripts[_i].what, transcripts[_i].out, transcripts[_i].err);
     h_free(&h);
 }
 END_TEST
@@ -184,24 +181,6 @@ static char *exercise(const char *level, int seed) {
     }
     h_free(&h);
     return all;
-}
-
-/* Significant digits of the number written at p ("157.5" has 4). */
-static int significant_digits(const char *p) {
-    int digits = 0, zeros = 0;
-    bool started = false;
-    for (; *p && *p != '\n'; p++) {
-        if (*p < '0' || *p > '9') continue;
-        if (*p == '0' && !started) continue;
-        started = true;
-        if (*p == '0') {
-            zeros++;
-        } else {
-            digits += zeros + 1;
-            zeros = 0;
-        }
-    }
-    return digits;
 }
 
 START_TEST(test_new_is_reproducible_and_short) {

@@ -292,11 +292,7 @@ START_TEST(test_transcript) {
     h_init(&h);
     h.s.json = transcripts[_i].json;
     h_run(&h, transcripts[_i].input);
-    ck_assert_msg(strcmp(h.out_text, transcripts[_i].out) == 0, "%s\nout:\n%s\nexpected:\n%s",
-                  transcripts[_i].what, h.out_text, transcripts[_i].out);
-    const char *err = transcripts[_i].err;
-    ck_assert_msg(*err ? strstr(h.err_text, err) != NULL : h.err_text[0] == '\0',
-                  "%s\nerr:\n%s\nexpected to contain:\n%s", transcripts[_i].what, h.err_text, err);
+    h_expect(&h, transcripts[_i].what, transcripts[_i].out, transcripts[_i].err);
     h_free(&h);
 }
 END_TEST
