@@ -141,7 +141,8 @@ bool lineedit_repl(Session *s, volatile sig_atomic_t *interrupted) {
     for (int line = 1; !s->quit && !ferror(s->out); line++) {
         fflush(s->out);
         *interrupted = 0;
-        char *text = readline("bp> ");
+        /* While a :quiz runs, a line is an answer: the prompt says so. */
+        char *text = readline(s->quiz ? "quiz> " : "bp> ");
         if (*interrupted) { /* Ctrl-C drops the line being typed, as in a shell */
             free(text);
             fputc('\n', s->out);
