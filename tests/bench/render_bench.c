@@ -21,18 +21,9 @@
 #include <unistd.h>
 
 #include "chain.h"
+#include "apple_orange.h"
 #include "timing.h"
 #include "repl/session.h"
-
-static const char *const APPLE_ORANGE[] = {"apple = 100",
-                                           "apple_num = 2",
-                                           "orange = 150",
-                                           "orange_num = 3",
-                                           "tax = 1.1",
-                                           "apple_price = apple * apple_num",
-                                           "orange_price = orange * orange_num",
-                                           "all_price = apple_price + orange_price",
-                                           "price = all_price * tax"};
 
 /* Sorts ms in place and prints its median and maximum. */
 static void report(const char *what, double *ms, int count) {
@@ -123,7 +114,7 @@ int main(int argc, char **argv) {
     if (!ok) fprintf(stderr, "render_bench: cannot start Graphviz\n");
 
     /* The apple-and-orange figure, after a warm-up render. */
-    for (size_t i = 0; ok && i < sizeof APPLE_ORANGE / sizeof APPLE_ORANGE[0]; i++)
+    for (size_t i = 0; ok && i < APPLE_ORANGE_LINES; i++)
         ok = run_line(&s, APPLE_ORANGE[i]);
     ok = ok && time_render(&s, svg) >= 0;
     for (int r = 0; ok && r < reps; r++)

@@ -11,18 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "apple_orange.h"
 #include "timing.h"
 #include "repl/session.h"
-
-static const char *const APPLE_ORANGE[] = {"apple = 100",
-                                           "apple_num = 2",
-                                           "orange = 150",
-                                           "orange_num = 3",
-                                           "tax = 1.1",
-                                           "apple_price = apple * apple_num",
-                                           "orange_price = orange * orange_num",
-                                           "all_price = apple_price + orange_price",
-                                           "price = all_price * tax"};
 
 /* Milliseconds rendering the session's target to path took, or -1. */
 static double time_render(Session *s, const char *path, ViewLabels labels) {
@@ -61,7 +52,7 @@ int main(int argc, char **argv) {
     char error[512];
     bool ok = renderer_init(&s.renderer, error, sizeof error);
     if (!ok) fprintf(stderr, "symbolic_bench: %s\n", error);
-    for (size_t i = 0; ok && i < sizeof APPLE_ORANGE / sizeof *APPLE_ORANGE; i++)
+    for (size_t i = 0; ok && i < APPLE_ORANGE_LINES; i++)
         ok = session_run_line(&s, "<bench>", 1, APPLE_ORANGE[i], strlen(APPLE_ORANGE[i]));
     ok = ok && time_render(&s, svg, VIEW_NUMBERS) >= 0 && time_render(&s, svg, VIEW_SYMBOLIC) >= 0;
     for (long r = 0; ok && r < reps; r++) {
