@@ -12,6 +12,7 @@
 #include "datafile.h"
 #include "output.h"
 #include "quiz.h"
+#include "quiz.h"
 #include "suggest.h"
 
 enum { MAX_LOAD_DEPTH = 16 };
@@ -255,47 +256,28 @@ char *cmd_file_arg(Command *c, const char *missing) {
 
 /* --- :grad ----------------------------------------------------------------- */
 
-/* Sends what has gathered in lines to the output. */
-static void flush_lines(Session *s, StrBuf *lines) {
-    fwrite(lines->data, 1, lines->len, s->out);
-    sb_clear(lines);
-}
-
-/* One gradient. A scalar's text line is added to `lines`: a big graph has a
- * line per leaf, and written out in 64 KB blocks instead of a write each,
- * a 500,000-leaf :grad takes a tenth less of the whole script's time.
- * Anything else is printed at once, after the lines gathered so far. */
-static void print_grad(Session *s, NodeId target, NodeId wrt, StrBuf *lines) {
+/* One gradient, as a "grad" event. One event is reused for every row: a
+ * big graph has a row per leaf, and a 500,000-leaf :grad should not
+ * allocate half a million times. */
+static void print_grad(Session *s, NodeId target, NodeId wrt, Event *e) {
     const Graph *g = &s->graph;
     Value v = graph_grad_value(g, wrt);
     const char *of = session_grad_of(s, target), *name = graph_name_of(g, wrt);
-    if (!s->json && v.shape->rank == 0) {
+    event_reset(e);
+    event_str(e, "of", graph_name_of(g, target));
+    event_str(e, "wrt", name);
+    event_value(e, "value", v);
+    if (s->seed_tensor)
+        event_array(e, "seed", (Value){&s->seed_shape, s->seed_tensor, shape_size(&s->seed_shape)});
+    else if (s->seed != 1)
+        event_num(e, "seed", s->seed);
+    if (v.shape->rank == 0) {
         char num[FMT_NUMBER_SIZE];
-        sb_puts(lines, "∂");
-        sb_puts(lines, of);
-        sb_puts(lines, "/∂");
-        sb_puts(lines, name);
-        sb_puts(lines, " = ");
-        sb_puts(lines, session_num(s, v.data[0], num));
-        sb_append(lines, "\n", 1);
-        if (lines->len >= 1 << 16) flush_lines(s, lines);
-        return;
+        event_printf(e, "∂%s/∂%s = %s\n", of, name, session_num(s, v.data[0], num));
+    } else {
+        session_show(s, e, v, "∂%s/∂%s = ", of, name);
     }
-    flush_lines(s, lines);
-    if (s->json) {
-        json_begin(s->out, "grad");
-        json_str(s->out, "of", graph_name_of(g, target));
-        json_str(s->out, "wrt", name);
-        json_value(s->out, "value", v);
-        if (s->seed_tensor)
-            json_array(s->out, "seed",
-                       (Value){&s->seed_shape, s->seed_tensor, shape_size(&s->seed_shape)});
-        else if (s->seed != 1)
-            json_num(s->out, "seed", s->seed);
-        json_end(s->out);
-        return;
-    }
-    session_show(s, v, "∂%s/∂%s = ", of, name);
+    sink_emit(s->io.sink, e);
 }
 
 /* :grad [NAME...]  gradients of the target; default: every leaf it uses */
@@ -313,15 +295,17 @@ static bool cmd_grad(Command *c) {
         free(wrt);
         return cmd_error(c, "out of memory");
     }
-    StrBuf lines;
-    sb_init(&lines);
+    Event e;
+    event_init(&e, "grad");
     int32_t i = 0;
     for (; i < n && !session_stopped(c->s); i++)
-        print_grad(c->s, target, wrt[i], &lines);
-    flush_lines(c->s, &lines);
-    sb_free(&lines);
-    if (n == 0 && !c->s->json)
-        fprintf(c->s->out, "(%s depends on no leaves)\n", graph_name_of(g, target));
+        print_grad(c->s, target, wrt[i], &e);
+    event_free(&e);
+    if (n == 0) {
+        event_init(&e, NULL); /* a note for people; JSON shows no rows */
+        event_printf(&e, "(%s depends on no leaves)\n", graph_name_of(g, target));
+        session_emit(c->s, &e);
+    }
     free(wrt);
     return i == n || cmd_stopped(c, "interrupted; the gradients above are complete");
 }
@@ -341,16 +325,14 @@ static bool cmd_del(Command *c) {
     if (c->s->target == id) c->s->target = NODE_NONE;
     session_forget_loaded(c->s, t.start, t.length);
     session_reclaim(c->s);
-    c->s->changed = true;
-    if (c->s->json) {
-        json_begin(c->s->out, "deleted");
-        char name[256];
-        snprintf(name, sizeof name, "%.*s", t.length, t.start);
-        json_str(c->s->out, "name", name);
-        json_end(c->s->out);
-    } else {
-        fprintf(c->s->out, "deleted %.*s\n", t.length, t.start);
-    }
+    c->s->io.changed = true;
+    Event e;
+    event_init(&e, "deleted");
+    char name[256];
+    snprintf(name, sizeof name, "%.*s", t.length, t.start);
+    event_str(&e, "name", name);
+    event_printf(&e, "deleted %.*s\n", t.length, t.start);
+    session_emit(c->s, &e);
     return true;
 }
 
@@ -358,13 +340,11 @@ static bool cmd_del(Command *c) {
 static bool cmd_clear(Command *c) {
     if (!cmd_no_more_args(c)) return false;
     session_clear(c->s);
-    c->s->changed = true;
-    if (c->s->json) {
-        json_begin(c->s->out, "cleared");
-        json_end(c->s->out);
-    } else {
-        fprintf(c->s->out, "cleared\n");
-    }
+    c->s->io.changed = true;
+    Event e;
+    event_init(&e, "cleared");
+    event_printf(&e, "cleared\n");
+    session_emit(c->s, &e);
     return true;
 }
 
@@ -395,14 +375,14 @@ static bool cmd_save(Command *c) {
         cmd_stopped(c, "interrupted; '%s' was not written", path);
     } else if (!ok) {
         cmd_error(c, "cannot save '%s': %s", path, why);
-    } else if (c->s->json) {
-        json_begin(c->s->out, "saved");
-        json_str(c->s->out, "file", path);
-        json_end(c->s->out);
     } else {
+        Event e;
+        event_init(&e, "saved");
+        event_str(&e, "file", path);
         StrBuf shown;
         sb_init(&shown);
-        fprintf(c->s->out, "saved %s\n", shown_text(&shown, path));
+        event_printf(&e, "saved %s\n", shown_text(&shown, path));
+        session_emit(c->s, &e);
         sb_free(&shown);
     }
     free(path);
@@ -418,68 +398,56 @@ static bool cmd_save(Command *c) {
 static bool cmd_load(Command *c) {
     char *path = cmd_file_arg(c, ":load needs a file name");
     if (!path) return false;
-    if (c->s->load_depth >= MAX_LOAD_DEPTH) {
+    if (c->s->io.load_depth >= MAX_LOAD_DEPTH) {
         free(path);
         return cmd_error(c, ":load nested more than %d deep (does the file load itself?)",
                          MAX_LOAD_DEPTH);
     }
-    fflush(c->s->out); /* what came before shows before the file's errors */
-    char *held = NULL;
-    size_t held_size = 0;
-    FILE *hold = open_memstream(&held, &held_size);
-    if (!hold) {
-        free(path);
-        return cmd_error(c, "out of memory");
-    }
+    Session *s = c->s;
+    sink_flush(s->io.sink); /* what came before shows before the file's errors */
+    HoldSink hold;
+    hold_sink_init(&hold, s->io.sink);
     Session fresh;
-    session_init(&fresh, hold, c->s->err);
-    fresh.json_err = c->s->json_err;
-    fresh.json = c->s->json;
-    fresh.digits = c->s->digits;
-    fresh.elide = c->s->elide;
-    fresh.quiet = c->s->quiet;
-    fresh.load_depth = c->s->load_depth + 1;
-    fresh.interrupt = c->s->interrupt;
-    /* One Graphviz for the process: the file draws with the session's, and
-     * the session keeps one the file opened. (Opened a second time in a
-     * process, Graphviz's text plug-in reads memory it has freed.) */
-    fresh.renderer = c->s->renderer;
+    session_init(&fresh, &hold.sink);
+    fresh.digits = s->digits;
+    fresh.elide = s->elide;
+    fresh.quiet = s->quiet;
+    /* The file runs with this session's front end: its interrupt, its
+     * failure count, and one Graphviz for the process (opened a second time
+     * in a process, Graphviz's text plug-in reads memory it has freed).
+     * Observers hear of the file once, when it has run. */
+    fresh.io = s->io;
+    fresh.io.sink = &hold.sink;
+    fresh.io.load_depth++;
+    fresh.io.observer_count = 0;
+    fresh.io.watch = NULL;
+    fresh.io.dir = NULL;
     bool ok = session_run_file(&fresh, path, true);
-    c->s->renderer = fresh.renderer;
-    fresh.renderer.gvc = NULL;
-    if (ok) { /* take the new graph and settings; keep Graphviz and :watch */
-        graph_free(&c->s->graph);
-        c->s->graph = fresh.graph;
-        graph_init_empty(&fresh.graph);
-        c->s->target = fresh.target;
-        c->s->seed = fresh.seed;
-        free(c->s->seed_tensor);
-        c->s->seed_tensor = fresh.seed_tensor;
-        c->s->seed_shape = fresh.seed_shape;
-        fresh.seed_tensor = NULL;
-        c->s->rng = fresh.rng;
-        c->s->digits = fresh.digits;
-        c->s->elide = fresh.elide;
-        c->s->quiet = fresh.quiet;
-        c->s->changed = true;
-        c->s->quit = fresh.quit;       /* :quit in the file leaves backprop, not just the file */
-        Loaded *loaded = c->s->loaded; /* the files the new leaves came from */
-        int32_t count = c->s->loaded_count, cap = c->s->loaded_cap;
-        c->s->loaded = fresh.loaded, c->s->loaded_count = fresh.loaded_count;
-        c->s->loaded_cap = fresh.loaded_cap;
-        fresh.loaded = loaded, fresh.loaded_count = count, fresh.loaded_cap = cap;
-        session_free(&fresh);
+    SessionIO io = s->io; /* the front end's, kept whatever the file did */
+    io.renderer = fresh.io.renderer;
+    io.failures = fresh.io.failures;
+    free(fresh.io.watch); /* a :watch in the file ends with it, as before */
+    fresh.io = (SessionIO){0};
+    if (ok) {                        /* the file's session replaces this one as a whole */
+        struct Quiz *quiz = s->quiz; /* session_run_line ends it: the graph changed */
+        s->quiz = NULL;
+        s->io = (SessionIO){0};
+        session_free(s);
+        quiz_free(fresh.quiz);
+        *s = fresh;
+        s->quiz = quiz;
+        s->io = io;
+        s->io.changed = true;
+        hold_sink_release(&hold);
     } else {
-        c->s->failures += fresh.failures;
         session_free(&fresh);
+        s->io = io;
+        hold_sink_free(&hold);
     }
-    bool held_ok = fclose(hold) == 0;
-    if (ok && held_ok) fwrite(held, 1, held_size, c->s->out);
-    free(held);
-    if (ok && !held_ok) cmd_error(c, "out of memory: what '%s' printed is lost", path);
+    if (ok && hold.lost) cmd_error(c, "out of memory: some of what '%s' printed is lost", path);
     if (!ok) cmd_error(c, "loading '%s' failed; the session is unchanged", path);
     free(path);
-    return ok && held_ok;
+    return ok && !hold.lost;
 }
 
 /* --- help and quit ------------------------------------------------------------ */
@@ -641,49 +609,54 @@ static int usage_width(void) {
 }
 
 /* Writes `text` with every line indented by `indent` spaces. */
-static void write_indented(FILE *f, const char *text, int indent) {
+static void write_indented(StrBuf *f, const char *text, int indent) {
     for (const char *line = text; *line;) {
         const char *end = strchr(line, '\n');
         int len = end ? (int)(end - line) : (int)strlen(line);
-        fprintf(f, "%*s%.*s\n", indent, "", len, line);
+        sb_printf(f, "%*s%.*s\n", indent, "", len, line);
         line += len + (end != NULL);
     }
 }
 
 /* Writes `head` then the comma-separated `list`, wrapped before 80
  * columns with continuation lines indented by 2. */
-static void write_list(FILE *f, const char *head, const char *list, const char *tail) {
-    int column = fprintf(f, "%s", head);
+static void write_list(StrBuf *f, const char *head, const char *list, const char *tail) {
+    int column = (int)strlen(head);
+    sb_puts(f, head);
     for (const char *item = list; *item;) {
         const char *comma = strchr(item, ',');
         int len = comma ? (int)(comma - item) : (int)strlen(item);
         bool last = !comma;
         int width = len + (last ? (int)strlen(tail) : 1);
-        if (column + 1 + width > 79) column = fprintf(f, "\n ");
-        column += fprintf(f, " %.*s%s", len, item, last ? tail : ",");
+        if (column + 1 + width > 79) {
+            sb_puts(f, "\n ");
+            column = 1;
+        }
+        sb_printf(f, " %.*s%s", len, item, last ? tail : ",");
+        column += 1 + width;
         item = last ? item + len : comma + 1;
         while (*item == ' ')
             item++;
     }
-    fputc('\n', f);
+    sb_puts(f, "\n");
 }
 
 /* The language in brief, after the command list. Function names come from
  * the op table and the constructors, so a new op is listed without a word
  * changed here. */
-static void write_language(FILE *f) {
+static void write_language(StrBuf *f) {
     char functions[1024];
     op_function_list(functions, sizeof functions);
-    fprintf(f, "Statements: NAME = EXPR defines a node, EXPR prints a value; ';' separates "
-               "them and\nsilences the one before it.\n"
-               "Operators: + - * / ** (or ^), unary -, X @ W (matrix product), x.T, x[0].\n");
+    sb_printf(f, "Statements: NAME = EXPR defines a node, EXPR prints a value; ';' separates "
+                 "them and\nsilences the one before it.\n"
+                 "Operators: + - * / ** (or ^), unary -, X @ W (matrix product), x.T, x[0].\n");
     write_list(f, "Functions:", functions, ", dot.");
     write_list(f, "Tensors: literals such as [[1, 2], [3, 4]], and", construct_names(),
                " (randn(2, 3, seed=7)).");
-    fprintf(f, "`param W = ...` marks a leaf :descend trains.\n"
-               "Data: X = load(\"x.npy\") or load(\"x.csv\") reads a file into a leaf;\n"
-               "  :export W w.npy writes one.\n"
-               "Commands may be shortened: :g is :grad. :help COMMAND explains one.\n");
+    sb_printf(f, "`param W = ...` marks a leaf :descend trains.\n"
+                 "Data: X = load(\"x.npy\") or load(\"x.csv\") reads a file into a leaf;\n"
+                 "  :export W w.npy writes one.\n"
+                 "Commands may be shortened: :g is :grad. :help COMMAND explains one.\n");
 }
 
 /* :help [COMMAND] */
@@ -708,23 +681,26 @@ static bool cmd_help(Command *c) {
     for (int i = 0; i < COMMAND_COUNT; i++) {
         const CommandInfo *ci = &commands[i];
         if (only && ci != only) continue;
-        if (s->json) {
-            json_begin(s->out, "help");
-            json_str(s->out, "command", ci->name);
-            json_str(s->out, "args", ci->args);
-            json_str(s->out, "help", ci->help);
-            if (only) json_str(s->out, "details", ci->details);
-            json_end(s->out);
-            continue;
-        }
+        Event e;
+        event_init(&e, "help");
+        event_str(&e, "command", ci->name);
+        event_str(&e, "args", ci->args);
+        event_str(&e, "help", ci->help);
+        if (only) event_str(&e, "details", ci->details);
         char usage[64];
         snprintf(usage, sizeof usage, ":%s %s", ci->name, ci->args);
-        fputs("  ", s->out);
-        write_padded(s->out, usage, usage_width());
-        fprintf(s->out, "%s\n", ci->help);
-        if (only) write_indented(s->out, ci->details, 4);
+        sb_puts(&e.text, "  ");
+        write_padded(&e.text, usage, usage_width());
+        event_printf(&e, "%s\n", ci->help);
+        if (only) write_indented(&e.text, ci->details, 4);
+        session_emit(s, &e);
     }
-    if (!only && !s->json) write_language(s->out);
+    if (!only) {
+        Event e;
+        event_init(&e, NULL); /* the language in brief is for people */
+        write_language(&e.text);
+        session_emit(s, &e);
+    }
     return true;
 }
 

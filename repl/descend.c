@@ -53,15 +53,13 @@ static NodeId *target_params(Command *c, NodeId target, int32_t *n) {
 static void print_step(Session *s, long step, NodeId target) {
     const char *name = graph_name_of(&s->graph, target);
     Value v = graph_value(&s->graph, target);
-    if (s->json) {
-        json_begin(s->out, "descend");
-        json_int(s->out, "step", step);
-        json_str(s->out, "name", name);
-        json_value(s->out, "value", v);
-        json_end(s->out);
-        return;
-    }
-    session_show(s, v, "step %ld: %s = ", step, name);
+    Event e;
+    event_init(&e, "descend");
+    event_int(&e, "step", step);
+    event_str(&e, "name", name);
+    event_value(&e, "value", v);
+    session_show(s, &e, v, "step %ld: %s = ", step, name);
+    session_emit(s, &e);
 }
 
 /* Reads LR and the optional STEPS; false after reporting a bad one. */
@@ -111,7 +109,7 @@ bool cmd_descend(Command *c) {
         if (ok) print_step(s, step, target);
         /* Once: a diverging descent would repeat it every step. */
         if (ok && !warned) warned = session_warn_nonfinite(s, graph_name_of(g, target), target);
-        s->changed = true;
+        s->io.changed = true;
     }
     /* A param loaded from a file holds other numbers now: :save writes them. */
     for (int32_t i = 0; i < n && step > 1; i++)

@@ -12,7 +12,7 @@ static bool word_is(const Word *w, const char *s) {
 
 /* Opens Graphviz the first time a session draws. */
 static bool ensure_renderer(Session *s, char *error, int size) {
-    return s->renderer.gvc || renderer_init(&s->renderer, error, size);
+    return s->io.renderer.gvc || renderer_init(&s->io.renderer, error, size);
 }
 
 /* The seed for drawing the target's red arrows; NULL (all ones) when the
@@ -209,30 +209,28 @@ static void report(Session *s, const char *path, const RenderResult *r) {
     StrBuf shown; /* path and warning as a terminal may show them */
     sb_init(&shown);
     if (r->warning[0]) {
-        if (s->json) {
-            json_begin(s->out, "warning");
-            json_str(s->out, "message", r->warning);
-            json_end(s->out);
-        } else {
-            fflush(s->out);
-            fprintf(s->err, "warning: %s\n", shown_text(&shown, r->warning));
-        }
+        Event e;
+        event_init(&e, "warning");
+        e.diagnostic = true;
+        event_str(&e, "message", r->warning);
+        event_printf(&e, "warning: %s\n", shown_text(&shown, r->warning));
+        session_emit(s, &e);
     }
-    if (s->json) {
-        json_begin(s->out, "rendered");
-        json_str(s->out, "file", path);
-        json_int(s->out, "files", r->files);
-        json_int(s->out, "ops", r->ops);
-        json_int(s->out, "links", r->links);
-        json_num(s->out, "seconds", r->seconds);
-        json_end(s->out);
-    } else if (r->files > 1) {
-        fprintf(s->out, "rendered %d frames of %s (%d op%s, %d link%s)\n", r->files,
-                shown_text(&shown, path), r->ops, plural(r->ops), r->links, plural(r->links));
+    Event e;
+    event_init(&e, "rendered");
+    event_str(&e, "file", path);
+    event_int(&e, "files", r->files);
+    event_int(&e, "ops", r->ops);
+    event_int(&e, "links", r->links);
+    event_num(&e, "seconds", r->seconds);
+    if (r->files > 1) {
+        event_printf(&e, "rendered %d frames of %s (%d op%s, %d link%s)\n", r->files,
+                     shown_text(&shown, path), r->ops, plural(r->ops), r->links, plural(r->links));
     } else {
-        fprintf(s->out, "rendered %s (%d op%s, %d link%s)\n", shown_text(&shown, path), r->ops,
-                plural(r->ops), r->links, plural(r->links));
+        event_printf(&e, "rendered %s (%d op%s, %d link%s)\n", shown_text(&shown, path), r->ops,
+                     plural(r->ops), r->links, plural(r->links));
     }
+    session_emit(s, &e);
     sb_free(&shown);
 }
 
@@ -244,17 +242,15 @@ static bool render_summary(Session *s, const RenderOptions *o, char *error, int 
     vo.max_ops = 0;
     View v;
     if (!view_build(&v, &s->graph, &vo, error, size)) return false;
-    if (s->json) {
-        json_begin(s->out, "render");
-        json_int(s->out, "ops", v.op_count);
-        json_int(s->out, "links", v.edge_count);
-        json_end(s->out);
-    } else {
-        fprintf(s->out,
-                "%d op%s, %d link%s: :render FILE draws it (.svg .png .pdf .dot .mmd), "
-                ":render - prints its DOT\n",
-                v.op_count, plural(v.op_count), v.edge_count, plural(v.edge_count));
-    }
+    Event e;
+    event_init(&e, "render");
+    event_int(&e, "ops", v.op_count);
+    event_int(&e, "links", v.edge_count);
+    event_printf(&e,
+                 "%d op%s, %d link%s: :render FILE draws it (.svg .png .pdf .dot .mmd), "
+                 ":render - prints its DOT\n",
+                 v.op_count, plural(v.op_count), v.edge_count, plural(v.edge_count));
+    session_emit(s, &e);
     view_free(&v);
     return true;
 }
@@ -270,18 +266,18 @@ bool cmd_render(Command *c) {
     bool ok =
         path ? ensure_renderer(s, error, sizeof error) : render_summary(s, &o, error, sizeof error);
     if (ok && path && !is_output(path)) {
-        ok = render_file(&s->renderer, &s->graph, &o, path, &result, error, sizeof error);
+        ok = render_file(&s->io.renderer, &s->graph, &o, path, &result, error, sizeof error);
         if (ok) report(s, path, &result);
     } else if (ok && path) {
         StrBuf dot;
         sb_init(&dot);
-        ok = render_text(&s->renderer, &s->graph, &o, "dot", &dot, &result, error, sizeof error);
-        if (ok && s->json) {
-            json_begin(s->out, "dot");
-            json_str(s->out, "dot", dot.data);
-            json_end(s->out);
-        } else if (ok) {
-            fputs(dot.data, s->out);
+        ok = render_text(&s->io.renderer, &s->graph, &o, "dot", &dot, &result, error, sizeof error);
+        if (ok) {
+            Event e;
+            event_init(&e, "dot");
+            event_str(&e, "dot", dot.data);
+            sb_append(&e.text, dot.data, dot.len);
+            session_emit(s, &e);
         }
         sb_free(&dot);
     }
@@ -311,19 +307,19 @@ bool cmd_mermaid(Command *c) {
             blank_names_free(&blank);
             return false;
         }
-        ok = render_file(&s->renderer, &s->graph, &o, path, &result, error, sizeof error);
+        ok = render_file(&s->io.renderer, &s->graph, &o, path, &result, error, sizeof error);
         if (ok) report(s, path, &result);
     } else {
         StrBuf text;
         sb_init(&text);
-        ok = render_text(&s->renderer, &s->graph, &o, "mermaid", &text, &result, error,
+        ok = render_text(&s->io.renderer, &s->graph, &o, "mermaid", &text, &result, error,
                          sizeof error);
-        if (ok && s->json) {
-            json_begin(s->out, "mermaid");
-            json_str(s->out, "mermaid", text.data);
-            json_end(s->out);
-        } else if (ok) {
-            fputs(text.data, s->out);
+        if (ok) {
+            Event e;
+            event_init(&e, "mermaid");
+            event_str(&e, "mermaid", text.data);
+            sb_append(&e.text, text.data, text.len);
+            session_emit(s, &e);
         }
         sb_free(&text);
     }
@@ -337,7 +333,30 @@ static bool draw_watched(Session *s, char *error, int size) {
     RenderOptions o = render_defaults(session_target(s), session_render_seed(s), s->digits);
     RenderResult result;
     return ensure_renderer(s, error, size) &&
-           render_file(&s->renderer, &s->graph, &o, s->watch, &result, error, size);
+           render_file(&s->io.renderer, &s->graph, &o, s->io.watch, &result, error, size);
+}
+
+/* The :watch observer: redraws the file after every change; a failure is
+ * reported, and the watch goes on. */
+static void watch_changed(Session *s, void *ctx) {
+    (void)ctx;
+    if (session_target(s) == NODE_NONE) return; /* nothing to draw yet */
+    char error[1024];
+    if (!draw_watched(s, error, sizeof error))
+        session_error(s, s->io.watch, "", 0, (SourcePos){0, 0, 0, 1}, error);
+}
+
+/* "watch: FILE ..." or "watch: off" (JSON: the file, or null). */
+static void say_watch(Session *s, const char *after) {
+    Event e;
+    event_init(&e, "watch");
+    event_str(&e, "file", s->io.watch);
+    StrBuf shown;
+    sb_init(&shown);
+    event_printf(&e, "watch: %s%s\n", s->io.watch ? shown_text(&shown, s->io.watch) : "off",
+                 s->io.watch ? after : "");
+    session_emit(s, &e);
+    sb_free(&shown);
 }
 
 /* :watch FILE | off  re-render FILE after every change; refused if FILE
@@ -347,16 +366,7 @@ bool cmd_watch(Command *c) {
     Word w;
     if (!cmd_next_word(c, &w)) return false;
     if (!w.text) {
-        if (s->json) {
-            json_begin(s->out, "watch");
-            json_str(s->out, "file", s->watch);
-            json_end(s->out);
-        } else {
-            StrBuf shown;
-            sb_init(&shown);
-            fprintf(s->out, "watch: %s\n", s->watch ? shown_text(&shown, s->watch) : "off");
-            sb_free(&shown);
-        }
+        say_watch(s, "");
         return true;
     }
     if (!cmd_no_more_args(c)) {
@@ -365,9 +375,10 @@ bool cmd_watch(Command *c) {
     }
     if (word_is(&w, "off")) {
         free(w.text);
-        free(s->watch);
-        s->watch = NULL;
-        fprintf(s->out, s->json ? "{\"kind\":\"watch\",\"file\":null}\n" : "watch: off\n");
+        free(s->io.watch);
+        s->io.watch = NULL;
+        session_unobserve(s, watch_changed, NULL);
+        say_watch(s, "");
         return true;
     }
     if (!render_format_for(w.text)) {
@@ -377,30 +388,19 @@ bool cmd_watch(Command *c) {
         free(w.text);
         return false;
     }
-    char *before = s->watch, error[1024];
-    s->watch = w.text;
+    char *before = s->io.watch, error[1024];
+    s->io.watch = w.text;
     if (session_target(s) != NODE_NONE && !draw_watched(s, error, sizeof error)) {
-        free(s->watch);
-        s->watch = before; /* a watch that cannot draw is no watch: keep the old one */
+        free(s->io.watch);
+        s->io.watch = before; /* a watch that cannot draw is no watch: keep the old one */
         return cmd_error(c, "%s; not watching it", error);
     }
-    free(before);
-    if (s->json) {
-        json_begin(s->out, "watch");
-        json_str(s->out, "file", s->watch);
-        json_end(s->out);
-    } else {
-        StrBuf shown;
-        sb_init(&shown);
-        fprintf(s->out, "watch: %s (redrawn after every change)\n", shown_text(&shown, s->watch));
-        sb_free(&shown);
+    if (!before && !session_observe(s, watch_changed, NULL)) {
+        free(s->io.watch);
+        s->io.watch = NULL;
+        return cmd_error(c, "too many observers of this session; not watching it");
     }
+    free(before);
+    say_watch(s, " (redrawn after every change)");
     return true;
-}
-
-void session_watch_update(Session *s) {
-    if (session_target(s) == NODE_NONE) return; /* nothing to draw yet */
-    char error[1024];
-    if (!draw_watched(s, error, sizeof error))
-        session_error(s, s->watch, "", 0, (SourcePos){0, 0, 0, 1}, error);
 }

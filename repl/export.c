@@ -79,22 +79,20 @@ static bool export_value(Command *c, const ExportArgs *a, NodeId id, Value *v, N
 static void report_export(Session *s, const ExportArgs *a, NodeId target, const Value *v) {
     char shape[SHAPE_TEXT_SIZE];
     const char *of = a->grad ? session_grad_of(s, target) : NULL;
-    if (s->json) {
-        json_begin(s->out, "exported");
-        json_str(s->out, "name", a->name);
-        json_str(s->out, "of", of);
-        json_str(s->out, "file", a->file);
-        json_end(s->out);
-        return;
-    }
+    Event e;
+    event_init(&e, "exported");
+    event_str(&e, "name", a->name);
+    event_str(&e, "of", of);
+    event_str(&e, "file", a->file);
     StrBuf shown;
     sb_init(&shown);
     if (of)
-        fprintf(s->out, "exported ∂%s/∂%s %s to %s\n", of, a->name,
-                shape_text(v->shape, shape, sizeof shape), shown_text(&shown, a->file));
+        event_printf(&e, "exported ∂%s/∂%s %s to %s\n", of, a->name,
+                     shape_text(v->shape, shape, sizeof shape), shown_text(&shown, a->file));
     else
-        fprintf(s->out, "exported %s %s to %s\n", a->name,
-                shape_text(v->shape, shape, sizeof shape), shown_text(&shown, a->file));
+        event_printf(&e, "exported %s %s to %s\n", a->name,
+                     shape_text(v->shape, shape, sizeof shape), shown_text(&shown, a->file));
+    session_emit(s, &e);
     sb_free(&shown);
 }
 
@@ -111,7 +109,7 @@ bool cmd_export(Command *c) {
     }
     Value v;
     ok = ok && export_value(c, &a, id, &v, &target);
-    char *path = ok ? datafile_resolve(c->s->dir, a.file) : NULL;
+    char *path = ok ? datafile_resolve(c->s->io.dir, a.file) : NULL;
     if (ok && !path) ok = cmd_error(c, "out of memory");
     char why[256];
     if (ok && !array_write_npy(path, v.shape, v.data, why, sizeof why))

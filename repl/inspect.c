@@ -27,9 +27,9 @@ static void value_cell(const Session *s, Value v, StrBuf *sb) {
 
 /* Writes a cell padded to width; a wider one pushes the rest of its row out,
  * with a space after it if `spaced`. */
-static void write_cell(FILE *f, const StrBuf *cell, int width, bool spaced) {
+static void write_cell(StrBuf *f, const StrBuf *cell, int width, bool spaced) {
     write_padded(f, cell->data, width);
-    if (spaced && display_width(cell->data, cell->len) >= width) fputc(' ', f);
+    if (spaced && display_width(cell->data, cell->len) >= width) sb_puts(f, " ");
 }
 
 static const char *kind_of(const Graph *g, NodeId id) {
@@ -49,7 +49,10 @@ bool cmd_vars(Command *c) {
     Session *s = c->s;
     Graph *g = &s->graph;
     if (!has_names(g)) { /* a JSON reader sees no rows: the empty list */
-        if (!s->json) fprintf(s->out, "no names yet: define one, as in apple = 100\n");
+        Event e;
+        event_init(&e, NULL);
+        event_printf(&e, "no names yet: define one, as in apple = 100\n");
+        session_emit(s, &e);
         return true;
     }
     StrBuf def, cell;
@@ -57,7 +60,7 @@ bool cmd_vars(Command *c) {
     sb_init(&cell);
     int name_w = 4, value_w = 5;
     bool stopped = false;
-    for (int32_t k = 0; k < g->name_count && !s->json && !(stopped = session_stopped(s)); k++) {
+    for (int32_t k = 0; k < g->name_count && !(stopped = session_stopped(s)); k++) {
         NodeId id = g->names[k].node;
         if (id == NODE_NONE) continue;
         int w = display_width(graph_name_of(g, id), g->names[k].len);
@@ -68,31 +71,32 @@ bool cmd_vars(Command *c) {
     }
     name_w = column_width(name_w);
     value_w = column_width(value_w);
-    if (!s->json && !stopped) {
-        write_padded(s->out, "name", name_w + 2);
-        write_padded(s->out, "value", value_w + 2);
-        fprintf(s->out, "kind     definition\n");
+    Event e;
+    if (!stopped) {
+        event_init(&e, NULL); /* the heading is for people */
+        write_padded(&e.text, "name", name_w + 2);
+        write_padded(&e.text, "value", value_w + 2);
+        event_printf(&e, "kind     definition\n");
+        session_emit(s, &e);
     }
+    event_init(&e, "var");
     for (int32_t k = 0; k < g->name_count && !stopped && !(stopped = session_stopped(s)); k++) {
         NodeId id = g->names[k].node;
         if (id == NODE_NONE) continue;
-        bool leaf = graph_is_leaf(g, id);
+        event_reset(&e);
         sb_clear(&def);
-        if (!leaf || s->json) graph_expr_text(g, id, &def);
-        if (s->json) {
-            json_begin(s->out, "var");
-            json_str(s->out, "name", graph_name_of(g, id));
-            json_value(s->out, "value", graph_value(g, id));
-            json_str(s->out, "type", kind_of(g, id));
-            json_str(s->out, "definition", def.data);
-            json_end(s->out);
-            continue;
-        }
-        write_padded(s->out, graph_name_of(g, id), name_w + 2);
+        graph_expr_text(g, id, &def);
+        event_str(&e, "name", graph_name_of(g, id));
+        event_value(&e, "value", graph_value(g, id));
+        event_str(&e, "type", kind_of(g, id));
+        event_str(&e, "definition", def.data);
+        write_padded(&e.text, graph_name_of(g, id), name_w + 2);
         value_cell(s, graph_value(g, id), &cell);
-        write_cell(s->out, &cell, value_w + 2, true);
-        fprintf(s->out, "%-8s %s\n", kind_of(g, id), def.data);
+        write_cell(&e.text, &cell, value_w + 2, true);
+        event_printf(&e, "%-8s %s\n", kind_of(g, id), graph_is_leaf(g, id) ? "" : def.data);
+        sink_emit(s->io.sink, &e);
     }
+    event_free(&e);
     sb_free(&def);
     sb_free(&cell);
     return !stopped || cmd_stopped(c, "interrupted; the rows above are complete");
@@ -121,7 +125,7 @@ bool cmd_graph(Command *c) {
      * widen the value and gradient columns to fit them. */
     int value_w = 14;
     bool stopped = false;
-    for (int32_t i = 0; i < len && !s->json && !(stopped = session_stopped(s)); i++) {
+    for (int32_t i = 0; i < len && !(stopped = session_stopped(s)); i++) {
         if (graph_is_scalar(g, order[i])) continue;
         value_cell(s, graph_value(g, order[i]), &cell);
         int w = display_width(cell.data, cell.len) + 2;
@@ -131,49 +135,51 @@ bool cmd_graph(Command *c) {
         w = display_width(cell.data, cell.len) + 2;
         value_w = w > value_w ? w : value_w;
     }
-    if (!s->json && !stopped) {
-        fprintf(s->out, "id      op       inputs          ");
-        write_padded(s->out, "value", value_w);
-        fprintf(s->out, "%s\n", target != NODE_NONE ? grad_head : "");
+    Event e;
+    if (!stopped) {
+        event_init(&e, NULL); /* the heading is for people */
+        event_printf(&e, "id      op       inputs          ");
+        write_padded(&e.text, "value", value_w);
+        event_printf(&e, "%s\n", target != NODE_NONE ? grad_head : "");
+        session_emit(s, &e);
     }
+    event_init(&e, "node");
     for (int32_t i = 0; i < len && !stopped && !(stopped = session_stopped(s)); i++) {
         NodeId id = order[i];
         const Node *n = graph_node(g, id);
         const OpInfo *info = op_info((Op)n->op);
         const char *name = graph_name_of(g, id);
-        if (s->json) {
-            int inputs[BP_MAX_INPUTS];
-            for (int k = 0; k < info->arity; k++)
-                inputs[k] = n->in[k];
-            json_begin(s->out, "node");
-            json_int(s->out, "id", id);
-            json_str(s->out, "op", info->name);
-            json_int_array(s->out, "inputs", inputs, info->arity);
-            json_value(s->out, "value", graph_value(g, id));
-            if (target != NODE_NONE) json_array(s->out, "grad", graph_grad_value(g, id));
-            json_str(s->out, "name", name);
-            json_end(s->out);
-            continue;
-        }
+        int inputs[BP_MAX_INPUTS];
+        for (int k = 0; k < info->arity; k++)
+            inputs[k] = n->in[k];
+        event_reset(&e);
+        event_int(&e, "id", id);
+        event_str(&e, "op", info->name);
+        event_ints(&e, "inputs", inputs, info->arity);
+        event_value(&e, "value", graph_value(g, id));
+        if (target != NODE_NONE) event_array(&e, "grad", graph_grad_value(g, id));
+        event_str(&e, "name", name);
         snprintf(text, sizeof text, "#%d", id);
-        write_padded(s->out, text, 8);
-        write_padded(s->out, *info->symbol ? info->symbol : info->name, 9);
+        write_padded(&e.text, text, 8);
+        write_padded(&e.text, *info->symbol ? info->symbol : info->name, 9);
         text[0] = '\0';
         for (int k = 0; k < info->arity; k++)
             snprintf(text + strlen(text), sizeof text - strlen(text), "%s#%d", k ? " " : "",
                      n->in[k]);
-        write_padded(s->out, text, 16);
+        write_padded(&e.text, text, 16);
         /* Wide numbers run into the next column as they always have; wide
          * tensor cells keep a space. */
         bool tensor = !graph_is_scalar(g, id);
         value_cell(s, graph_value(g, id), &cell);
-        write_cell(s->out, &cell, value_w, tensor);
+        write_cell(&e.text, &cell, value_w, tensor);
         if (target != NODE_NONE) {
             value_cell(s, graph_grad_value(g, id), &cell);
-            write_cell(s->out, &cell, value_w, tensor);
+            write_cell(&e.text, &cell, value_w, tensor);
         }
-        fprintf(s->out, "%s\n", name ? name : "");
+        event_printf(&e, "%s\n", name ? name : "");
+        sink_emit(s->io.sink, &e);
     }
+    event_free(&e);
     sb_free(&cell);
     return !stopped || cmd_stopped(c, "interrupted; the rows above are complete");
 }
@@ -252,31 +258,30 @@ static void diff_text(double v, char *buf) {
         snprintf(buf, CHECK_CELL_SIZE, "%.2g", v);
 }
 
-/* Writes one leaf's comparison r as a JSON row, or into row for the table. */
+/* Emits one leaf's comparison r as a "check" event for programs, and
+ * fills row for the table people read, which needs every row first. */
 static void check_row(Session *s, NodeId target, NodeId leaf, const double *a, const double *num,
                       const Agreement *rp, bool tensors, CheckRow *row) {
     const Graph *g = &s->graph;
     Value v = graph_value(g, leaf);
     Agreement r = *rp;
-    if (s->json) {
-        json_begin(s->out, "check");
-        json_str(s->out, "of", graph_name_of(g, target));
-        json_str(s->out, "wrt", graph_name_of(g, leaf));
-        if (v.shape->rank > 0) {
-            json_value(s->out, "backprop", (Value){v.shape, a, v.size});
-            json_array(s->out, "numerical", (Value){v.shape, num, v.size});
-            json_num(s->out, "max_abs_diff", r.max_diff);
-            json_num(s->out, "mean_abs_diff", r.mean_diff);
-        } else {
-            json_num(s->out, "backprop", a[0]);
-            json_num(s->out, "numerical", num[0]);
-        }
-        json_num(s->out, "rel_error", r.rel);
-        json_bool(s->out, "ok", r.ok);
-        if (r.reason[0]) json_str(s->out, "reason", r.reason);
-        json_end(s->out);
-        return;
+    Event e;
+    event_init(&e, "check");
+    event_str(&e, "of", graph_name_of(g, target));
+    event_str(&e, "wrt", graph_name_of(g, leaf));
+    if (v.shape->rank > 0) {
+        event_value(&e, "backprop", (Value){v.shape, a, v.size});
+        event_array(&e, "numerical", (Value){v.shape, num, v.size});
+        event_num(&e, "max_abs_diff", r.max_diff);
+        event_num(&e, "mean_abs_diff", r.mean_diff);
+    } else {
+        event_num(&e, "backprop", a[0]);
+        event_num(&e, "numerical", num[0]);
     }
+    event_num(&e, "rel_error", r.rel);
+    event_bool(&e, "ok", r.ok);
+    if (r.reason[0]) event_str(&e, "reason", r.reason);
+    session_emit(s, &e);
     char(*c)[CHECK_CELL_SIZE] = row->cell;
     snprintf(c[0], CHECK_CELL_SIZE, "∂%s/∂%s", session_grad_of(s, target), graph_name_of(g, leaf));
     char num_text[FMT_NUMBER_SIZE];
@@ -297,9 +302,9 @@ static void check_row(Session *s, NodeId target, NodeId leaf, const double *a, c
         snprintf(row->verdict, sizeof row->verdict, "%s", r.ok ? "ok" : "MISMATCH (> 1e-6)");
 }
 
-/* Writes the header and rows[0..n), each column as wide as its widest
+/* Appends the header and rows[0..n), each column as wide as its widest
  * cell and one space, and never narrower than it has always been. */
-static void check_table(Session *s, const CheckRow *rows, int32_t n, bool tensors) {
+static void check_table(StrBuf *out, const CheckRow *rows, int32_t n, bool tensors) {
     const char *const *head = tensors ? tensor_head : scalar_head;
     const int *min_width = tensors ? tensor_min_width : scalar_min_width;
     int width[CHECK_CELLS];
@@ -312,12 +317,12 @@ static void check_table(Session *s, const CheckRow *rows, int32_t n, bool tensor
     }
     int last = tensors ? CHECK_CELLS - 1 : CHECK_CELLS - 2; /* rel. error */
     for (int k = 0; k < last; k++)
-        write_padded(s->out, head[k], width[k]);
-    fprintf(s->out, "%s\n", head[last]);
+        write_padded(out, head[k], width[k]);
+    sb_printf(out, "%s\n", head[last]);
     for (int32_t i = 0; i < n; i++) {
         for (int k = 0; k <= last; k++)
-            write_padded(s->out, rows[i].cell[k], width[k]);
-        fprintf(s->out, "%s\n", rows[i].verdict);
+            write_padded(out, rows[i].cell[k], width[k]);
+        sb_printf(out, "%s\n", rows[i].verdict);
     }
 }
 
@@ -345,8 +350,8 @@ bool cmd_check(Command *c) {
     }
     double *analytic = malloc((total + 1) * sizeof *analytic);
     double *numeric = malloc(largest * sizeof *numeric);
-    CheckRow *rows = s->json ? NULL : malloc((size_t)n * sizeof *rows + 1);
-    if (!analytic || !numeric || (!s->json && !rows) || !graph_backward(g, target, seed)) {
+    CheckRow *rows = malloc((size_t)n * sizeof *rows + 1);
+    if (!analytic || !numeric || !rows || !graph_backward(g, target, seed)) {
         free(wrt);
         free(analytic);
         free(numeric);
@@ -370,27 +375,30 @@ bool cmd_check(Command *c) {
         Agreement r = compare(analytic + at, numeric, size);
         nonfinite += r.reason[0] != '\0';
         bad += !r.ok && !r.reason[0];
-        check_row(s, target, wrt[done], analytic + at, numeric, &r, tensors,
-                  rows ? &rows[done] : NULL);
+        check_row(s, target, wrt[done], analytic + at, numeric, &r, tensors, &rows[done]);
         at += (int32_t)size;
     }
-    if (!s->json) check_table(s, rows, done, tensors);
-    if (ok && !s->json && tensors)
-        fprintf(s->out, "rel. error = max |Δ| / largest |gradient| of the leaf; ok up to 1e-6\n");
-    if (ok && !s->json && bad)
-        fprintf(s->out,
-                "%d gradient%s disagree%s: a kink (relu at 0) or a non-smooth point can do this\n",
-                bad, bad == 1 ? "" : "s", bad == 1 ? "s" : "");
-    if (ok && !s->json && nonfinite)
-        fprintf(s->out,
-                "%d gradient%s not finite: a nan or an infinity cannot be checked; the warnings "
-                "show where one first appears\n",
-                nonfinite, nonfinite == 1 ? " is" : "s are");
+    Event e;
+    event_init(&e, NULL); /* the table is for people; programs had the rows */
+    check_table(&e.text, rows, done, tensors);
+    if (ok && tensors)
+        event_printf(&e, "rel. error = max |Δ| / largest |gradient| of the leaf; ok up to 1e-6\n");
+    if (ok && bad)
+        event_printf(
+            &e, "%d gradient%s disagree%s: a kink (relu at 0) or a non-smooth point can do this\n",
+            bad, bad == 1 ? "" : "s", bad == 1 ? "s" : "");
+    if (ok && nonfinite)
+        event_printf(
+            &e,
+            "%d gradient%s not finite: a nan or an infinity cannot be checked; the warnings "
+            "show where one first appears\n",
+            nonfinite, nonfinite == 1 ? " is" : "s are");
+    session_emit(s, &e);
     free(rows);
     free(wrt);
     free(analytic);
     free(numeric);
-    if (ok || ferror(s->out)) return ok;
+    if (ok || sink_failed(s->io.sink)) return ok;
     if (session_interrupted(s))
         return cmd_error(c, "interrupted; the rows above are complete and no value changed");
     return cmd_error(c, "out of memory");

@@ -136,21 +136,21 @@ bool lineedit_repl(Session *s, volatile sig_atomic_t *interrupted) {
     if (history) read_history(history);
     rl_attempted_completion_function = complete;
     rl_completer_word_break_characters = " \t\n()+-*/^=,;";
-    fprintf(s->out, "backprop %s: type an expression, or :help. Ctrl-D quits.\n", BP_VERSION);
+    printf("backprop %s: type an expression, or :help. Ctrl-D quits.\n", BP_VERSION);
     bool ok = true;
-    for (int line = 1; !s->quit && !ferror(s->out); line++) {
-        fflush(s->out);
+    for (int line = 1; !s->quit && !sink_failed(s->io.sink); line++) {
+        sink_flush(s->io.sink);
         *interrupted = 0;
         /* While a :quiz runs, a line is an answer: the prompt says so. */
         char *text = readline(s->quiz ? "quiz> " : "bp> ");
         if (*interrupted) { /* Ctrl-C drops the line being typed, as in a shell */
             free(text);
-            fputc('\n', s->out);
+            putchar('\n');
             line--;
             continue;
         }
         if (!text) {
-            fputc('\n', s->out); /* Ctrl-D: end the prompt's line */
+            putchar('\n'); /* Ctrl-D: end the prompt's line */
             break;
         }
         if (text[0] != '\0') {

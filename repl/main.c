@@ -89,9 +89,13 @@ static void use_utf8(void) {
 int main(int argc, char **argv) {
     use_utf8();
     handle_signals();
+    /* The terminal's front end: text (or JSON lines) on stdout, errors on
+     * stderr. */
+    StreamSink sink;
+    stream_sink_init(&sink, stdout, stderr);
     Session s;
-    session_init(&s, stdout, stderr);
-    s.interrupt = (Interrupt){ctrl_c_pressed, NULL};
+    session_init(&s, &sink.sink);
+    s.io.interrupt = (Interrupt){ctrl_c_pressed, NULL};
     bool interactive = false, ran_something = false, ok = true;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
@@ -103,7 +107,7 @@ int main(int argc, char **argv) {
             return 0;
         }
         if (strcmp(argv[i], "--json") == 0)
-            s.json = true;
+            sink.json = true;
         else if (strcmp(argv[i], "-q") == 0 || strcmp(argv[i], "--quiet") == 0)
             s.quiet = true;
         else if (strcmp(argv[i], "-i") == 0)

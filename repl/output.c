@@ -156,10 +156,10 @@ int display_width(const char *text, size_t len) {
     return width;
 }
 
-void write_padded(FILE *f, const char *s, int width) {
-    fputs(s, f);
+void write_padded(StrBuf *out, const char *s, int width) {
+    sb_puts(out, s);
     for (int w = display_width(s, strlen(s)); w < width; w++)
-        fputc(' ', f);
+        sb_append(out, " ", 1);
 }
 
 /* Where a long line is cut: back from i to the start of its UTF-8 character
@@ -171,7 +171,7 @@ static size_t char_start(const char *text, size_t i, size_t floor) {
     return i;
 }
 
-void write_caret(FILE *f, const char *text, size_t len, int offset, int length) {
+void write_caret(StrBuf *out, const char *text, size_t len, int offset, int length) {
     if ((size_t)offset > len) offset = (int)len;
     if ((size_t)(offset + length) > len) length = (int)len - offset;
     if (length < 0) length = 0;
@@ -213,10 +213,8 @@ void write_caret(FILE *f, const char *text, size_t len, int offset, int length) 
     for (int w = display_width(line.data + before, marked); w > 1; w--)
         sb_puts(&caret, "~");
     sb_puts(&caret, "\n");
-    /* One write per line: stderr is unbuffered, and a write per column made
-     * the error for a 1 MB line take seconds. */
-    fwrite(line.data, 1, line.len, f);
-    fwrite(caret.data, 1, caret.len, f);
+    sb_append(out, line.data, line.len);
+    sb_append(out, caret.data, caret.len);
     sb_free(&line);
     sb_free(&caret);
 }

@@ -48,10 +48,10 @@ const char *shown_text(StrBuf *sb, const char *s);
  * characters count 2, combining marks 0. */
 int display_width(const char *text, size_t len);
 
-/* Writes s and pads with spaces to `width` terminal columns. */
-void write_padded(FILE *f, const char *s, int width);
+/* Appends s to out, padded with spaces to `width` terminal columns. */
+void write_padded(StrBuf *out, const char *s, int width);
 
-/* The source line and a caret line under bytes [offset, offset+length):
+/* Appends the source line and a caret line under bytes [offset, offset+length):
  *     price = aple * 2
  *             ^~~~
  * The line is shown escaped (utf8.h), and the caret lines up under the
@@ -60,6 +60,6 @@ void write_padded(FILE *f, const char *s, int width);
  * longer than CARET_LINE_MAX bytes is shown as CARET_CONTEXT bytes either
  * side of the mark (and of the mark, at most CARET_CONTEXT), cut with "…". */
 enum { CARET_LINE_MAX = 160, CARET_CONTEXT = 60 };
-void write_caret(FILE *f, const char *text, size_t len, int offset, int length);
+void write_caret(StrBuf *out, const char *text, size_t len, int offset, int length);
 
 #endif

@@ -285,38 +285,33 @@ static Quiz *quiz_new(Session *s, NodeId target, bool forward, char *why, size_t
 static void ask(Session *s, bool again) {
     Quiz *z = s->quiz;
     const Question *q = &z->q[z->at];
-    if (s->json) {
-        json_begin(s->out, "question");
-        json_int(s->out, "number", z->at + 1);
-        json_str(s->out, "step", q->step);
-        json_str(s->out, "ask", q->ask);
-        json_end(s->out);
-        return;
-    }
-    if (q->step && !again) fprintf(s->out, "%s\n", q->step);
-    fprintf(s->out, "  %s = ?\n", q->ask);
+    Event e;
+    event_init(&e, "question");
+    event_int(&e, "number", z->at + 1);
+    event_str(&e, "step", q->step);
+    event_str(&e, "ask", q->ask);
+    if (q->step && !again) event_printf(&e, "%s\n", q->step);
+    event_printf(&e, "  %s = ?\n", q->ask);
+    session_emit(s, &e);
 }
 
 static void score(Session *s, const char *why) {
     Quiz *z = s->quiz;
-    if (s->json) {
-        json_begin(s->out, "score");
-        json_int(s->out, "right", z->right);
-        json_int(s->out, "hinted", z->hinted);
-        json_int(s->out, "worked", z->worked);
-        json_int(s->out, "skipped", z->skipped);
-        json_int(s->out, "questions", z->count);
-        json_str(s->out, "stopped", why);
-        json_end(s->out);
-    } else {
-        if (why)
-            fprintf(s->out, "quiz stopped after %d of %d questions (%s)\n", z->at, z->count, why);
-        fprintf(s->out, "score: %d of %d right", z->right, z->count);
-        if (z->hinted) fprintf(s->out, " (%d after a hint)", z->hinted);
-        if (z->worked) fprintf(s->out, ", %d worked out", z->worked);
-        if (z->skipped) fprintf(s->out, ", %d skipped", z->skipped);
-        fprintf(s->out, "\n");
-    }
+    Event e;
+    event_init(&e, "score");
+    event_int(&e, "right", z->right);
+    event_int(&e, "hinted", z->hinted);
+    event_int(&e, "worked", z->worked);
+    event_int(&e, "skipped", z->skipped);
+    event_int(&e, "questions", z->count);
+    event_str(&e, "stopped", why);
+    if (why) event_printf(&e, "quiz stopped after %d of %d questions (%s)\n", z->at, z->count, why);
+    event_printf(&e, "score: %d of %d right", z->right, z->count);
+    if (z->hinted) event_printf(&e, " (%d after a hint)", z->hinted);
+    if (z->worked) event_printf(&e, ", %d worked out", z->worked);
+    if (z->skipped) event_printf(&e, ", %d skipped", z->skipped);
+    event_printf(&e, "\n");
+    session_emit(s, &e);
     quiz_free(z);
     s->quiz = NULL;
 }
@@ -341,26 +336,24 @@ static void advance(Session *s) {
 static void verdict(Session *s, const char *kind, const char *text, double given) {
     Quiz *z = s->quiz;
     const Question *q = &z->q[z->at];
-    if (s->json) {
-        json_begin(s->out, kind);
-        json_int(s->out, "number", z->at + 1);
-        if (strcmp(kind, "right") == 0 || strcmp(kind, "hint") == 0 || strcmp(kind, "worked") == 0)
-            json_num(s->out, "given", given);
-        if (text) json_str(s->out, "text", text);
-        if (strcmp(kind, "worked") == 0 || strcmp(kind, "skipped") == 0)
-            json_num(s->out, "answer", q->answer);
-        json_end(s->out);
-        return;
-    }
+    Event e;
+    event_init(&e, kind);
+    event_int(&e, "number", z->at + 1);
+    if (strcmp(kind, "right") == 0 || strcmp(kind, "hint") == 0 || strcmp(kind, "worked") == 0)
+        event_num(&e, "given", given);
+    if (text) event_str(&e, "text", text);
+    if (strcmp(kind, "worked") == 0 || strcmp(kind, "skipped") == 0)
+        event_num(&e, "answer", q->answer);
     char n1[FMT_NUMBER_SIZE];
     if (strcmp(kind, "right") == 0)
-        fprintf(s->out, "  right\n");
+        event_printf(&e, "  right\n");
     else if (strcmp(kind, "hint") == 0)
-        fprintf(s->out, "  not yet. hint: %s\n", text);
+        event_printf(&e, "  not yet. hint: %s\n", text);
     else if (strcmp(kind, "worked") == 0)
-        fprintf(s->out, "  not quite: %s\n", text);
+        event_printf(&e, "  not quite: %s\n", text);
     else
-        fprintf(s->out, "  skipped: %s = %s\n", q->ask, session_num(s, q->answer, n1));
+        event_printf(&e, "  skipped: %s = %s\n", q->ask, session_num(s, q->answer, n1));
+    session_emit(s, &e);
 }
 
 static bool close_enough(double given, double answer) {
@@ -403,7 +396,7 @@ bool session_quiz_answer(Session *s, const char *file, int line, const char *tex
     Parser p;
     parser_init(&p, &s->graph, text, len, 0, line);
     p.rng = &s->rng;
-    p.dir = s->dir;
+    p.dir = s->io.dir;
     Statement st;
     if (!parser_expression(&p, &st)) {
         session_error(s, file, text, len, p.error.pos, p.error.message);
@@ -503,12 +496,10 @@ static bool short_number(double v) {
 /* Runs script in a scratch session and tells whether every answer of its
  * backward and forward quizzes is short. */
 static bool answers_short(const StrBuf *script) {
-    char *sink_buf = NULL;
-    size_t sink_size = 0;
-    FILE *sink = open_memstream(&sink_buf, &sink_size);
-    if (!sink) return false;
+    Sink quiet;
+    null_sink_init(&quiet);
     Session scratch;
-    session_init(&scratch, sink, sink);
+    session_init(&scratch, &quiet);
     bool ok = session_run_text(&scratch, "<exercise>", script->data, script->len, true);
     char why[256];
     for (int forward = 0; forward < 2 && ok; forward++) {
@@ -519,8 +510,6 @@ static bool answers_short(const StrBuf *script) {
         quiz_free(z);
     }
     session_free(&scratch);
-    fclose(sink);
-    free(sink_buf);
     return ok;
 }
 
@@ -563,15 +552,13 @@ static bool quiz_fresh(Command *c) {
         sb_free(&script);
         return cmd_error(c, "no exercise with short answers found from seed %ld", seed);
     }
-    if (s->json) {
-        json_begin(s->out, "exercise");
-        json_str(s->out, "level", level_names[level]);
-        json_int(s->out, "seed", seed);
-        json_end(s->out);
-    } else {
-        fprintf(s->out, "exercise: %s, seed=%ld (:quiz new %s seed=%ld gives it again)\n",
-                level_names[level], seed, level_names[level], seed);
-    }
+    Event e;
+    event_init(&e, "exercise");
+    event_str(&e, "level", level_names[level]);
+    event_int(&e, "seed", seed);
+    event_printf(&e, "exercise: %s, seed=%ld (:quiz new %s seed=%ld gives it again)\n",
+                 level_names[level], seed, level_names[level], seed);
+    session_emit(s, &e);
     bool ok = session_run_text(s, "<exercise>", script.data, script.len, true);
     sb_free(&script);
     return ok;
@@ -586,19 +573,16 @@ static bool quiz_start(Command *c, bool forward) {
     Quiz *z = quiz_new(s, target, forward, why, sizeof why);
     if (!z) return cmd_error(c, "%s", why);
     s->quiz = z;
-    if (s->json) {
-        json_begin(s->out, "quiz");
-        json_str(s->out, "of", graph_name_of(&s->graph, target));
-        json_str(s->out, "pass", forward ? "forward" : "backward");
-        json_int(s->out, "questions", z->count);
-        json_end(s->out);
-    } else {
-        fprintf(s->out, "quiz: the %s pass of %s, %d question%s, %s\n",
-                forward ? "forward" : "backward", graph_name_of(&s->graph, target), z->count,
-                z->count == 1 ? "" : "s", forward ? "from the inputs on" : "from the output back");
-        fprintf(s->out,
-                "answer with a number or an expression (2 * 1.1); :quiz skip, :quiz stop\n");
-    }
+    Event e;
+    event_init(&e, "quiz");
+    event_str(&e, "of", graph_name_of(&s->graph, target));
+    event_str(&e, "pass", forward ? "forward" : "backward");
+    event_int(&e, "questions", z->count);
+    event_printf(&e, "quiz: the %s pass of %s, %d question%s, %s\n",
+                 forward ? "forward" : "backward", graph_name_of(&s->graph, target), z->count,
+                 z->count == 1 ? "" : "s", forward ? "from the inputs on" : "from the output back");
+    event_printf(&e, "answer with a number or an expression (2 * 1.1); :quiz skip, :quiz stop\n");
+    session_emit(s, &e);
     ask(s, false);
     return true;
 }

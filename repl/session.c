@@ -16,7 +16,7 @@
 #include "tensor_text.h"
 #include "warning.h"
 
-void session_init(Session *s, FILE *out, FILE *err) {
+void session_init(Session *s, Sink *sink) {
     graph_init_empty(&s->graph);
     s->target = NODE_NONE;
     s->seed = 1;
@@ -25,22 +25,12 @@ void session_init(Session *s, FILE *out, FILE *err) {
     s->seed_shape = (Shape){0, {0}};
     s->digits = FMT_DEFAULT_DIGITS;
     s->elide = TENSOR_ELIDE_DEFAULT;
-    s->json = false;
     s->quiet = false;
-    s->out = out;
-    s->err = err;
-    s->json_err = out;
-    s->load_depth = 0;
     s->quit = false;
-    s->failures = 0;
-    s->renderer.gvc = NULL;
-    s->watch = NULL;
-    s->changed = false;
-    s->interrupt = (Interrupt){NULL, NULL};
-    s->dir = NULL;
     s->loaded = NULL;
     s->quiz = NULL;
     s->loaded_count = s->loaded_cap = 0;
+    s->io = (SessionIO){.sink = sink};
 }
 
 /* --- leaves loaded from files -------------------------------------------------- */
@@ -82,7 +72,7 @@ static void remember_loaded(Session *s, const char *name, int len, const Token *
     StrBuf written;
     sb_init(&written);
     lexer_string_text(file, &written);
-    char *path = written.failed ? NULL : datafile_resolve(s->dir, written.data);
+    char *path = written.failed ? NULL : datafile_resolve(s->io.dir, written.data);
     char *absolute = path ? datafile_absolute(path) : NULL;
     char *copy = strndup(name, (size_t)len);
     if (absolute && copy && s->loaded_count == s->loaded_cap) {
@@ -104,11 +94,11 @@ void session_free(Session *s) {
     graph_free(&s->graph);
     free(s->seed_tensor);
     s->seed_tensor = NULL;
-    renderer_free(&s->renderer);
-    free(s->watch);
-    s->watch = NULL;
-    free(s->dir);
-    s->dir = NULL;
+    renderer_free(&s->io.renderer);
+    free(s->io.watch);
+    s->io.watch = NULL;
+    free(s->io.dir);
+    s->io.dir = NULL;
     forget_all_loaded(s);
     quiz_free(s->quiz);
     s->quiz = NULL;
@@ -133,11 +123,11 @@ void session_reclaim(Session *s) {
 }
 
 bool session_interrupted(const Session *s) {
-    return s->interrupt.pressed && s->interrupt.pressed(s->interrupt.ctx);
+    return s->io.interrupt.pressed && s->io.interrupt.pressed(s->io.interrupt.ctx);
 }
 
 bool session_stopped(const Session *s) {
-    return session_interrupted(s) || ferror(s->out);
+    return session_interrupted(s) || sink_failed(s->io.sink);
 }
 
 bool session_stop_requested(void *session) {
@@ -189,17 +179,14 @@ bool session_seed(const Session *s, NodeId target, const double **seed, char *wh
 
 void session_error(Session *s, const char *file, const char *text, size_t len, SourcePos pos,
                    const char *message) {
-    s->failures++;
-    if (s->json) {
-        json_begin(s->json_err, "error");
-        json_str(s->json_err, "file", file);
-        json_int(s->json_err, "line", pos.line);
-        json_int(s->json_err, "col", pos.col);
-        json_str(s->json_err, "message", message);
-        json_end(s->json_err);
-        return;
-    }
-    fflush(s->out); /* keep stdout and stderr in order on a shared terminal */
+    s->io.failures++;
+    Event e;
+    event_init(&e, "error");
+    e.diagnostic = true;
+    event_str(&e, "file", file);
+    event_int(&e, "line", pos.line);
+    event_int(&e, "col", pos.col);
+    event_str(&e, "message", message);
     /* The file's name and the message may quote the input: shown escaped. */
     StrBuf name, said;
     sb_init(&name);
@@ -207,81 +194,97 @@ void session_error(Session *s, const char *file, const char *text, size_t len, S
     shown_text(&name, file);
     shown_text(&said, message);
     if (pos.line == 0) { /* about a whole file, not a place in it */
-        fprintf(s->err, "%s: error: %s\n", name.data, said.data);
+        event_printf(&e, "%s: error: %s\n", name.data, said.data);
     } else {
-        fprintf(s->err, "%s:%d:%d: error: %s\n", name.data, pos.line, pos.col, said.data);
-        write_caret(s->err, text, len, pos.offset, pos.length);
+        event_printf(&e, "%s:%d:%d: error: %s\n", name.data, pos.line, pos.col, said.data);
+        write_caret(&e.text, text, len, pos.offset, pos.length);
     }
-    fflush(s->err);
+    session_emit(s, &e);
     sb_free(&name);
     sb_free(&said);
 }
 
-void session_show(const Session *s, Value v, const char *fmt, ...) {
-    StrBuf sb;
-    sb_init(&sb);
-    va_list ap;
-    va_start(ap, fmt);
-    sb_vprintf(&sb, fmt, ap);
-    va_end(ap);
-    TensorStyle style = {s->digits, s->elide, display_width(sb.data, sb.len)};
-    tensor_text(&sb, v, &style);
-    sb_append(&sb, "\n", 1);
-    fwrite(sb.data, 1, sb.len, s->out);
-    sb_free(&sb);
+void session_emit(Session *s, Event *e) {
+    sink_emit(s->io.sink, e);
+    event_free(e);
 }
 
+void session_show(const Session *s, Event *e, Value v, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    size_t line_start = e->text.len;
+    sb_vprintf(&e->text, fmt, ap);
+    va_end(ap);
+    const char *line = e->text.data + line_start;
+    const char *newline =
+        strrchr(line, '\n'); /* tensor rows line up after the prefix's last line */
+    if (newline) line = newline + 1;
+    TensorStyle style = {s->digits, s->elide,
+                         display_width(line, e->text.len - (size_t)(line - e->text.data))};
+    tensor_text(&e->text, v, &style);
+    sb_append(&e->text, "\n", 1);
+}
+
+bool session_observe(Session *s, SessionObserver fn, void *ctx) {
+    if (s->io.observer_count == SESSION_OBSERVERS_MAX) return false;
+    s->io.observers[s->io.observer_count].fn = fn;
+    s->io.observers[s->io.observer_count].ctx = ctx;
+    s->io.observer_count++;
+    return true;
+}
+
+void session_unobserve(Session *s, SessionObserver fn, void *ctx) {
+    for (int i = 0; i < s->io.observer_count; i++)
+        if (s->io.observers[i].fn == fn && s->io.observers[i].ctx == ctx) {
+            memmove(&s->io.observers[i], &s->io.observers[i + 1],
+                    (size_t)(s->io.observer_count - i - 1) * sizeof s->io.observers[0]);
+            s->io.observer_count--;
+            return;
+        }
+}
+
+/* A statement's value: "x = 3" for a definition; a bare expression's value
+ * has no name (JSON null). */
 static void print_value(Session *s, const char *name, int name_len, Value v) {
-    char num[FMT_NUMBER_SIZE];
-    if (s->json) {
-        json_begin(s->out, "value");
-        if (name) {
-            char buf[256];
-            const char *n = name;
-            if (name_len < (int)sizeof buf) {
-                memcpy(buf, name, (size_t)name_len);
-                buf[name_len] = '\0';
-                n = buf;
-            }
-            json_str(s->out, "name", n);
-        } else {
-            json_str(s->out, "name", NULL);
+    Event e;
+    event_init(&e, "value");
+    char buf[256];
+    const char *n = NULL;
+    if (name) {
+        n = name;
+        if (name_len < (int)sizeof buf) {
+            memcpy(buf, name, (size_t)name_len);
+            buf[name_len] = '\0';
+            n = buf;
         }
-        json_value(s->out, "value", v);
-        json_end(s->out);
-    } else if (v.shape->rank > 0) {
-        session_show(s, v, "%.*s%s", name ? name_len : 0, name ? name : "", name ? " = " : "");
-    } else if (name) {
-        /* One fwrite, not fprintf: a script prints one of these per line. */
-        char line[256];
-        session_num(s, v.data[0], num);
-        size_t n = strlen(num);
-        if ((size_t)name_len + n + 4 <= sizeof line) {
-            memcpy(line, name, (size_t)name_len);
-            memcpy(line + name_len, " = ", 3);
-            memcpy(line + name_len + 3, num, n);
-            line[(size_t)name_len + 3 + n] = '\n';
-            fwrite(line, 1, (size_t)name_len + n + 4, s->out);
-        } else {
-            fprintf(s->out, "%.*s = %s\n", name_len, name, num);
-        }
-    } else {
-        fprintf(s->out, "%s\n", session_num(s, v.data[0], num));
     }
+    event_str(&e, "name", n);
+    event_value(&e, "value", v);
+    if (v.shape->rank > 0) {
+        session_show(s, &e, v, "%.*s%s", name ? name_len : 0, name ? name : "", name ? " = " : "");
+    } else {
+        char num[FMT_NUMBER_SIZE];
+        session_num(s, v.data[0], num);
+        if (name) {
+            sb_append(&e.text, name, (size_t)name_len);
+            sb_append(&e.text, " = ", 3);
+        }
+        sb_puts(&e.text, num);
+        sb_append(&e.text, "\n", 1);
+    }
+    session_emit(s, &e);
 }
 
 /* A dependent that a definition changed: "  → price = 935". */
 static void print_update(Session *s, NodeId id) {
     const char *name = graph_name_of(&s->graph, id);
     Value v = graph_value(&s->graph, id);
-    if (s->json) {
-        json_begin(s->out, "update");
-        json_str(s->out, "name", name);
-        json_value(s->out, "value", v);
-        json_end(s->out);
-        return;
-    }
-    session_show(s, v, "  → %s = ", name);
+    Event e;
+    event_init(&e, "update");
+    event_str(&e, "name", name);
+    event_value(&e, "value", v);
+    session_show(s, &e, v, "  → %s = ", name);
+    session_emit(s, &e);
 }
 
 /* An update: the line (unless silenced), then a warning if the value is no
@@ -397,7 +400,7 @@ static bool execute(Session *s, const char *file, const char *text, size_t len,
         warning_print(s, &input_warning);
         warning_free(&input_warning);
     }
-    s->changed = true;
+    s->io.changed = true;
     if (target != NODE_NONE) {
         if (target != id && graph_is_live(g, target) && session_target(s) == target &&
             snapshot_differs(g, target, &before))
@@ -428,7 +431,7 @@ static bool run_statements(Session *s, const char *file, int line, const char *t
         Parser p;
         parser_init(&p, &s->graph, text, len, offset, line);
         p.rng = &s->rng;
-        p.dir = s->dir;
+        p.dir = s->io.dir;
         Statement st;
         if (!parser_statement(&p, &st)) {
             if (!p.failed) return true; /* nothing left but spaces or a comment */
@@ -459,26 +462,26 @@ static void fit_seed(Session *s) {
     free(s->seed_tensor);
     s->seed_tensor = NULL;
     s->seed = 1;
-    if (s->json) {
-        json_begin(s->out, "warning");
-        json_str(s->out, "message", message);
-        json_end(s->out);
-    } else {
-        fprintf(s->out, "warning: %s\n", message);
-    }
+    Event e;
+    event_init(&e, "warning");
+    event_str(&e, "message", message);
+    event_printf(&e, "warning: %s\n", message);
+    session_emit(s, &e);
 }
 
 bool session_run_line(Session *s, const char *file, int line, const char *text, size_t len) {
-    s->changed = false;
+    s->io.changed = false;
     struct Quiz *quiz = s->quiz;
     size_t offset = 0;
     bool ok = quiz && !command_starts(text, len, &offset)
                   ? session_quiz_answer(s, file, line, text, len)
                   : run_statements(s, file, line, text, len);
     /* The quiz's answers are the graph's numbers when it started. */
-    if (quiz && s->quiz == quiz && s->changed) session_quiz_end(s, "the graph changed");
+    if (quiz && s->quiz == quiz && s->io.changed) session_quiz_end(s, "the graph changed");
     if (s->seed_tensor) fit_seed(s);
-    if (s->changed && s->watch) session_watch_update(s);
+    if (s->io.changed)
+        for (int i = 0; i < s->io.observer_count; i++)
+            s->io.observers[i].fn(s, s->io.observers[i].ctx);
     return ok;
 }
 
@@ -523,7 +526,7 @@ static bool run_lines(Session *s, LineReader *r, const char *name, bool stop_at_
         bool line_ok = session_run_line(s, name, line, text, len);
         /* Before reading may wait for input, what was answered so far goes
          * out: a program feeding lines through a pipe sees each answer. */
-        if (!more) fflush(s->out);
+        if (!more) sink_flush(s->io.sink);
         if (!line_ok) {
             ok = false;
             if (stop_at_error) break;
@@ -567,11 +570,11 @@ bool session_run_file(Session *s, const char *path, bool stop_at_error) {
         return false;
     }
     /* What the script loads is found beside it, wherever it is run from. */
-    char *outer = s->dir;
-    s->dir = datafile_folder(path);
+    char *outer = s->io.dir;
+    s->io.dir = datafile_folder(path);
     bool ok = session_run_stream(s, fd, path, stop_at_error);
-    free(s->dir);
-    s->dir = outer;
+    free(s->io.dir);
+    s->io.dir = outer;
     close(fd);
     return ok;
 }

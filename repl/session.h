@@ -1,14 +1,24 @@
 /* session.h - a backprop session: the graph, its names and settings, and
- * the execution of statements and commands. In C:
+ * the execution of statements and commands. Every front end (the terminal,
+ * a web page, a notes runner) drives a session through this API and hears
+ * from it through events (event.h) sent to the sink it supplies; the
+ * session never knows which front end it serves. In C:
  *
+ *     StreamSink terminal;                      // text on stdout, errors on stderr
+ *     stream_sink_init(&terminal, stdout, stderr);
  *     Session s;
- *     session_init(&s, stdout, stderr);
+ *     session_init(&s, &terminal.sink);
  *     session_run_line(&s, "<stdin>", 1, "apple = 100; price = apple * 1.1", 32);
  *     session_run_line(&s, "<stdin>", 2, ":grad", 5);   // ∂price/∂apple = 1.1
  *     session_free(&s);
  *
- * Everything the session prints goes to the streams it was given (tests use
- * memory streams). Each statement either fully happens or changes nothing.
+ * Each statement either fully happens or changes nothing. What a line says
+ * arrives as events of a kind: "value" (x = 3), "update" (→ price = 330),
+ * "grad", "flow" (:trace), "warning", "error" (diagnostic: file, line, col,
+ * message), "rendered", ... (the JSON rows of --json are these events). A
+ * front end that shows the graph live registers an observer
+ * (session_observe), told once after every line that changed it; :watch is
+ * one such observer.
  */
 #ifndef BP_SESSION_H
 #define BP_SESSION_H
@@ -18,6 +28,7 @@
 
 #include "../graph/graph.h"
 #include "../render/render.h"
+#include "event.h"
 #include "parser.h"
 
 /* How a front end tells long work to stop, as Ctrl-C does. Long loops
@@ -42,6 +53,36 @@ typedef struct {
     char *file; /* the file's absolute path, as realpath gives it */
 } Loaded;
 
+struct Session;
+
+/* Told after every line that changed the graph or what a figure of it
+ * shows (a definition, :del, :load, :seed, ...), once per line. */
+typedef void (*SessionObserver)(struct Session *s, void *ctx);
+
+enum { SESSION_OBSERVERS_MAX = 8 };
+
+/* What the session shares with the front end that drives it: where its
+ * events go, how it is interrupted, Graphviz, its observers. :load builds
+ * a whole new session and keeps these. */
+typedef struct {
+    Sink *sink;          /* where every event goes (not owned) */
+    Interrupt interrupt; /* Ctrl-C, set by the front end; none by default */
+    Renderer renderer;   /* Graphviz, opened by the first render */
+    struct {
+        SessionObserver fn;
+        void *ctx;
+    } observers[SESSION_OBSERVERS_MAX];
+    int observer_count;
+    char *watch;    /* the :watch file (owned), re-rendered by its observer, or NULL */
+    bool changed;   /* the current line changed what a figure shows */
+    int load_depth; /* :load nesting, so a file that loads itself stops */
+    int failures;   /* statements that failed so far */
+    /* The folder load("...") and :export resolve relative names against:
+     * the running script's (session_run_file sets it), NULL for the
+     * current folder (the prompt, -e, standard input). Owned. */
+    char *dir;
+} SessionIO;
+
 typedef struct Session {
     Graph graph;
     NodeId target;       /* chosen with :target; NODE_NONE means the newest derived name */
@@ -51,30 +92,17 @@ typedef struct Session {
     uint64_t rng;        /* randn's stream when no seed= is given */
     int digits;          /* significant digits of printed numbers */
     size_t elide;        /* tensors with more elements print elided (…); 0 = never */
-    bool json;           /* one JSON object per output line instead of text */
     bool quiet;          /* -q, :quiet: definitions and their updates print nothing */
-    FILE *out;           /* results */
-    FILE *err;           /* error reports (JSON mode writes them to json_err) */
-    FILE *json_err;      /* JSON errors: out, except in a :load's file, whose out is held */
-    int load_depth;      /* :load nesting, so a file that loads itself stops */
     bool quit;           /* :quit was run */
-    int failures;        /* statements that failed so far */
-    Renderer renderer;   /* Graphviz, opened by the first render */
-    char *watch;         /* re-rendered after every change (:watch), or NULL */
-    bool changed;        /* the current line changed what a figure shows (:watch) */
-    Interrupt interrupt; /* Ctrl-C, set by the front end; none by default */
-    /* The folder load("...") and :export resolve relative names against:
-     * the running script's (session_run_file sets it), NULL for the
-     * current folder (the prompt, -e, standard input). Owned. */
-    char *dir;
-    Loaded *loaded; /* the loaded leaves, in no particular order (owned) */
+    Loaded *loaded;      /* the loaded leaves, in no particular order (owned) */
     int32_t loaded_count, loaded_cap;
     struct Quiz *quiz; /* the running :quiz (quiz.h; owned), or NULL */
+    SessionIO io;
 } Session;
 
-/* A session with an empty graph writing to out/err (not owned). */
-void session_init(Session *s, FILE *out, FILE *err);
-/* Frees the graph and Graphviz; the streams are left open. */
+/* A session with an empty graph whose events go to sink (not owned). */
+void session_init(Session *s, Sink *sink);
+/* Frees the graph and Graphviz; the sink is left alone. */
 void session_free(Session *s);
 /* Forgets every name and node; keeps settings that are about display. */
 void session_clear(Session *s);
@@ -109,8 +137,8 @@ bool session_run_text(Session *s, const char *name, const char *text, size_t len
                       bool stop_at_error);
 
 /* Should long work stop? True once Ctrl-C was pressed (see Interrupt) or
- * s->out has failed, e.g. its reader closed the pipe: then nothing more can
- * be shown, so there is no point computing it. */
+ * the sink has failed, e.g. its reader closed the pipe: then nothing more
+ * can be shown, so there is no point computing it. */
 bool session_stopped(const Session *s);
 
 /* session_stopped for a callback that takes the session as void *: what
@@ -142,11 +170,21 @@ void session_error(Session *s, const char *file, const char *text, size_t len, S
 /* Formats v with the session's digits into buf (FMT_NUMBER_SIZE bytes). */
 const char *session_num(const Session *s, double v, char *buf);
 
-/* Writes a prefix made printf-style from fmt ("∂%s/∂%s = "), then v as text
- * (a tensor laid out by tensor_text, its rows lined up under the column
- * after the prefix), then a newline, to s->out. */
-void session_show(const Session *s, Value v, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+/* Appends to e's text a prefix made printf-style from fmt ("∂%s/∂%s = "),
+ * then v as text (a tensor laid out by tensor_text, its rows lined up
+ * under the column after the prefix), then a newline. */
+void session_show(const Session *s, Event *e, Value v, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Sends e to the session's sink and frees it. */
+void session_emit(Session *s, Event *e);
+
+/* Calls fn(s, ctx) after every line that changed the graph or what its
+ * figures show, in the order observers were added. False when
+ * SESSION_OBSERVERS_MAX are already there. */
+bool session_observe(Session *s, SessionObserver fn, void *ctx);
+/* Removes the observer added with the same fn and ctx, if any. */
+void session_unobserve(Session *s, SessionObserver fn, void *ctx);
 
 /* Runs the command that starts (with ':') at text[offset] of the source
  * line text[0..len). It ends at the first ';' or '#' outside quotes, or at
@@ -161,10 +199,6 @@ const char *session_loaded_file(const Session *s, const char *name, int len);
 
 /* Forgets that leaf `name` came from a file: its value changed. */
 void session_forget_loaded(Session *s, const char *name, int len);
-
-/* Re-renders the :watch file; problems are reported, not returned.
- * Defined in draw.c. */
-void session_watch_update(Session *s);
 
 /* The name of command i (without ':'), or NULL past the last: for
  * completion. */

@@ -32,18 +32,19 @@ static bool whole_setting(Command *c, const char *what, long min, long max, long
     return cmd_no_more_args(c);
 }
 
-static void print_setting(Session *s, const char *kind, const char *name, const double *value) {
+/* "target: price", or "seed = 2" (the value as `shown`, else as a number). */
+static void print_setting(Session *s, const char *kind, const char *name, const double *value,
+                          const char *shown) {
     char num[FMT_NUMBER_SIZE];
-    if (s->json) {
-        json_begin(s->out, kind);
-        if (name) json_str(s->out, "name", name);
-        if (value) json_num(s->out, "value", *value);
-        json_end(s->out);
-    } else if (name) {
-        fprintf(s->out, "%s: %s\n", kind, name);
-    } else {
-        fprintf(s->out, "%s = %s\n", kind, session_num(s, *value, num));
-    }
+    Event e;
+    event_init(&e, kind);
+    if (name) event_str(&e, "name", name);
+    if (value) event_num(&e, "value", *value);
+    if (name)
+        event_printf(&e, "%s: %s\n", kind, name);
+    else
+        event_printf(&e, "%s = %s\n", kind, shown ? shown : session_num(s, *value, num));
+    session_emit(s, &e);
 }
 
 bool cmd_target_set(Command *c) {
@@ -51,10 +52,10 @@ bool cmd_target_set(Command *c) {
     Token t;
     ArgResult r = cmd_next_name(c, &id, &t);
     if (r == ARG_ERROR || (r == ARG_NAME && !cmd_no_more_args(c))) return false;
-    if (r == ARG_NAME) c->s->target = id, c->s->changed = true;
+    if (r == ARG_NAME) c->s->target = id, c->s->io.changed = true;
     NodeId target;
     if (!cmd_target(c, &target)) return false;
-    print_setting(c->s, "target", graph_name_of(&c->s->graph, target), NULL);
+    print_setting(c->s, "target", graph_name_of(&c->s->graph, target), NULL, NULL);
     return true;
 }
 
@@ -106,7 +107,7 @@ bool cmd_seed(Command *c) {
     Parser p;
     parser_init(&p, &s->graph, c->text, c->end, c->offset, c->line);
     p.rng = &s->rng;
-    p.dir = s->dir;
+    p.dir = s->io.dir;
     if (!parser_at_end(&p)) {
         Token at = p.current;
         Statement st;
@@ -122,20 +123,18 @@ bool cmd_seed(Command *c) {
         bool ok = take_seed(s, st.root);
         graph_rollback(&s->graph, st.mark);
         if (!ok) return cmd_error(c, "out of memory");
-        s->changed = true;
+        s->io.changed = true;
     }
     if (!s->seed_tensor) {
-        print_setting(s, "seed", NULL, &s->seed);
+        print_setting(s, "seed", NULL, &s->seed, NULL);
         return true;
     }
     Value v = {&s->seed_shape, s->seed_tensor, shape_size(&s->seed_shape)};
-    if (s->json) {
-        json_begin(s->out, "seed");
-        json_value(s->out, "value", v);
-        json_end(s->out);
-    } else {
-        session_show(s, v, "seed = ");
-    }
+    Event e;
+    event_init(&e, "seed");
+    event_value(&e, "value", v);
+    session_show(s, &e, v, "seed = ");
+    session_emit(s, &e);
     return true;
 }
 
@@ -144,11 +143,10 @@ bool cmd_digits(Command *c) {
     bool given;
     if (!whole_setting(c, "digits", 1, FMT_MAX_DIGITS, &d, &given)) return false;
     c->s->digits = (int)d;
-    double shown = d;
-    if (c->s->json)
-        print_setting(c->s, "digits", NULL, &shown);
-    else
-        fprintf(c->s->out, "digits = %d\n", c->s->digits);
+    double value = d;
+    char shown[32];
+    snprintf(shown, sizeof shown, "%d", c->s->digits);
+    print_setting(c->s, "digits", NULL, &value, shown);
     return true;
 }
 
@@ -157,11 +155,10 @@ bool cmd_elide(Command *c) {
     bool given;
     if (!whole_setting(c, "elide", 0, BP_MAX_ELEMENTS, &n, &given)) return false;
     c->s->elide = (size_t)n;
-    double shown = (double)n;
-    if (c->s->json)
-        print_setting(c->s, "elide", NULL, &shown);
-    else
-        fprintf(c->s->out, "elide = %ld\n", n);
+    double value = (double)n;
+    char shown[32];
+    snprintf(shown, sizeof shown, "%ld", n);
+    print_setting(c->s, "elide", NULL, &value, shown);
     return true;
 }
 
@@ -174,12 +171,10 @@ bool cmd_quiet(Command *c) {
         if (!cmd_no_more_args(c)) return false;
         c->s->quiet = on;
     }
-    if (c->s->json) {
-        json_begin(c->s->out, "quiet");
-        json_bool(c->s->out, "value", c->s->quiet);
-        json_end(c->s->out);
-    } else {
-        fprintf(c->s->out, "quiet = %s\n", c->s->quiet ? "on" : "off");
-    }
+    Event e;
+    event_init(&e, "quiet");
+    event_bool(&e, "value", c->s->quiet);
+    event_printf(&e, "quiet = %s\n", c->s->quiet ? "on" : "off");
+    session_emit(c->s, &e);
     return true;
 }

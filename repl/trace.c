@@ -87,13 +87,22 @@ static bool all_scalar(const Graph *g, NodeId id) {
     return graph_is_scalar(g, id);
 }
 
-/* Opens the JSON object for one flow of the current step, from t->from to
- * t->label; the caller adds the values and closes it. */
-static void flow_begin(const Trace *t) {
-    json_begin(t->s->out, "flow");
-    json_int(t->s->out, "step", t->step);
-    json_str(t->s->out, "from", t->from.data);
-    json_str(t->s->out, "to", t->label.data);
+/* Starts the event for one flow of the current step, from t->from to
+ * t->label; the caller adds the values and its lines, and emits it. */
+static void flow_begin(const Trace *t, Event *e) {
+    event_init(e, "flow");
+    event_int(e, "step", t->step);
+    event_str(e, "from", t->from.data);
+    event_str(e, "to", t->label.data);
+}
+
+/* "step 2: the × node ..." and the upstream it received: for people. */
+static void step_heading(Trace *t, const char *upstream) {
+    Event e;
+    event_init(&e, NULL);
+    event_printf(&e, "step %d: %s\n", t->step, t->text.data);
+    event_printf(&e, "    upstream ∂%s/∂%s = %s\n", t->of, t->from.data, upstream);
+    session_emit(t->s, &e);
 }
 
 /* The book's narration of a step on numbers, with local derivatives. */
@@ -117,12 +126,8 @@ static void scalar_step(Trace *t, NodeId id) {
     graph_backward_node(g, id, flow_to);
     char n1[FMT_NUMBER_SIZE], n2[FMT_NUMBER_SIZE], n3[FMT_NUMBER_SIZE], n4[FMT_NUMBER_SIZE];
     cmd_label(g, id, &t->from);
-    if (!s->json) {
-        describe_step(g, id, &t->label, &t->text);
-        fprintf(s->out, "step %d: %s\n", t->step, t->text.data);
-        fprintf(s->out, "    upstream ∂%s/∂%s = %s\n", t->of, t->from.data,
-                session_num(s, upstream, n1));
-    }
+    describe_step(g, id, &t->label, &t->text);
+    step_heading(t, session_num(s, upstream, n1));
     for (int k = 0; k < info->arity; k++) {
         NodeId in = n->in[k];
         if (graph_node(g, in)->op == OP_CONST) continue; /* numbers need no gradient */
@@ -130,29 +135,27 @@ static void scalar_step(Trace *t, NodeId id) {
         double *running = &sum[first_use(n, k)];
         double before = *running, total = *running += flows[k];
         t->received[in]++;
-        if (s->json) {
-            flow_begin(t);
-            json_num(s->out, "upstream", upstream);
-            json_num(s->out, "local", local[k]);
-            json_num(s->out, "flow", flows[k]);
-            json_num(s->out, "total", total);
-            json_end(s->out);
-            continue;
-        }
+        Event e;
+        flow_begin(t, &e);
+        event_num(&e, "upstream", upstream);
+        event_num(&e, "local", local[k]);
+        event_num(&e, "flow", flows[k]);
+        event_num(&e, "total", total);
         const char *symbol = t->sym ? sym_backward(t->sym, id, k) : NULL;
         if (symbol)
-            fprintf(s->out, "    to %s: %s = %s × %s = %s\n", t->label.data, symbol,
-                    session_num(s, upstream, n2), session_num(s, local[k], n3),
-                    session_num(s, flows[k], n4));
+            event_printf(&e, "    to %s: %s = %s × %s = %s\n", t->label.data, symbol,
+                         session_num(s, upstream, n2), session_num(s, local[k], n3),
+                         session_num(s, flows[k], n4));
         else
-            fprintf(s->out, "    to %s: local ∂%s/∂%s = %s, so %s × %s = %s flows back\n",
-                    t->label.data, t->from.data, t->label.data, session_num(s, local[k], n1),
-                    session_num(s, upstream, n2), session_num(s, local[k], n3),
-                    session_num(s, flows[k], n4));
+            event_printf(&e, "    to %s: local ∂%s/∂%s = %s, so %s × %s = %s flows back\n",
+                         t->label.data, t->from.data, t->label.data, session_num(s, local[k], n1),
+                         session_num(s, upstream, n2), session_num(s, local[k], n3),
+                         session_num(s, flows[k], n4));
         if (t->received[in] > 1)
-            fprintf(s->out, "    %s is used more than once: its gradients add up, %s + %s = %s\n",
-                    t->label.data, session_num(s, before, n1), session_num(s, flows[k], n2),
-                    session_num(s, total, n3));
+            event_printf(&e, "    %s is used more than once: its gradients add up, %s + %s = %s\n",
+                         t->label.data, session_num(s, before, n1), session_num(s, flows[k], n2),
+                         session_num(s, total, n3));
+        session_emit(s, &e);
     }
 }
 
@@ -172,23 +175,21 @@ static void tensor_flow(Trace *t, NodeId in, Value upstream, const double *flow_
         total.data = sum;
     }
     t->received[in]++;
-    if (s->json) {
-        flow_begin(t);
-        json_array(s->out, "upstream", upstream);
-        json_value(s->out, "flow", flow);
-        json_array(s->out, "total", total);
-        json_end(s->out);
-        return;
-    }
+    Event e;
+    flow_begin(t, &e);
+    event_array(&e, "upstream", upstream);
+    event_value(&e, "flow", flow);
+    event_array(&e, "total", total);
     sb_clear(&t->text);
     describe_value(s, flow, &t->text);
-    fprintf(s->out, "    to %s: %s flows back\n", t->label.data, t->text.data);
+    event_printf(&e, "    to %s: %s flows back\n", t->label.data, t->text.data);
     if (t->received[in] > 1) {
         sb_clear(&t->text);
         describe_value(s, total, &t->text);
-        fprintf(s->out, "    %s is used more than once: its gradients add up to %s\n",
-                t->label.data, t->text.data);
+        event_printf(&e, "    %s is used more than once: its gradients add up to %s\n",
+                     t->label.data, t->text.data);
     }
+    session_emit(s, &e);
 }
 
 /* Is input k of node n used again, as a later input of the same node? */
@@ -219,13 +220,12 @@ static bool tensor_step(Trace *t, NodeId id) {
     if (ok) {
         Value upstream = graph_grad_value(g, id);
         cmd_label(g, id, &t->from);
-        if (!s->json) {
-            describe_step(g, id, &t->label, &t->text);
-            fprintf(s->out, "step %d: %s\n", t->step, t->text.data);
-            sb_clear(&t->text);
-            describe_value(s, upstream, &t->text);
-            fprintf(s->out, "    upstream ∂%s/∂%s = %s\n", t->of, t->from.data, t->text.data);
-        }
+        describe_step(g, id, &t->label, &t->text);
+        StrBuf said;
+        sb_init(&said);
+        describe_value(s, upstream, &said);
+        step_heading(t, said.data);
+        sb_free(&said);
         /* The upstream's storage stays put while flows are added to inputs. */
         graph_backward_node(g, id, flows);
         for (int k = 0; k < arity; k++)
@@ -242,17 +242,20 @@ static bool tensor_step(Trace *t, NodeId id) {
 static void result_line(Trace *t) {
     Session *s = t->s;
     Graph *g = t->g;
-    fprintf(s->out, "result:");
+    Event e;
+    event_init(&e, NULL);
+    event_printf(&e, "result:");
     int shown = 0;
     for (int32_t k = 0; k < g->name_count; k++) {
         NodeId id = g->names[k].node;
         if (id == NODE_NONE || !graph_is_leaf(g, id) || !t->received[id]) continue;
         sb_clear(&t->text);
         describe_value(s, graph_grad_value(g, id), &t->text);
-        fprintf(s->out, "%s ∂%s/∂%s = %s", shown++ ? "," : "", t->of, graph_name_of(g, id),
-                t->text.data);
+        event_printf(&e, "%s ∂%s/∂%s = %s", shown++ ? "," : "", t->of, graph_name_of(g, id),
+                     t->text.data);
     }
-    fprintf(s->out, "%s\n", shown ? "" : " (no leaves)");
+    event_printf(&e, "%s\n", shown ? "" : " (no leaves)");
+    session_emit(s, &e);
 }
 
 bool cmd_trace(Command *c) {
@@ -301,11 +304,12 @@ bool cmd_trace(Command *c) {
     sb_init(&t.label);
     sb_init(&t.text);
     sb_init(&t.from);
-    if (!s->json) {
-        describe_value(s, graph_grad_value(g, target), &t.text);
-        fprintf(s->out, "backward pass of %s, seeded with ∂%s/∂%s = %s (the upstream gradient)\n",
-                graph_name_of(g, target), t.of, graph_name_of(g, target), t.text.data);
-    }
+    describe_value(s, graph_grad_value(g, target), &t.text);
+    Event e;
+    event_init(&e, NULL);
+    event_printf(&e, "backward pass of %s, seeded with ∂%s/∂%s = %s (the upstream gradient)\n",
+                 graph_name_of(g, target), t.of, graph_name_of(g, target), t.text.data);
+    session_emit(s, &e);
     bool ok = true;
     int32_t p = len - 1;
     for (; p >= 0 && ok; p--) {
@@ -320,7 +324,7 @@ bool cmd_trace(Command *c) {
             ok = tensor_step(&t, id);
     }
     bool stopped = ok && p >= 0;
-    if (ok && !stopped && !s->json) result_line(&t);
+    if (ok && !stopped) result_line(&t);
     sb_free(&t.label);
     sb_free(&t.text);
     sb_free(&t.from);

@@ -163,15 +163,13 @@ bool warning_find(Session *s, const char *name, int name_len, NodeId node, Warni
 }
 
 void warning_print(Session *s, const Warning *w) {
-    if (s->json) {
-        json_begin(s->out, "warning");
-        json_str(s->out, "name", w->name.len ? w->name.data : NULL);
-        json_str(s->out, "message", w->message.data);
-        json_str(s->out, "at", w->at.len ? w->at.data : NULL);
-        json_end(s->out);
-        return;
-    }
-    fprintf(s->out, "warning: %s\n", w->message.data);
+    Event e;
+    event_init(&e, "warning");
+    event_str(&e, "name", w->name.len ? w->name.data : NULL);
+    event_str(&e, "message", w->message.data);
+    event_str(&e, "at", w->at.len ? w->at.data : NULL);
+    event_printf(&e, "warning: %s\n", w->message.data);
+    session_emit(s, &e);
 }
 
 void warning_free(Warning *w) {

@@ -28,6 +28,7 @@
 
 typedef struct {
     Session s;
+    StreamSink sink; /* the terminal's sink, on memory streams; sink.json for --json */
     FILE *out, *err;
     char *out_buf, *err_buf;
     size_t out_size, err_size;
@@ -51,9 +52,10 @@ static inline void h_init(Harness *h) {
     h->out = open_memstream(&h->out_buf, &h->out_size);
     h->err = open_memstream(&h->err_buf, &h->err_size);
     ck_assert(h->out && h->err);
-    session_init(&h->s, h->out, h->err);
+    stream_sink_init(&h->sink, h->out, h->err);
+    session_init(&h->s, &h->sink.sink);
     h->ctrl_c_after = -1;
-    h->s.interrupt = (Interrupt){h_ctrl_c, h};
+    h->s.io.interrupt = (Interrupt){h_ctrl_c, h};
     h->out_text = strdup("");
     h->err_text = strdup("");
 }

@@ -120,7 +120,7 @@ START_TEST(test_relative_names) {
     /* A :load-ed file too; the session keeps no folder afterwards. */
     ck_assert(run_in_tmp(&h, ":clear\n:load %s/scripts/s.bp"));
     assert_value(&h, "Y", "(2,2)", (const double[]){1, 2, 3, 4});
-    ck_assert_ptr_null(h.s.dir);
+    ck_assert_ptr_null(h.s.io.dir);
     /* At the prompt, from the current folder. */
     ck_assert(!h_run(&h, "Z = load(\"data/y.csv\")"));
     ck_assert_str_eq(h.err_text,

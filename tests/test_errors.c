@@ -71,8 +71,8 @@ static char *snapshot(Harness *h) {
     ck_assert(f);
     ck_assert(session_write_script(&h->s, f, NULL));
     ck_assert_msg(h_run(h, ":vars"), "%s", h->err_text);
-    fprintf(f, "%s%d nodes, json %d, watch %s\n", h->out_text, graph_count(&h->s.graph), h->s.json,
-            h->s.watch ? h->s.watch : "off");
+    fprintf(f, "%s%d nodes, json %d, watch %s\n", h->out_text, graph_count(&h->s.graph),
+            h->sink.json, h->s.io.watch ? h->s.io.watch : "off");
     fclose(f);
     return text;
 }

@@ -338,7 +338,7 @@ enum { HOSTILE = sizeof hostile / sizeof hostile[0] };
 static void run_hostile(const char *context, bool json) {
     Harness h;
     h_init(&h);
-    h.s.json = json;
+    h.sink.json = json;
     for (int i = 0; i < HOSTILE; i++) {
         char *line = expand(context, hostile[i]), *name = expand("~/script@.bp", hostile[i]);
         char what[256];
@@ -399,7 +399,7 @@ START_TEST(test_hostile_file_name) {
     h_run(&h, "");
     assert_printable("a missing file's name", h.err_text);
     ck_assert_ptr_nonnull(strstr(h.err_text, "cannot read"));
-    h.s.json = true;
+    h.sink.json = true;
     ck_assert(!session_run_file(&h.s, path, true));
     h_run(&h, "");
     assert_printable("a missing file's name (--json)", h.out_text);

@@ -254,7 +254,7 @@ START_TEST(test_arguments_must_be_utf8) {
     char line[512], path[256];
     Harness h;
     h_init(&h);
-    h.s.json = true;
+    h.sink.json = true;
     ck_assert(h_run(&h, SESSION));
     const char *commands[] = {":save", ":load", ":render", ":mermaid", ":watch", ":help"};
     for (int k = 0; k < 6; k++) {

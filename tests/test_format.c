@@ -391,19 +391,16 @@ START_TEST(test_display_width) {
 END_TEST
 
 START_TEST(test_write_padded) {
-    char *buf;
-    size_t size;
-    FILE *f = open_memstream(&buf, &size);
-    ck_assert_ptr_nonnull(f);
-    write_padded(f, "사과", 6);
-    fputc('|', f);
-    write_padded(f, "apple", 6);
-    fputc('|', f);
-    write_padded(f, "too_long_name", 4);
-    fputc('|', f);
-    fclose(f);
-    ck_assert_str_eq(buf, "사과  |apple |too_long_name|");
-    free(buf);
+    StrBuf sb;
+    sb_init(&sb);
+    write_padded(&sb, "사과", 6);
+    sb_puts(&sb, "|");
+    write_padded(&sb, "apple", 6);
+    sb_puts(&sb, "|");
+    write_padded(&sb, "too_long_name", 4);
+    sb_puts(&sb, "|");
+    ck_assert_str_eq(sb.data, "사과  |apple |too_long_name|");
+    sb_free(&sb);
 }
 END_TEST
 
@@ -428,17 +425,14 @@ static const struct {
 };
 
 START_TEST(test_write_caret_text) {
-    char *buf = NULL;
-    size_t size = 0;
-    FILE *f = open_memstream(&buf, &size);
-    ck_assert_ptr_nonnull(f);
+    StrBuf sb;
+    sb_init(&sb);
     const char *t = caret_cases[_i].text;
-    write_caret(f, t, strlen(t), caret_cases[_i].offset, caret_cases[_i].length);
-    fclose(f);
-    ck_assert_msg(strcmp(buf, caret_cases[_i].out) == 0,
+    write_caret(&sb, t, strlen(t), caret_cases[_i].offset, caret_cases[_i].length);
+    ck_assert_msg(strcmp(sb.data, caret_cases[_i].out) == 0,
                   "caret under \"%s\" at %d+%d:\n%s\nexpected:\n%s", t, caret_cases[_i].offset,
-                  caret_cases[_i].length, buf, caret_cases[_i].out);
-    free(buf);
+                  caret_cases[_i].length, sb.data, caret_cases[_i].out);
+    sb_free(&sb);
 }
 END_TEST
 

@@ -210,7 +210,7 @@ END_TEST
 START_TEST(test_warning_json) {
     Harness h;
     h_init(&h);
-    h.s.json = true;
+    h.sink.json = true;
     ck_assert(h_run(&h, "x = -1; y = log(x)"));
     ck_assert_has(h.out_text,
                   "{\"kind\":\"warning\",\"name\":\"y\",\"message\":\"y = nan: nan first "

@@ -154,7 +154,7 @@ START_TEST(test_transcript) {
     Harness h;
     h_init(&h);
     ck_assert(h_run(&h, APPLE));
-    h.s.json = transcripts[_i].json;
+    h.sink.json = transcripts[_i].json;
     h_run(&h, transcripts[_i].input);
     h_expect(&h, transcripts[_i].what, transcripts[_i].out, transcripts[_i].err);
     h_free(&h);

@@ -584,7 +584,7 @@ START_TEST(trace_running_sums_match_gradients) {
         sb_printf(&src, vectors ? "f = sum(%s + h)" : "f = %s + h", expr.data);
         Harness h;
         h_init(&h);
-        h.s.json = true;
+        h.sink.json = true;
         rows += check_trace_sums(&h, src.data);
         h_free(&h);
     }

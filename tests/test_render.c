@@ -1169,8 +1169,8 @@ START_TEST(test_render_without_file_prints_dot) {
     char error[256];
     StrBuf dot;
     sb_init(&dot);
-    ck_assert(
-        render_text(&h.s.renderer, &h.s.graph, &o, "layout", &dot, &result, error, sizeof error));
+    ck_assert(render_text(&h.s.io.renderer, &h.s.graph, &o, "layout", &dot, &result, error,
+                          sizeof error));
     ck_assert_msg(strstr(dot.data, "rankdir=LR") && strstr(dot.data, "label=\"price\n715\n1\"") &&
                       !strstr(dot.data, "pos="),
                   "%s", dot.data);

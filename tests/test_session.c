@@ -363,7 +363,7 @@ static const struct {
 START_TEST(test_transcript) {
     Harness h;
     h_init(&h);
-    h.s.json = transcripts[_i].json;
+    h.sink.json = transcripts[_i].json;
     h_run(&h, transcripts[_i].input);
     ck_assert_msg(strcmp(h.out_text, transcripts[_i].out) == 0, "%s\nout:\n%s\nexpected:\n%s",
                   transcripts[_i].what, h.out_text, transcripts[_i].out);
@@ -413,9 +413,9 @@ START_TEST(test_run_line_results) {
     Harness h;
     h_init(&h);
     ck_assert(h_run(&h, BOOK_APPLE));
-    ck_assert_int_eq(h.s.failures, 0);
+    ck_assert_int_eq(h.s.io.failures, 0);
     ck_assert(!session_run_line(&h.s, "<test>", 1, "price = aple * 2", 16));
-    ck_assert_int_eq(h.s.failures, 1);
+    ck_assert_int_eq(h.s.io.failures, 1);
     ck_assert(session_run_line(&h.s, "<test>", 2, "", 0));
     ck_assert(session_run_line(&h.s, "<test>", 3, "   # only a comment", 19));
     /* the text may go on past `len`, or contain a newline: neither is run */
@@ -449,10 +449,10 @@ END_TEST
 
 /* Snapshot of everything the user can see about the session. */
 static char *snapshot(Harness *h) {
-    bool json = h->s.json;
-    h->s.json = false;
+    bool json = h->sink.json;
+    h->sink.json = false;
     char *vars = h_capture(h, ":vars\n:target\n:seed\n:digits\n:grad");
-    h->s.json = json;
+    h->sink.json = json;
     return vars;
 }
 
@@ -804,7 +804,7 @@ START_TEST(test_check_flags_nonfinite) {
     ck_assert_msg(strstr(h.out_text, nonfinite_checks[_i].row), "%s", h.out_text);
     ck_assert_msg(strstr(h.out_text, nonfinite_checks[_i].summary), "%s", h.out_text);
     ck_assert_msg(!strstr(h.out_text, " ok\n") && !strstr(h.out_text, "-nan"), "%s", h.out_text);
-    h.s.json = true;
+    h.sink.json = true;
     ck_assert(h_run(&h, ":check"));
     ck_assert_msg(strstr(h.out_text, "\"ok\":false,\"reason\":\"backprop gives "), "%s",
                   h.out_text);
@@ -836,7 +836,7 @@ END_TEST
 START_TEST(test_check_json) {
     Harness h;
     h_init(&h);
-    h.s.json = true;
+    h.sink.json = true;
     h_run(&h, "x = 10; y = 5; z = x * y\n:check y");
     const char *row =
         strstr(h.out_text, "{\"kind\":\"check\",\"of\":\"z\",\"wrt\":\"y\",\"backprop\":10,");
@@ -875,12 +875,12 @@ START_TEST(test_failed_load_prints_nothing) {
     ck_assert(!h_run(&h, line));
     ck_assert_out(&h, "");
     ck_assert(strstr(h.err_text, "undefined name 'zz'") && strstr(h.err_text, "failed"));
-    h.s.json = true;
+    h.sink.json = true;
     ck_assert(!h_run(&h, line));
     ck_assert_msg(strncmp(h.out_text, "{\"kind\":\"error\"", 15) == 0 &&
                       !strstr(h.out_text, "\"value\""),
                   "%s", h.out_text);
-    h.s.json = false;
+    h.sink.json = false;
     ck_assert(truncate(bad, 22) == 0); /* the file without its bad line */
     ck_assert(h_run(&h, line));
     ck_assert_out(&h, "a = 1\nb = 2\n∂b/∂a = 2\n");
@@ -1045,7 +1045,7 @@ START_TEST(test_save_output) {
     char expected[256];
     snprintf(expected, sizeof expected, "saved %s\n", path);
     ck_assert_out(&a, expected);
-    a.s.json = true;
+    a.sink.json = true;
     ck_assert(h_run(&a, line));
     snprintf(expected, sizeof expected, "{\"kind\":\"saved\",\"file\":\"%s\"}\n", path);
     ck_assert_out(&a, expected);

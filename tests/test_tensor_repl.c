@@ -290,7 +290,7 @@ static const struct {
 START_TEST(test_transcript) {
     Harness h;
     h_init(&h);
-    h.s.json = transcripts[_i].json;
+    h.sink.json = transcripts[_i].json;
     h_run(&h, transcripts[_i].input);
     h_expect(&h, transcripts[_i].what, transcripts[_i].out, transcripts[_i].err);
     h_free(&h);
@@ -348,7 +348,7 @@ START_TEST(test_check_two_layer_net) {
     ck_assert(strstr(h.out_text, "∂loss/∂W1                (4,5)       "));
     ck_assert(!strstr(h.out_text, "MISMATCH"));
     ck_assert(strstr(h.out_text, "ok up to 1e-6\n"));
-    h.s.json = true;
+    h.sink.json = true;
     ck_assert(h_run(&h, ":check W2"));
     ck_assert(strstr(h.out_text, "\"wrt\":\"W2\",\"shape\":[5,3],\"backprop\":[["));
     ck_assert(strstr(h.out_text, "\"ok\":true}\n"));
@@ -373,7 +373,7 @@ START_TEST(test_descend_lowers_the_loss) {
     h_init(&h);
     ck_assert(h_run(&h, TWO_LAYER));
     double before = graph_scalar(&h.s.graph, session_target(&h.s));
-    h.s.json = true;
+    h.sink.json = true;
     ck_assert(h_run(&h, ":descend 0.5 20"));
     ck_assert_int_eq(count(h.out_text, "\"kind\":\"descend\""), 20);
     double after = graph_scalar(&h.s.graph, session_target(&h.s));

@@ -45,7 +45,7 @@ static double time_render(Session *s, const char *path) {
     RenderResult result;
     char error[512];
     double start = bench_now_ms();
-    if (!render_file(&s->renderer, &s->graph, &o, path, &result, error, sizeof error)) {
+    if (!render_file(&s->io.renderer, &s->graph, &o, path, &result, error, sizeof error)) {
         fprintf(stderr, "render_bench: %s\n", error);
         return -1;
     }
@@ -61,7 +61,7 @@ static bool write_layout_dot(Session *s, const char *path) {
     StrBuf dot;
     sb_init(&dot);
     bool ok =
-        render_text(&s->renderer, &s->graph, &o, "layout", &dot, &result, error, sizeof error);
+        render_text(&s->io.renderer, &s->graph, &o, "layout", &dot, &result, error, sizeof error);
     if (!ok) fprintf(stderr, "render_bench: %s\n", error);
     FILE *f = ok ? fopen(path, "w") : NULL;
     ok = f && fwrite(dot.data, 1, dot.len, f) == dot.len;
@@ -107,10 +107,12 @@ int main(int argc, char **argv) {
         return 1;
     }
     double *dot_ms = calloc((size_t)big_reps, sizeof *dot_ms);
+    StreamSink sink;
+    stream_sink_init(&sink, devnull, stderr);
     Session s;
-    session_init(&s, devnull, stderr);
+    session_init(&s, &sink.sink);
     char error[512];
-    bool ok = dot_ms && renderer_init(&s.renderer, error, sizeof error);
+    bool ok = dot_ms && renderer_init(&s.io.renderer, error, sizeof error);
     if (!ok) fprintf(stderr, "render_bench: cannot start Graphviz\n");
 
     /* The apple-and-orange figure, after a warm-up render. */

@@ -22,7 +22,7 @@ static double time_render(Session *s, const char *path, ViewLabels labels) {
     RenderResult result;
     char error[512];
     double start = bench_now_ms();
-    if (!render_file(&s->renderer, &s->graph, &o, path, &result, error, sizeof error)) {
+    if (!render_file(&s->io.renderer, &s->graph, &o, path, &result, error, sizeof error)) {
         fprintf(stderr, "symbolic_bench: %s\n", error);
         return -1;
     }
@@ -47,10 +47,12 @@ int main(int argc, char **argv) {
         fprintf(stderr, "symbolic_bench: out of memory\n");
         return 1;
     }
+    StreamSink sink;
+    stream_sink_init(&sink, devnull, stderr);
     Session s;
-    session_init(&s, devnull, stderr);
+    session_init(&s, &sink.sink);
     char error[512];
-    bool ok = renderer_init(&s.renderer, error, sizeof error);
+    bool ok = renderer_init(&s.io.renderer, error, sizeof error);
     if (!ok) fprintf(stderr, "symbolic_bench: %s\n", error);
     for (size_t i = 0; ok && i < APPLE_ORANGE_LINES; i++)
         ok = session_run_line(&s, "<bench>", 1, APPLE_ORANGE[i], strlen(APPLE_ORANGE[i]));

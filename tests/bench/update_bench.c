@@ -89,8 +89,10 @@ int main(int argc, char **argv) {
         perror("update_bench: /dev/null");
         return 1;
     }
+    StreamSink out;
+    stream_sink_init(&out, devnull, stderr);
     Session s;
-    session_init(&s, devnull, stderr);
+    session_init(&s, &out.sink);
     Graph *g = &s.graph;
 
     /* --- build: x0 = 0.5, then x1 .. x<links> ------------------------------ */

@@ -128,7 +128,8 @@ static bool seed_run(const char *path, Built built) {
     FILE *out = fopen("/dev/null", "w");
     if (!out) abort();
     Session s;
-    fuzz_session_open(&s, out);
+    StreamSink sink;
+    fuzz_session_open(&s, &sink, out);
     NodeId first = graph_count(&s.graph);
     char *line = NULL;
     size_t cap = 0;

@@ -12,8 +12,9 @@ static bool touches_files(const char *line, size_t len) {
     return false;
 }
 
-void fuzz_session_open(Session *s, FILE *out) {
-    session_init(s, out, out);
+void fuzz_session_open(Session *s, StreamSink *sink, FILE *out) {
+    stream_sink_init(sink, out, out);
+    session_init(s, &sink->sink);
     /* Nothing uses X, W or b, so a seed may give them other shapes (the
      * examples do); price is the target. */
     const char *setup = "apple = 100; tax = 1.1; price = apple * 2 * tax; X = [[1, 2], [3, 4]]; "

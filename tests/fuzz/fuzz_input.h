@@ -11,10 +11,11 @@
 
 #include "repl/session.h"
 
-/* Starts s writing everything to out (not owned) with a small known session
- * already defined (apple, tax, price, X, param W, b), so short inputs can
- * use names, tensors, a param and a target. */
-void fuzz_session_open(Session *s, FILE *out);
+/* Starts s writing everything as text to out (not owned) through sink,
+ * which must live as long as s, with a small known session already defined
+ * (apple, tax, price, X, param W, b), so short inputs can use names,
+ * tensors, a param and a target. */
+void fuzz_session_open(Session *s, StreamSink *sink, FILE *out);
 
 /* Runs data[0..size) on s, one '\n'-separated line at a time, until the end
  * or :quit. Failing lines are reported to s and change nothing. Lines that

@@ -179,11 +179,12 @@ static void compare_settings(const Session *a, const Session *b, const char *scr
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     FILE *out = fopen("/dev/null", "w");
     Session a, b;
-    fuzz_session_open(&a, out);
+    StreamSink sink;
+    fuzz_session_open(&a, &sink, out);
     fuzz_run_input(&a, data, size);
     char *script = a.graph.vcount <= MAX_SAVED_ELEMENTS ? script_of(&a) : NULL;
     if (script) {
-        session_init(&b, out, out);
+        session_init(&b, &sink.sink);
         bool pad = graph_lookup(&a.graph, pad_name, (int)strlen(pad_name)) == NODE_NONE;
         if (!load_script(&b, script, pad)) fail(script, "the saved script does not load");
         bool grads = backward(&a);

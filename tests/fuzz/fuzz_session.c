@@ -20,7 +20,8 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     FILE *out = fopen("/dev/null", "w");
     Session s;
-    fuzz_session_open(&s, out);
+    StreamSink sink;
+    fuzz_session_open(&s, &sink, out);
     fuzz_run_input(&s, data, size);
     session_free(&s);
     fclose(out);
