@@ -25,6 +25,17 @@ static const double *session_render_seed(Session *s) {
     return seed;
 }
 
+RenderOptions session_render_options(Session *s) {
+    return render_defaults(session_target(s), session_render_seed(s), s->digits);
+}
+
+bool session_draw(Session *s, const RenderOptions *o, const char *format, StrBuf *out, char *error,
+                  int error_size) {
+    RenderResult result;
+    return ensure_renderer(s, error, error_size) &&
+           render_text(&s->io.renderer, &s->graph, o, format, out, &result, error, error_size);
+}
+
 /* Is path the `-` that asks for the figure on the output, not in a file? */
 static bool is_output(const char *path) {
     return path && strcmp(path, "-") == 0;
@@ -75,7 +86,7 @@ static bool parse_blanks(Command *c, RenderOptions *o, BlankNames *b, Word *next
  * names o points to). */
 static bool parse_render_args(Command *c, RenderOptions *o, char **path, BlankNames *b) {
     Session *s = c->s;
-    *o = render_defaults(session_target(s), session_render_seed(s), s->digits);
+    *o = session_render_options(s);
     *path = NULL;
     b->count = 0;
     Word w, arg = {.text = NULL};
@@ -330,7 +341,7 @@ bool cmd_mermaid(Command *c) {
 
 /* Draws the :watch file now. False with error set if that failed. */
 static bool draw_watched(Session *s, char *error, int size) {
-    RenderOptions o = render_defaults(session_target(s), session_render_seed(s), s->digits);
+    RenderOptions o = session_render_options(s);
     RenderResult result;
     return ensure_renderer(s, error, size) &&
            render_file(&s->io.renderer, &s->graph, &o, s->io.watch, &result, error, size);

@@ -74,51 +74,16 @@ static void save_history(const char *path, bool *reported) {
     }
 }
 
-/* Candidates for the word being completed: commands after ':', else defined
- * names, function names (the op table's and suggest_extra_function's) and
- * `param`. Called with state 0 first, then 1, 2, ... */
+/* Candidates for the word being completed (session_complete's). Called
+ * with state 0 first, then 1, 2, ... */
 static char *complete_word(const char *text, int state) {
-    static int32_t index;
-    static int phase;
-    if (state == 0) index = 0, phase = 0;
-    size_t len = strlen(text);
-    if (text[0] == ':') {
-        for (const char *name; (name = session_command_name(index)) != NULL;) {
-            index++;
-            if (strncmp(name, text + 1, len - 1) == 0) {
-                char *match = malloc(strlen(name) + 2);
-                if (match) sprintf(match, ":%s", name);
-                return match;
-            }
-        }
-        return NULL;
-    }
-    const Graph *g = &completing->graph;
-    if (phase == 0) {
-        while (index < g->name_count) {
-            const Name *nm = &g->names[index++];
-            const char *name = g->strings + nm->str;
-            if (nm->node != NODE_NONE && strncmp(name, text, len) == 0) return strdup(name);
-        }
-        phase = 1, index = 0;
-    }
-    if (phase == 1) {
-        while (index < OP_COUNT) {
-            const OpInfo *info = op_info((Op)index++);
-            if (info->syntax == SYN_CALL && strncmp(info->spelling, text, len) == 0)
-                return strdup(info->spelling);
-        }
-        phase = 2, index = 0;
-    }
-    for (const char *word; (word = suggest_extra_function(index)) != NULL;) {
-        index++;
-        if (strncmp(word, text, len) == 0) return strdup(word);
-    }
-    if (phase == 2 && strncmp("param", text, len) == 0) {
-        phase = 3;
-        return strdup("param");
-    }
-    return NULL;
+    static Completion at;
+    if (state == 0) at = (Completion){0};
+    StrBuf word;
+    sb_init(&word);
+    char *match = session_complete(completing, text, &at, &word) ? strdup(word.data) : NULL;
+    sb_free(&word);
+    return match;
 }
 
 static char **complete(const char *text, int start, int end) {

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -469,6 +470,17 @@ static void fit_seed(Session *s) {
     session_emit(s, &e);
 }
 
+/* After a line: what the change means for the quiz and the seed, then the
+ * observers. */
+static void line_done(Session *s, struct Quiz *quiz) {
+    /* The quiz's answers are the graph's numbers when it started. */
+    if (quiz && s->quiz == quiz && s->io.changed) session_quiz_end(s, "the graph changed");
+    if (s->seed_tensor) fit_seed(s);
+    if (s->io.changed)
+        for (int i = 0; i < s->io.observer_count; i++)
+            s->io.observers[i].fn(s, s->io.observers[i].ctx);
+}
+
 bool session_run_line(Session *s, const char *file, int line, const char *text, size_t len) {
     s->io.changed = false;
     struct Quiz *quiz = s->quiz;
@@ -476,12 +488,36 @@ bool session_run_line(Session *s, const char *file, int line, const char *text, 
     bool ok = quiz && !command_starts(text, len, &offset)
                   ? session_quiz_answer(s, file, line, text, len)
                   : run_statements(s, file, line, text, len);
-    /* The quiz's answers are the graph's numbers when it started. */
-    if (quiz && s->quiz == quiz && s->io.changed) session_quiz_end(s, "the graph changed");
-    if (s->seed_tensor) fit_seed(s);
-    if (s->io.changed)
-        for (int i = 0; i < s->io.observer_count; i++)
-            s->io.observers[i].fn(s, s->io.observers[i].ctx);
+    line_done(s, quiz);
+    return ok;
+}
+
+bool session_set_leaf(Session *s, const char *source, const char *name, double value) {
+    char why[256];
+    NodeId id = graph_lookup(&s->graph, name, (int)strlen(name));
+    if (id == NODE_NONE)
+        snprintf(why, sizeof why, "no leaf named '%s'", name);
+    else if (!graph_is_leaf(&s->graph, id) || !graph_is_scalar(&s->graph, id))
+        snprintf(why, sizeof why, "%s is not a number typed in: only a scalar leaf can be set",
+                 name);
+    else if (!isfinite(value))
+        snprintf(why, sizeof why, "%s can only be set to a finite number", name);
+    else
+        why[0] = '\0';
+    if (why[0]) {
+        session_error(s, source, "", 0, (SourcePos){0, 0, 0, 1}, why);
+        return false;
+    }
+    /* Run as the statement itself, so it does exactly what typing it does. */
+    StrBuf line;
+    sb_init(&line);
+    char num[FMT_NUMBER_SIZE];
+    sb_printf(&line, "%s = %s", name, fmt_number(num, sizeof num, value, FMT_ROUND_TRIP));
+    s->io.changed = false;
+    struct Quiz *quiz = s->quiz;
+    bool ok = !line.failed && run_statements(s, source, 1, line.data, line.len);
+    line_done(s, quiz);
+    sb_free(&line);
     return ok;
 }
 

@@ -200,6 +200,53 @@ const char *session_loaded_file(const Session *s, const char *name, int len);
 /* Forgets that leaf `name` came from a file: its value changed. */
 void session_forget_loaded(Session *s, const char *name, int len);
 
+/* --- what a front end asks besides running lines ----------------------------- */
+
+/* One defined name, as session_next_name gives it. */
+typedef struct {
+    const char *name; /* the graph's (valid until the graph changes) */
+    NodeId id;
+    bool leaf;   /* an input: a value, not computed from names */
+    bool param;  /* a leaf :descend trains */
+    Value value; /* valid until the graph changes */
+} SessionName;
+
+/* The defined names in definition order: start with *cursor = 0; each call
+ * fills *out with the next name and returns true, or false past the last.
+ * Defined in session_query.c. */
+bool session_next_name(const Session *s, int32_t *cursor, SessionName *out);
+
+/* Where session_complete has got to: start with {0}. */
+typedef struct {
+    int phase;
+    int32_t index;
+} Completion;
+
+/* The completions of a word being typed, one per call: after ':' the
+ * commands (":grad"), else the defined names, the functions and `param`,
+ * in that order. Each call writes the next candidate into out (cleared
+ * first) and returns true, or returns false when there is none left.
+ * Defined in session_query.c. */
+bool session_complete(const Session *s, const char *prefix, Completion *c, StrBuf *out);
+
+/* Sets the scalar leaf `name` to a finite value as the statement
+ * `name = value` would, with the same events (the value, "→ price = 330",
+ * warnings), observers told, and a running quiz ended; `source` names the
+ * front end in errors and events ("<page>"). Refused (an error event, false,
+ * nothing changed) for a name that is not a scalar leaf or a value that is
+ * not finite. */
+bool session_set_leaf(Session *s, const char *source, const char *name, double value);
+
+/* What :render draws by default: the target, the session's seed and digits.
+ * Defined in draw.c. */
+RenderOptions session_render_options(Session *s);
+
+/* Draws the figure o describes in format ("svg", "dot", "mermaid") onto
+ * out, opening Graphviz if this is the session's first drawing. False with
+ * error set (nothing emitted) if it cannot be drawn. Defined in draw.c. */
+bool session_draw(Session *s, const RenderOptions *o, const char *format, StrBuf *out, char *error,
+                  int error_size);
+
 /* The name of command i (without ':'), or NULL past the last: for
  * completion. */
 const char *session_command_name(int i);
