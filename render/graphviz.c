@@ -531,6 +531,7 @@ static bool render(Renderer *r, Graph *g, const RenderOptions *o, const char *fo
         return false;
     }
     int first = o->steps ? 1 : v.steps, last = v.steps;
+    if (!o->steps && o->frame > 0 && o->frame < v.steps) first = last = o->frame;
     if (o->steps && v.steps == 0) {
         snprintf(error, (size_t)size, "--steps needs a backward pass: there are no steps to draw");
         ok = false;

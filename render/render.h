@@ -45,6 +45,7 @@ enum { RENDER_MAX_OPS = 150 }; /* above this, layout takes seconds: refuse unles
 typedef struct {
     ViewOptions view;
     bool steps;   /* one file per backward step: out-01.svg, out-02.svg, ... (.mmd too) */
+    int frame;    /* drawn into a buffer: only the red arrows of steps <= frame (0: all) */
     bool force;   /* draw even above RENDER_MAX_OPS circles */
     double scale; /* PNG pixels per point over 96 dpi: 2 (192 dpi, sharp on a projector) */
 } RenderOptions;

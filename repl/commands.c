@@ -599,10 +599,12 @@ static const CommandInfo *find_command(const char *word, size_t len) {
 }
 
 /* The :help usage column: the longest usage and two spaces. */
-static int usage_width(void) {
+static int usage_width(const Session *s) {
     int width = 0;
-    for (int i = 0; i < COMMAND_COUNT; i++) {
-        int w = 2 + (int)strlen(commands[i].name) + (int)strlen(commands[i].args) + 2;
+    for (int i = 0; i < COMMAND_COUNT + s->io.command_count; i++) {
+        const char *args =
+            i < COMMAND_COUNT ? commands[i].args : s->io.commands[i - COMMAND_COUNT].args;
+        int w = 2 + (int)strlen(session_command_name(s, i)) + (int)strlen(args) + 2;
         width = w > width ? w : width;
     }
     return width;
@@ -659,11 +661,34 @@ static void write_language(StrBuf *f) {
                  "Commands may be shortened: :g is :grad. :help COMMAND explains one.\n");
 }
 
+static const SessionCommand *find_added(const Session *s, const char *word, size_t len);
+
+/* What :help says of command i, the session's then the front end's. */
+typedef struct {
+    const char *name, *args, *help, *details;
+} HelpText;
+
+static HelpText help_text(const Session *s, int i) {
+    if (i < COMMAND_COUNT)
+        return (HelpText){commands[i].name, commands[i].args, commands[i].help,
+                          commands[i].details};
+    const SessionCommand *sc = &s->io.commands[i - COMMAND_COUNT];
+    return (HelpText){sc->name, sc->args, sc->help, sc->details};
+}
+
+/* The index of the command `word` is a prefix of (help_text's), or -1. */
+static int help_index(const Session *s, const char *word, size_t len) {
+    const CommandInfo *ci = find_command(word, len);
+    if (ci) return (int)(ci - commands);
+    const SessionCommand *added = find_added(s, word, len);
+    return added ? COMMAND_COUNT + (int)(added - s->io.commands) : -1;
+}
+
 /* :help [COMMAND] */
 static bool cmd_help(Command *c) {
     Session *s = c->s;
     Token t = lexer_next(&c->lexer);
-    const CommandInfo *only = NULL;
+    int only = -1;
     if (t.type != TOK_EOF) {
         const char *word = t.start[0] == ':' ? t.start + 1 : t.start;
         size_t wlen = (size_t)(t.start + t.length - word);
@@ -673,29 +698,29 @@ static bool cmd_help(Command *c) {
                 e++;
             wlen = (size_t)(e - word);
         }
-        only = find_command(word, wlen);
-        if (!only) return cmd_error_at(c, &t, "no command '%.*s' (try :help)", (int)wlen, word);
+        only = help_index(s, word, wlen);
+        if (only < 0) return cmd_error_at(c, &t, "no command '%.*s' (try :help)", (int)wlen, word);
         lexer_seek(&c->lexer, (size_t)(word + wlen - c->text));
         if (!cmd_no_more_args(c)) return false;
     }
-    for (int i = 0; i < COMMAND_COUNT; i++) {
-        const CommandInfo *ci = &commands[i];
-        if (only && ci != only) continue;
+    for (int i = 0; i < COMMAND_COUNT + s->io.command_count; i++) {
+        if (only >= 0 && i != only) continue;
+        HelpText h = help_text(s, i);
         Event e;
         event_init(&e, "help");
-        event_str(&e, "command", ci->name);
-        event_str(&e, "args", ci->args);
-        event_str(&e, "help", ci->help);
-        if (only) event_str(&e, "details", ci->details);
+        event_str(&e, "command", h.name);
+        event_str(&e, "args", h.args);
+        event_str(&e, "help", h.help);
+        if (only >= 0) event_str(&e, "details", h.details);
         char usage[64];
-        snprintf(usage, sizeof usage, ":%s %s", ci->name, ci->args);
+        snprintf(usage, sizeof usage, ":%s %s", h.name, h.args);
         sb_puts(&e.text, "  ");
-        write_padded(&e.text, usage, usage_width());
-        event_printf(&e, "%s\n", ci->help);
-        if (only) write_indented(&e.text, ci->details, 4);
+        write_padded(&e.text, usage, usage_width(s));
+        event_printf(&e, "%s\n", h.help);
+        if (only >= 0) write_indented(&e.text, h.details, 4);
         session_emit(s, &e);
     }
-    if (!only) {
+    if (only < 0) {
         Event e;
         event_init(&e, NULL); /* the language in brief is for people */
         write_language(&e.text);
@@ -704,8 +729,42 @@ static bool cmd_help(Command *c) {
     return true;
 }
 
-const char *session_command_name(int i) {
-    return i >= 0 && i < COMMAND_COUNT ? commands[i].name : NULL;
+const char *session_command_name(const Session *s, int i) {
+    if (i >= 0 && i < COMMAND_COUNT) return commands[i].name;
+    i -= COMMAND_COUNT;
+    return i >= 0 && i < s->io.command_count ? s->io.commands[i].name : NULL;
+}
+
+bool session_add_command(Session *s, const SessionCommand *command) {
+    const CommandInfo *same = find_command(command->name, strlen(command->name));
+    if (s->io.command_count == SESSION_COMMANDS_MAX ||
+        (same && strcmp(same->name, command->name) == 0))
+        return false;
+    s->io.commands[s->io.command_count++] = *command;
+    return true;
+}
+
+/* The front end's command that `word` is a prefix of, after the session's. */
+static const SessionCommand *find_added(const Session *s, const char *word, size_t len) {
+    for (int i = 0; i < s->io.command_count; i++) {
+        const char *name = s->io.commands[i].name;
+        if (len > 0 && strncmp(name, word, len) == 0 && strlen(name) >= len)
+            return &s->io.commands[i];
+    }
+    return NULL;
+}
+
+/* Runs a front end's command: its arguments trimmed, its failure reported
+ * at the command. */
+static bool run_added(Command *c, const SessionCommand *sc) {
+    size_t from = c->offset, to = c->end;
+    while (from < to && (c->text[from] == ' ' || c->text[from] == '\t'))
+        from++;
+    while (to > from && (c->text[to - 1] == ' ' || c->text[to - 1] == '\t'))
+        to--;
+    char error[512] = "";
+    if (sc->run(c->s, sc->ctx, c->text + from, to - from, error, sizeof error)) return true;
+    return cmd_error(c, "%s", error[0] ? error : "failed");
 }
 
 bool session_command(Session *s, const char *file, int line, const char *text, size_t len,
@@ -730,6 +789,12 @@ bool session_command(Session *s, const char *file, int line, const char *text, s
                             "names included, must be UTF-8 text");
     }
     const CommandInfo *ci = find_command(text + word, word_end - word);
+    const SessionCommand *added = ci ? NULL : find_added(s, text + word, word_end - word);
+    if (added) {
+        c.offset = word_end;
+        c.name = added->name;
+        return run_added(&c, added);
+    }
     if (!ci) {
         const CommandInfo *close = NULL;
         int best = 3;

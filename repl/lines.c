@@ -82,6 +82,10 @@ bool line_reader_next(LineReader *r, const char **text, size_t *len) {
             r->error = ENOMEM;
             return false;
         }
+        if (r->wait && !r->wait(r->wait_ctx, r->fd)) {
+            r->error = errno ? errno : EINTR;
+            return false;
+        }
         ssize_t n = read(r->fd, r->buf + r->end, r->cap - r->end);
         if (n > 0)
             r->end += (size_t)n;

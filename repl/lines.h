@@ -35,6 +35,10 @@ typedef struct {
     bool eof;
     bool started; /* a line was returned (so a byte-order mark is no longer first) */
     int error;    /* errno of a failed read, or 0 */
+    /* Called before a read that may block: true once fd can be read, false
+     * with errno set to give up (a Waiter's until_readable). NULL: none. */
+    bool (*wait)(void *ctx, int fd);
+    void *wait_ctx;
 } LineReader;
 
 /* A reader of fd; allocates nothing until the first line. */

@@ -273,6 +273,11 @@ static void print_value(Session *s, const char *name, int name_len, Value v) {
         sb_puts(&e.text, num);
         sb_append(&e.text, "\n", 1);
     }
+    if (s->io.from) { /* set from elsewhere than this prompt: say so */
+        event_str(&e, "from", s->io.from);
+        if (e.text.len > 0) e.text.len--, e.text.data[e.text.len] = '\0';
+        event_printf(&e, " (from %s)\n", s->io.from);
+    }
     session_emit(s, &e);
 }
 
@@ -483,13 +488,19 @@ static void line_done(Session *s, struct Quiz *quiz) {
 
 bool session_run_line(Session *s, const char *file, int line, const char *text, size_t len) {
     s->io.changed = false;
+    s->io.running++;
     struct Quiz *quiz = s->quiz;
     size_t offset = 0;
     bool ok = quiz && !command_starts(text, len, &offset)
                   ? session_quiz_answer(s, file, line, text, len)
                   : run_statements(s, file, line, text, len);
+    s->io.running--;
     line_done(s, quiz);
     return ok;
+}
+
+bool session_busy(const Session *s) {
+    return s->io.running > 0;
 }
 
 bool session_set_leaf(Session *s, const char *source, const char *name, double value) {
@@ -502,6 +513,8 @@ bool session_set_leaf(Session *s, const char *source, const char *name, double v
                  name);
     else if (!isfinite(value))
         snprintf(why, sizeof why, "%s can only be set to a finite number", name);
+    else if (session_busy(s))
+        snprintf(why, sizeof why, "%s cannot be set while a line runs", name);
     else
         why[0] = '\0';
     if (why[0]) {
@@ -514,8 +527,12 @@ bool session_set_leaf(Session *s, const char *source, const char *name, double v
     char num[FMT_NUMBER_SIZE];
     sb_printf(&line, "%s = %s", name, fmt_number(num, sizeof num, value, FMT_ROUND_TRIP));
     s->io.changed = false;
+    s->io.running++;
+    s->io.from = source;
     struct Quiz *quiz = s->quiz;
     bool ok = !line.failed && run_statements(s, source, 1, line.data, line.len);
+    s->io.from = NULL;
+    s->io.running--;
     line_done(s, quiz);
     sb_free(&line);
     return ok;
@@ -587,6 +604,10 @@ static bool run_lines(Session *s, LineReader *r, const char *name, bool stop_at_
 bool session_run_stream(Session *s, int fd, const char *name, bool stop_at_error) {
     LineReader r;
     line_reader_init(&r, fd);
+    if (!session_busy(s)) { /* the prompt's input, not a file a command reads */
+        r.wait = s->io.wait.until_readable;
+        r.wait_ctx = s->io.wait.ctx;
+    }
     return run_lines(s, &r, name, stop_at_error);
 }
 

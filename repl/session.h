@@ -59,7 +59,28 @@ struct Session;
  * shows (a definition, :del, :load, :seed, ...), once per line. */
 typedef void (*SessionObserver)(struct Session *s, void *ctx);
 
-enum { SESSION_OBSERVERS_MAX = 8 };
+enum { SESSION_OBSERVERS_MAX = 8, SESSION_COMMANDS_MAX = 4 };
+
+/* How a front end waits for input on fd: true once fd can be read, doing
+ * the front end's other work meanwhile (the web view answers its pages
+ * there); false with errno set if the wait failed (EINTR: Ctrl-C), which
+ * ends the reading as a failed read would. */
+typedef struct {
+    bool (*until_readable)(void *ctx, int fd); /* NULL: read at once */
+    void *ctx;                                 /* not owned */
+} Waiter;
+
+/* A command a front end adds to the language (:serve is the web view's):
+ * listed by :help and completed like the session's own. run gets the
+ * argument text (blanks trimmed), says what it has to say through
+ * session_emit, and returns false with `error` set if it failed; the
+ * session reports that at the command. */
+typedef struct {
+    const char *name, *args, *help, *details; /* as :help shows them; static strings */
+    bool (*run)(struct Session *s, void *ctx, const char *args, size_t len, char *error,
+                int error_size);
+    void *ctx; /* run's, not owned */
+} SessionCommand;
 
 /* What the session shares with the front end that drives it: where its
  * events go, how it is interrupted, Graphviz, its observers. :load builds
@@ -73,10 +94,15 @@ typedef struct {
         void *ctx;
     } observers[SESSION_OBSERVERS_MAX];
     int observer_count;
-    char *watch;    /* the :watch file (owned), re-rendered by its observer, or NULL */
-    bool changed;   /* the current line changed what a figure shows */
-    int load_depth; /* :load nesting, so a file that loads itself stops */
-    int failures;   /* statements that failed so far */
+    SessionCommand commands[SESSION_COMMANDS_MAX]; /* the front end's, after the session's */
+    int command_count;
+    Waiter wait;      /* how reading a stream waits for input (session_run_stream) */
+    int running;      /* lines being run, nested (a :load runs its file's inside one) */
+    const char *from; /* who set a leaf, while session_set_leaf runs ("the page") */
+    char *watch;      /* the :watch file (owned), re-rendered by its observer, or NULL */
+    bool changed;     /* the current line changed what a figure shows */
+    int load_depth;   /* :load nesting, so a file that loads itself stops */
+    int failures;     /* statements that failed so far */
     /* The folder load("...") and :export resolve relative names against:
      * the running script's (session_run_file sets it), NULL for the
      * current folder (the prompt, -e, standard input). Owned. */
@@ -232,10 +258,15 @@ bool session_complete(const Session *s, const char *prefix, Completion *c, StrBu
 /* Sets the scalar leaf `name` to a finite value as the statement
  * `name = value` would, with the same events (the value, "→ price = 330",
  * warnings), observers told, and a running quiz ended; `source` names the
- * front end in errors and events ("<page>"). Refused (an error event, false,
- * nothing changed) for a name that is not a scalar leaf or a value that is
- * not finite. */
+ * front end in errors and on the value ("apple = 150 (from the page)", a
+ * "from" field). Refused (an error event, false, nothing changed) for a
+ * name that is not a scalar leaf, a value that is not finite, or while the
+ * session is busy. */
 bool session_set_leaf(Session *s, const char *source, const char *name, double value);
+
+/* True while a line runs: a front end answering something else meanwhile
+ * (a page, from inside a Waiter) must not touch the session then. */
+bool session_busy(const Session *s);
 
 /* What :render draws by default: the target, the session's seed and digits.
  * Defined in draw.c. */
@@ -247,8 +278,13 @@ RenderOptions session_render_options(Session *s);
 bool session_draw(Session *s, const RenderOptions *o, const char *format, StrBuf *out, char *error,
                   int error_size);
 
-/* The name of command i (without ':'), or NULL past the last: for
- * completion. */
-const char *session_command_name(int i);
+/* The name of command i (without ':'), the session's then the front
+ * end's, or NULL past the last: for completion. */
+const char *session_command_name(const Session *s, int i);
+
+/* Adds a front end's command. False if SESSION_COMMANDS_MAX are added
+ * already or one of the session's commands has the name. Defined in
+ * commands.c. */
+bool session_add_command(Session *s, const SessionCommand *command);
 
 #endif

@@ -30,7 +30,7 @@ bool session_complete(const Session *s, const char *prefix, Completion *c, StrBu
     const Graph *g = &s->graph;
     sb_clear(out);
     if (prefix[0] == ':') { /* commands, and nothing else */
-        for (const char *name; (name = session_command_name(c->index)) != NULL;) {
+        for (const char *name; (name = session_command_name(s, c->index)) != NULL;) {
             c->index++;
             if (starts(name, prefix + 1, len - 1)) {
                 sb_printf(out, ":%s", name);

@@ -190,10 +190,10 @@ START_TEST(test_set_leaf_is_the_statement) {
     Seen seen = {0, 0};
     ck_assert(session_observe(&set.s, saw, &seen));
     ck_assert(h_run(&typed, "apple = 150"));
-    ck_assert(session_set_leaf(&set.s, "<page>", "apple", 150));
+    ck_assert(session_set_leaf(&set.s, "the page", "apple", 150));
     ck_assert(h_run(&set, ""));
     ck_assert_str_eq(typed.out_text, "apple = 150\n  → price = 330\n");
-    ck_assert_str_eq(set.out_text, typed.out_text);
+    ck_assert_str_eq(set.out_text, "apple = 150 (from the page)\n  → price = 330\n");
     ck_assert_int_eq(seen.calls, 1);
     ck_assert_double_eq_tol(seen.price, 330, 1e-9);
     char *a = h_script(&typed), *b = h_script(&set);
@@ -210,12 +210,13 @@ static const struct {
     double value;
     const char *error;
 } bad_sets[] = {
-    {"price", 3, "<page>: error: price is not a number typed in: only a scalar leaf can be set\n"},
-    {"W", 3, "<page>: error: W is not a number typed in: only a scalar leaf can be set\n"},
-    {"nobody", 3, "<page>: error: no leaf named 'nobody'\n"},
-    {"apple", NAN, "<page>: error: apple can only be set to a finite number\n"},
-    {"apple", INFINITY, "<page>: error: apple can only be set to a finite number\n"},
-    {"apple; :save x", 3, "<page>: error: no leaf named 'apple; :save x'\n"},
+    {"price", 3,
+     "the page: error: price is not a number typed in: only a scalar leaf can be set\n"},
+    {"W", 3, "the page: error: W is not a number typed in: only a scalar leaf can be set\n"},
+    {"nobody", 3, "the page: error: no leaf named 'nobody'\n"},
+    {"apple", NAN, "the page: error: apple can only be set to a finite number\n"},
+    {"apple", INFINITY, "the page: error: apple can only be set to a finite number\n"},
+    {"apple; :save x", 3, "the page: error: no leaf named 'apple; :save x'\n"},
 };
 
 START_TEST(test_set_leaf_refuses) {
@@ -223,7 +224,7 @@ START_TEST(test_set_leaf_refuses) {
     h_init(&h);
     ck_assert(h_run(&h, "apple = 100; price = apple * 2; W = [1, 2]"));
     char *before = h_script(&h);
-    ck_assert(!session_set_leaf(&h.s, "<page>", bad_sets[_i].name, bad_sets[_i].value));
+    ck_assert(!session_set_leaf(&h.s, "the page", bad_sets[_i].name, bad_sets[_i].value));
     h_run(&h, "");
     ck_assert_str_eq(h.err_text, bad_sets[_i].error);
     char *after = h_script(&h);

@@ -901,7 +901,7 @@ START_TEST(test_help_lists_commands) {
     h_init(&h);
     ck_assert(h_run(&h, ":help"));
     int n = 0;
-    for (const char *name; (name = session_command_name(n)) != NULL; n++) {
+    for (const char *name; (name = session_command_name(&h.s, n)) != NULL; n++) {
         char usage[64];
         snprintf(usage, sizeof usage, "%s:%s ", n ? "\n  " : "  ", name);
         ck_assert_msg(strstr(h.out_text, usage), ":help lacks :%s:\n%s", name, h.out_text);
@@ -919,10 +919,10 @@ START_TEST(test_help_lists_commands) {
     }
     ck_assert(strstr(h.out_text, " dot."));
     /* :help NAME explains each argument and option, with an example. */
-    for (int i = 0; session_command_name(i); i++) {
-        ck_assert(h_runf_help(&h, session_command_name(i)));
+    for (int i = 0; session_command_name(&h.s, i); i++) {
+        ck_assert(h_runf_help(&h, session_command_name(&h.s, i)));
         ck_assert_msg(strstr(h.out_text, "\n    example: :"), ":help %s:\n%s",
-                      session_command_name(i), h.out_text);
+                      session_command_name(&h.s, i), h.out_text);
     }
     ck_assert(h_run(&h, ":help render"));
     static const char *const options[] = {"FILE",      "--forward", "--expand",   "--steps",

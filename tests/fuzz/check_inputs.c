@@ -109,8 +109,14 @@ static bool dict_complete(const Dictionary *d) {
         p += len;
         p += strspn(p, ", ");
     }
-    for (int i = 0; session_command_name(i); i++)
-        ok &= dict_has(d, ":", session_command_name(i), "command");
+    /* The session's own commands: a bare session has no front end's. */
+    StreamSink sink;
+    stream_sink_init(&sink, stdout, stderr);
+    Session s;
+    session_init(&s, &sink.sink);
+    for (int i = 0; session_command_name(&s, i); i++)
+        ok &= dict_has(d, ":", session_command_name(&s, i), "command");
+    session_free(&s);
     return ok;
 }
 
