@@ -92,8 +92,75 @@ static char **complete(const char *text, int start, int end) {
     return rl_completion_matches(text, complete_word);
 }
 
+/* While a line is typed and a front end works meanwhile (the web view, in
+ * the session's Waiter), what the session says - `apple = 150 (from the
+ * page)` - must not land in the middle of the line. This sink clears the
+ * prompt's line before the first such output and, on flush, draws the
+ * prompt and the half-typed line again below it. */
+typedef struct {
+    Sink sink;
+    Sink *next; /* the terminal's own sink (not owned) */
+    bool editing, cleared;
+} TypingSink;
+
+static void typing_emit(Sink *sink, const Event *e) {
+    TypingSink *t = (TypingSink *)sink;
+    if (t->editing && !t->cleared) {
+        fputs("\r\033[K", stdout); /* to the line's start, and erase it */
+        t->cleared = true;
+    }
+    sink_emit(t->next, e);
+}
+
+static void typing_flush(Sink *sink) {
+    TypingSink *t = (TypingSink *)sink;
+    sink_flush(t->next);
+    if (t->editing && t->cleared) {
+        t->cleared = false;
+        rl_forced_update_display();
+    }
+}
+
+static bool typing_failed(Sink *sink) {
+    return sink_failed(((TypingSink *)sink)->next);
+}
+
+/* The line libedit's callback interface finished, and whether it has. */
+static char *typed;
+static bool typed_done;
+
+static void on_typed(char *line) {
+    typed = line;
+    typed_done = true;
+}
+
+/* Reads a line at the prompt. While the session has a Waiter, through
+ * libedit's callback interface, a character at a time, so the Waiter's
+ * work (a page's request) goes on while the line is typed. NULL at Ctrl-D
+ * or when Ctrl-C interrupted the wait (*interrupted says which). */
+static char *read_line(Session *s, TypingSink *t, const char *prompt,
+                       volatile sig_atomic_t *interrupted) {
+    if (!s->io.wait.until_readable) return readline(prompt);
+    typed = NULL;
+    typed_done = false;
+    t->editing = true;
+    rl_callback_handler_install(prompt, on_typed);
+    while (!typed_done && !*interrupted && s->io.wait.until_readable) {
+        if (s->io.wait.until_readable(s->io.wait.ctx, STDIN_FILENO))
+            rl_callback_read_char();
+        else if (errno != EINTR)
+            break;
+    }
+    rl_callback_handler_remove();
+    t->editing = false;
+    if (!typed_done && !*interrupted) return readline(prompt); /* serving stopped meanwhile */
+    return typed;
+}
+
 bool lineedit_repl(Session *s, volatile sig_atomic_t *interrupted) {
     completing = s;
+    TypingSink typing = {{typing_emit, typing_flush, typing_failed}, s->io.sink, false, false};
+    s->io.sink = &typing.sink;
     char *history = history_path();
     bool history_failed = false;
     using_history();
@@ -107,7 +174,7 @@ bool lineedit_repl(Session *s, volatile sig_atomic_t *interrupted) {
         sink_flush(s->io.sink);
         *interrupted = 0;
         /* While a :quiz runs, a line is an answer: the prompt says so. */
-        char *text = readline(s->quiz ? "quiz> " : "bp> ");
+        char *text = read_line(s, &typing, s->quiz ? "quiz> " : "bp> ", interrupted);
         if (*interrupted) { /* Ctrl-C drops the line being typed, as in a shell */
             free(text);
             putchar('\n');
@@ -126,6 +193,7 @@ bool lineedit_repl(Session *s, volatile sig_atomic_t *interrupted) {
         free(text);
     }
     free(history);
+    s->io.sink = typing.next;
     completing = NULL;
     return ok;
 }

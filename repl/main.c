@@ -8,12 +8,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../web/web.h"
 #include "lineedit.h"
 #include "output.h"
 #include "session.h"
 
 static const char usage[] =
     "usage: backprop [--json] [-q] [-e STATEMENTS]... [FILE]... [--render 'OUT [OPTIONS]'] [-i]\n"
+    "                [--serve [PORT]] [--host ADDR]\n"
     "\n"
     "An interactive computational graph: type expressions, get values, gradients\n"
     "and their backward pass explained.\n"
@@ -26,6 +28,9 @@ static const char usage[] =
     "                  draw the graph so far into OUT (.svg .png .pdf .dot .mmd .md),\n"
     "                  as :render does; OPTIONS: --forward --expand --expand=2\n"
     "                  --elements --steps --of NAME --all --no-names --digits N --force\n"
+    "  --serve [PORT]  then show the figure live in a browser (:serve) and stay\n"
+    "                  at the prompt; PORT default: a free one\n"
+    "  --host ADDR     with --serve, listen on ADDR, not 127.0.0.1 (be sure)\n"
     "  --json          print one JSON object per line instead of text\n"
     "  -q, --quiet     definitions print nothing (:quiet on); bare expressions,\n"
     "                  commands, warnings and errors still do\n"
@@ -96,7 +101,11 @@ int main(int argc, char **argv) {
     Session s;
     session_init(&s, &sink.sink);
     s.io.interrupt = (Interrupt){ctrl_c_pressed, NULL};
+    WebServer web; /* the web view, another front end on the same session */
+    web_init(&web, &s);
     bool interactive = false, ran_something = false, ok = true;
+    const char *serve_port = NULL, *serve_host = NULL;
+    bool serve = false;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             fputs(usage, stdout);
@@ -112,7 +121,17 @@ int main(int argc, char **argv) {
             s.quiet = true;
         else if (strcmp(argv[i], "-i") == 0)
             interactive = true;
-        else if (strcmp(argv[i], "-e") == 0 || strcmp(argv[i], "--render") == 0) {
+        else if (strcmp(argv[i], "--serve") == 0) {
+            serve = interactive = true;
+            if (i + 1 < argc && argv[i + 1][0] >= '0' && argv[i + 1][0] <= '9')
+                serve_port = argv[++i];
+        } else if (strcmp(argv[i], "--host") == 0) {
+            if (++i >= argc) {
+                fprintf(stderr, "backprop: --host needs an address\n%s", usage);
+                return 2;
+            }
+            serve_host = argv[i];
+        } else if (strcmp(argv[i], "-e") == 0 || strcmp(argv[i], "--render") == 0) {
             if (++i >= argc) {
                 fprintf(stderr, "backprop: %s needs an argument\n%s", argv[i - 1], usage);
                 return 2;
@@ -136,10 +155,21 @@ int main(int argc, char **argv) {
         } else if (strcmp(argv[i], "--render") == 0) {
             ok = render_argument(&s, argv[++i]);
             ran_something = true;
+        } else if (strcmp(argv[i], "--host") == 0) {
+            i++; /* its address was read above */
+        } else if (strcmp(argv[i], "--serve") == 0) {
+            if (serve_port && argv[i + 1] == serve_port) i++;
         } else if (argv[i][0] != '-') {
             ok = session_run_file(&s, argv[i], true);
             ran_something = true;
         }
+    }
+    if (ok && !s.quit && serve) {
+        char line[256];
+        snprintf(line, sizeof line, ":serve %s%s%s", serve_port ? serve_port : "",
+                 serve_host ? " --host " : "", serve_host ? serve_host : "");
+        ok = session_run_line(&s, "<command line>", 1, line, strlen(line));
+        sink_flush(s.io.sink);
     }
     /* With -i, Ctrl-C during the scripts only cuts them short. */
     bool repl = interactive && isatty(STDIN_FILENO);
@@ -150,6 +180,7 @@ int main(int argc, char **argv) {
         else
             ok = session_run_stream(&s, STDIN_FILENO, "<stdin>", false);
     }
+    web_free(&web);
     session_free(&s);
     if ((fflush(stdout) != 0 || ferror(stdout)) && errno == EPIPE) return EXIT_CLOSED_PIPE;
     if (ferror(stdout)) {

@@ -499,6 +499,15 @@ bool session_run_line(Session *s, const char *file, int line, const char *text, 
     return ok;
 }
 
+bool session_run_into(Session *s, Sink *sink, const char *line) {
+    if (session_busy(s)) return false;
+    Sink *own = s->io.sink;
+    s->io.sink = sink;
+    bool ok = session_run_line(s, "<front end>", 1, line, strlen(line));
+    s->io.sink = own;
+    return ok;
+}
+
 bool session_busy(const Session *s) {
     return s->io.running > 0;
 }
@@ -601,13 +610,20 @@ static bool run_lines(Session *s, LineReader *r, const char *name, bool stop_at_
     return ok;
 }
 
+/* The LineReader's wait: the front end's Waiter, asked afresh before each
+ * read (a line may start or stop the web view), and only for the prompt's
+ * own input, not a file a command reads while a line runs. */
+static bool wait_for_input(void *session, int fd) {
+    Session *s = session;
+    if (session_busy(s) || !s->io.wait.until_readable) return true;
+    return s->io.wait.until_readable(s->io.wait.ctx, fd);
+}
+
 bool session_run_stream(Session *s, int fd, const char *name, bool stop_at_error) {
     LineReader r;
     line_reader_init(&r, fd);
-    if (!session_busy(s)) { /* the prompt's input, not a file a command reads */
-        r.wait = s->io.wait.until_readable;
-        r.wait_ctx = s->io.wait.ctx;
-    }
+    r.wait = wait_for_input;
+    r.wait_ctx = s;
     return run_lines(s, &r, name, stop_at_error);
 }
 

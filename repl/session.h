@@ -264,6 +264,12 @@ bool session_complete(const Session *s, const char *prefix, Completion *c, StrBu
  * session is busy. */
 bool session_set_leaf(Session *s, const char *source, const char *name, double value);
 
+/* Runs `line` as session_run_line does (source "<front end>", line 1),
+ * its events going to `sink` instead of the session's: a front end
+ * reading what a command says (the web view's :grad and :trace tables).
+ * Refused (false, nothing run) while the session is busy. */
+bool session_run_into(Session *s, Sink *sink, const char *line);
+
 /* True while a line runs: a front end answering something else meanwhile
  * (a page, from inside a Waiter) must not touch the session then. */
 bool session_busy(const Session *s);
