@@ -108,6 +108,7 @@ static void push(WebPage *p, const char *state) {
     if (p->suspended) {
         p->suspended = false;
         MHD_resume_connection(p->c);
+        p->w->resumed = true;
     }
 }
 

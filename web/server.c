@@ -275,6 +275,12 @@ const char *web_url(const WebServer *w) {
 /* Waits (up to timeout_ms; -1: as long as it takes) for fd or the daemon's
  * sockets, then lets the daemon work. Sets *ready when fd can be read. */
 static bool serve_once(WebServer *w, int fd, long timeout_ms, bool *ready) {
+    /* A resumed page rejoins the daemon's sockets only when it runs; in
+     * this mode nothing else would wake the wait for it. */
+    while (w->resumed) {
+        w->resumed = false;
+        MHD_run(w->daemon);
+    }
     fd_set rs, ws, es;
     FD_ZERO(&rs);
     FD_ZERO(&ws);

@@ -1,13 +1,18 @@
 /* web.h - the web view: the session's figure, live in a browser, with a
  * slider for each number typed in and the backward pass step by step. In C:
  *
+ *     StreamSink terminal;
+ *     stream_sink_init(&terminal, stdout, stderr);
+ *     Session session;
+ *     session_init(&session, &terminal.sink);
  *     WebServer web;
  *     web_init(&web, &session);     // adds :serve to the session's commands
  *     char error[256];
  *     if (web_start(&web, "127.0.0.1", 0, error, sizeof error)) // 0: any free port
  *         puts(web_url(&web));      // http://127.0.0.1:41234/?token=9f3c...
- *     session_run_stream(&session, STDIN_FILENO, "<stdin>", false);
+ *     session_run_stream(&session, 0, "<stdin>", false); // pages answered meanwhile
  *     web_free(&web);
+ *     session_free(&session);
  *
  * Nothing runs in a thread of its own. While the session waits for input
  * (the session's Waiter, which web_start installs), web_serve_until
@@ -54,6 +59,7 @@ typedef struct WebServer {
     unsigned long version; /* counts the changes pushed, so a page skips stale figures */
     char *state;           /* the last state pushed, as JSON (owned), or NULL */
     bool stale;            /* the session changed since: push a new state */
+    bool resumed;          /* a page was resumed: the daemon must run before waiting */
 } WebServer;
 
 /* Adds the :serve command to s; serves nothing yet. w must stay where it
