@@ -4,15 +4,10 @@
  * writes its request, then web_serve_until_readable serves until the
  * client's socket has the answer. Nothing waits for time.
  */
-#include <arpa/inet.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <math.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "harness.h"
-#include "web/web.h"
+#include "web_client.h"
 
 typedef struct {
     Harness h;
@@ -34,34 +29,17 @@ static void web_teardown(Web *t) {
 }
 
 static int client(const Web *t) {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    int fd = web_client_connect(&t->w);
     ck_assert_int_ge(fd, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)t->w.port)};
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ck_assert_int_eq(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
     return fd;
 }
 
 static void send_all(int fd, const char *data, size_t len) {
-    while (len > 0) {
-        ssize_t n = send(fd, data, len, MSG_NOSIGNAL);
-        ck_assert_int_gt(n, 0);
-        data += n, len -= (size_t)n;
-    }
+    ck_assert(web_client_send(fd, data, len));
 }
 
-/* Serves until fd has something to read, then reads what is there (up to
- * EOF when `whole`); appends to out. */
 static void receive(Web *t, int fd, StrBuf *out, bool whole) {
-    char buf[8192];
-    for (;;) {
-        ck_assert(web_serve_until_readable(&t->w, fd));
-        ssize_t n = recv(fd, buf, sizeof buf, 0);
-        ck_assert_int_ge(n, 0);
-        if (n == 0) return;
-        sb_append(out, buf, (size_t)n);
-        if (!whole) return;
-    }
+    ck_assert(web_client_receive(&t->w, fd, out, whole));
 }
 
 /* One request, answered whole (Connection: close); returns the status,
@@ -77,10 +55,7 @@ static int request(Web *t, const char *method, const char *path, const char *hea
     if (payload) sb_printf(&req, "Content-Length: %zu\r\n", strlen(payload));
     sb_puts(&req, "\r\n");
     if (payload) sb_puts(&req, payload);
-    int fd = client(t);
-    send_all(fd, req.data, req.len);
-    receive(t, fd, &resp, true);
-    close(fd);
+    ck_assert(web_client_exchange(&t->w, req.data, req.len, &resp));
     int status = 0;
     ck_assert_msg(sscanf(resp.data ? resp.data : "", "HTTP/1.1 %d", &status) == 1, "%s",
                   resp.data ? resp.data : "(nothing)");

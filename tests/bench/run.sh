@@ -63,7 +63,7 @@ fi
 echo "== building (Release) in $build"
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=ON >/dev/null
 cmake --build "$build" -j "$(nproc 2>/dev/null || echo 2)" \
-    --target backprop gen_chain update_bench tensor_bench pass_bench render_bench floor >/dev/null
+    --target backprop gen_chain update_bench tensor_bench pass_bench render_bench web_bench floor >/dev/null
 
 backprop=$build/backprop
 work=$build/bench
@@ -124,6 +124,12 @@ stmt_median=$(update_field 'session_run_line' median)
 stmt_max=$(update_field 'session_run_line' max)
 leaf_median=$(update_field 'graph_set_leaf' median)
 leaf_max=$(update_field 'graph_set_leaf' max)
+
+echo "== web: web_bench (a slider moved on a page to the new figure sent)"
+"$build/tests/bench/web_bench" | tee "$work/web.txt" | sed 's/^/   /'
+# goals: under 5 ms for the 15-node figure, under 50 ms for 100 nodes
+awk '/15 nodes/ { printf "   goal 15 nodes < 5 ms: %s\n", ($(NF-6) < 5 ? "met" : "MISSED") }
+     /100 links/ { printf "   goal 100 nodes < 50 ms: %s\n", ($(NF-6) < 50 ? "met" : "MISSED") }' "$work/web.txt"
 
 echo "== tensor: tensor_bench against tensor_numpy.py"
 "$root/tests/bench/tensor.sh" "$build" | tee "$work/tensor.txt"
