@@ -91,9 +91,13 @@ bool web_state_json(WebServer *w, StrBuf *out) {
     if (target != NODE_NONE) {
         cJSON_AddStringToObject(root, "target", graph_name_of(&s->graph, target));
         session_run_into(s, &c.sink, ":grad");
-        c.tracing = true;
-        session_run_into(s, &c.sink, ":trace");
-        end_step(&c);
+        /* The step-through is for figures a class can read; a graph far
+         * past what a figure draws gets no trace after every change. */
+        if (s->graph.count <= WEB_TRACE_NODES_MAX) {
+            c.tracing = true;
+            session_run_into(s, &c.sink, ":trace");
+            end_step(&c);
+        }
     } else {
         cJSON_AddNullToObject(root, "target");
     }

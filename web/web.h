@@ -38,10 +38,11 @@
 #include "../repl/session.h"
 
 enum {
-    WEB_PAGES_MAX = 16,       /* open pages (event streams); the next gets 503 */
-    WEB_BODY_MAX = 4096,      /* bytes of a POST body; more gets 413 */
-    WEB_CONNECTIONS_MAX = 64, /* sockets at once, pages included */
-    WEB_TIMEOUT_SECONDS = 30, /* a request that stalls this long is dropped */
+    WEB_PAGES_MAX = 16,         /* open pages (event streams); the next gets 503 */
+    WEB_BODY_MAX = 4096,        /* bytes of a POST body; more gets 413 */
+    WEB_CONNECTIONS_MAX = 64,   /* sockets at once, pages included */
+    WEB_TIMEOUT_SECONDS = 30,   /* a request that stalls this long is dropped */
+    WEB_TRACE_NODES_MAX = 2000, /* larger graphs get no step-through text */
 };
 
 struct MHD_Daemon;
