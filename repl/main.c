@@ -178,7 +178,7 @@ int main(int argc, char **argv) {
         if (isatty(STDIN_FILENO))
             ok = lineedit_repl(&s, &interrupted);
         else
-            ok = session_run_stream(&s, STDIN_FILENO, "<stdin>", false);
+            ok = session_run_input(&s, STDIN_FILENO, "<stdin>");
     }
     web_free(&web);
     session_free(&s);

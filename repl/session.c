@@ -577,7 +577,21 @@ static void prefetch_names(const Graph *g, const char *text, size_t len) {
 }
 
 /* Runs the lines r reads (session_run_stream's contract); frees r. */
-static bool run_lines(Session *s, LineReader *r, const char *name, bool stop_at_error) {
+/* The "done" event after each line of a program's input: a driver reading
+ * JSON rows knows the line's answer is complete (a comment or a blank line
+ * prints nothing else). No text: a person sees nothing. */
+static void say_done(Session *s, const char *name, int line, bool ok) {
+    Event e;
+    event_init(&e, "done");
+    event_str(&e, "file", name);
+    event_int(&e, "line", line);
+    event_bool(&e, "ok", ok);
+    session_emit(s, &e);
+    event_free(&e);
+}
+
+static bool run_lines(Session *s, LineReader *r, const char *name, bool stop_at_error,
+                      bool done) {
     const char *text, *next;
     size_t len, next_len;
     bool ok = true;
@@ -586,6 +600,7 @@ static bool run_lines(Session *s, LineReader *r, const char *name, bool stop_at_
         bool more = line_reader_peek(r, &next, &next_len);
         if (more) prefetch_names(&s->graph, next, next_len);
         bool line_ok = session_run_line(s, name, line, text, len);
+        if (done) say_done(s, name, line, line_ok);
         /* Before reading may wait for input, what was answered so far goes
          * out: a program feeding lines through a pipe sees each answer. */
         if (!more) sink_flush(s->io.sink);
@@ -624,14 +639,22 @@ bool session_run_stream(Session *s, int fd, const char *name, bool stop_at_error
     line_reader_init(&r, fd);
     r.wait = wait_for_input;
     r.wait_ctx = s;
-    return run_lines(s, &r, name, stop_at_error);
+    return run_lines(s, &r, name, stop_at_error, false);
+}
+
+bool session_run_input(Session *s, int fd, const char *name) {
+    LineReader r;
+    line_reader_init(&r, fd);
+    r.wait = wait_for_input;
+    r.wait_ctx = s;
+    return run_lines(s, &r, name, false, true);
 }
 
 bool session_run_text(Session *s, const char *name, const char *text, size_t len,
                       bool stop_at_error) {
     LineReader r;
     line_reader_init_text(&r, text, len); /* out of memory: r.error says so */
-    return run_lines(s, &r, name, stop_at_error);
+    return run_lines(s, &r, name, stop_at_error, false);
 }
 
 bool session_run_file(Session *s, const char *path, bool stop_at_error) {

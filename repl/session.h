@@ -156,6 +156,12 @@ bool session_run_file(Session *s, const char *path, bool stop_at_error);
  * its lines arrive, so a program can feed it one line at a time. */
 bool session_run_stream(Session *s, int fd, const char *name, bool stop_at_error);
 
+/* Standard input from a program driving the session line by line (not a
+ * terminal): session_run_stream going on after errors, with a "done" event
+ * after each line ({"kind":"done","file":"<stdin>","line":3,"ok":true} in
+ * --json), so a driver knows when a line's answer is complete. */
+bool session_run_input(Session *s, int fd, const char *name);
+
 /* Runs text[0..len) as a script of lines, numbered from 1 and named `name`
  * in errors (an -e argument: `<command line>:2:3`): session_run_stream's
  * contract, for a string. */

@@ -74,6 +74,12 @@ expect(":quit in a :load-ed file ends the arguments too" 0 "x = 1" "" empty.txt
 expect("empty stdin" 0 "" "" empty.txt)
 expect("--json values and errors on stdout" 1
        "{\"kind\":\"error\",\"file\":\"<stdin>\",\"line\":2,\"col\":9" "" stdin.txt --json)
+# A driver reading --json rows from a pipe hears when each line is done,
+# even a comment or a blank line, which print nothing else.
+file(WRITE "${WORK}/done.txt" "x = 2\n# a comment\n\ny = x *\n")
+expect("--json: a done row after each line of standard input" 1
+       "{\"kind\":\"value\",\"name\":\"x\",\"value\":2}\n{\"kind\":\"done\",\"file\":\"<stdin>\",\"line\":1,\"ok\":true}\n{\"kind\":\"done\",\"file\":\"<stdin>\",\"line\":2,\"ok\":true}\n{\"kind\":\"done\",\"file\":\"<stdin>\",\"line\":3,\"ok\":true}\n{\"kind\":\"error\",\"file\":\"<stdin>\",\"line\":4,\"col\":8,\"message\":\"expected an expression\"}\n{\"kind\":\"done\",\"file\":\"<stdin>\",\"line\":4,\"ok\":false}\n"
+       "" done.txt --json)
 expect("--version" 0 "backprop " "" empty.txt --version)
 expect("--help" 0 "usage: backprop" "" empty.txt --help)
 expect("unknown option" 2 "" "unknown option '--frobnicate'" empty.txt --frobnicate)
