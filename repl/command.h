@@ -101,5 +101,6 @@ bool cmd_graph(Command *c);
 bool cmd_trace(Command *c);
 bool cmd_check(Command *c);
 bool cmd_export(Command *c);
+bool cmd_complete(Command *c);
 
 #endif

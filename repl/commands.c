@@ -504,7 +504,8 @@ static const CommandInfo commands[] = {
      "example: :check W1 b1", cmd_check},
     {"render",  "[FILE] [OPTIONS]", "draw the graph as the book does (.svg .png .pdf .dot; .mmd .md: Mermaid)",
      "FILE         the figure to write; its extension gives the format: .svg .png\n"
-     "             .pdf .dot, or .mmd .md for Mermaid; - prints the DOT here;\n"
+     "             .pdf .dot, or .mmd .md for Mermaid; - prints the DOT here,\n"
+     "             -.svg the SVG (a notebook shows it);\n"
      "             none: a one-line summary of what would be drawn\n"
      "--forward    values only, no red gradient arrows (the book's first figures)\n"
      "--expand     sigmoid as its primitives ×(−1), exp, +1, /; tanh as\n"
@@ -585,6 +586,10 @@ static const CommandInfo commands[] = {
      "          short numbers, in an empty session; the same seed, the same one\n"
      "skip      show this answer and go on;  stop: end the quiz with the score\n"
      "example: :quiz new easy seed=17", cmd_quiz},
+    {"complete", "PREFIX",    "what Tab would complete PREFIX to, one per line (for editors, notebooks)",
+     "PREFIX    the start of a word: :re gives :render; otherwise defined names,\n"
+     "          then functions; nothing when none fits\n"
+     "example: :complete app", cmd_complete},
 };
 // clang-format on
 

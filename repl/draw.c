@@ -36,9 +36,10 @@ bool session_draw(Session *s, const RenderOptions *o, const char *format, StrBuf
            render_text(&s->io.renderer, &s->graph, o, format, out, &result, error, error_size);
 }
 
-/* Is path the `-` that asks for the figure on the output, not in a file? */
+/* Is path the `-` that asks for the figure on the output, not in a file
+ * (`-.svg`: as SVG, for a notebook to show; `-`: DOT)? */
 static bool is_output(const char *path) {
-    return path && strcmp(path, "-") == 0;
+    return path && (strcmp(path, "-") == 0 || strcmp(path, "-.svg") == 0);
 }
 
 /* The names after --blanks, which the options point to while they are
@@ -280,17 +281,19 @@ bool cmd_render(Command *c) {
         ok = render_file(&s->io.renderer, &s->graph, &o, path, &result, error, sizeof error);
         if (ok) report(s, path, &result);
     } else if (ok && path) {
-        StrBuf dot;
-        sb_init(&dot);
-        ok = render_text(&s->io.renderer, &s->graph, &o, "dot", &dot, &result, error, sizeof error);
-        if (ok) {
+        const char *format = strcmp(path, "-.svg") == 0 ? "svg" : "dot";
+        StrBuf text;
+        sb_init(&text);
+        ok = render_text(&s->io.renderer, &s->graph, &o, format, &text, &result, error,
+                         sizeof error);
+        if (ok) { /* {"kind":"dot","dot":"digraph ..."} or {"kind":"svg","svg":"<?xml ..."} */
             Event e;
-            event_init(&e, "dot");
-            event_str(&e, "dot", dot.data);
-            sb_append(&e.text, dot.data, dot.len);
+            event_init(&e, format);
+            event_str(&e, format, text.data);
+            sb_append(&e.text, text.data, text.len);
             session_emit(s, &e);
         }
-        sb_free(&dot);
+        sb_free(&text);
     }
     free(path);
     blank_names_free(&blank);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "command.h"
 #include "session.h"
 #include "suggest.h"
 
@@ -73,4 +74,34 @@ bool session_complete(const Session *s, const char *prefix, Completion *c, StrBu
         }
     }
     return false;
+}
+
+/* :complete PREFIX  each completion as an event {"kind":"completion",
+ * "word":...}: what the terminal's Tab offers, for a front end that has no
+ * libedit (a notebook's kernel). */
+bool cmd_complete(Command *c) {
+    size_t from = c->offset, to = c->end;
+    while (from < to && (c->text[from] == ' ' || c->text[from] == '\t'))
+        from++;
+    while (to > from && (c->text[to - 1] == ' ' || c->text[to - 1] == '\t'))
+        to--;
+    char prefix[256];
+    if (to - from >= sizeof prefix) return cmd_error(c, "the prefix is too long");
+    if (memchr(c->text + from, ' ', to - from) || memchr(c->text + from, '\t', to - from))
+        return cmd_error(c, ":complete takes one word");
+    snprintf(prefix, sizeof prefix, "%.*s", (int)(to - from), c->text + from);
+    Completion at = {0};
+    StrBuf word;
+    sb_init(&word);
+    Event e;
+    event_init(&e, "completion");
+    while (session_complete(c->s, prefix, &at, &word)) {
+        event_reset(&e);
+        event_str(&e, "word", word.data);
+        event_printf(&e, "%s\n", word.data);
+        session_emit(c->s, &e);
+    }
+    event_free(&e);
+    sb_free(&word);
+    return true;
 }

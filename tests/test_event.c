@@ -285,6 +285,44 @@ START_TEST(test_complete) {
 }
 END_TEST
 
+/* :complete says what session_complete gives, one per line (JSON: one row each). */
+START_TEST(test_complete_command) {
+    Harness h;
+    h_init(&h);
+    ck_assert(h_run(&h, "apple = 100; apple_tax = apple * 1.1"));
+    ck_assert(h_run(&h, ":complete ap"));
+    ck_assert_str_eq(h.out_text, "apple\napple_tax\n");
+    ck_assert(h_run(&h, ":complete :qu"));
+    ck_assert_str_eq(h.out_text, ":quit\n:quiet\n:quiz\n");
+    ck_assert(h_run(&h, ":complete zzz"));
+    ck_assert_str_eq(h.out_text, "");
+    ck_assert(!h_run(&h, ":complete a b"));
+    ck_assert(strstr(h.err_text, ":complete takes one word"));
+    h.sink.json = true;
+    ck_assert(h_run(&h, ":complete apple_"));
+    ck_assert_str_eq(h.out_text, "{\"kind\":\"completion\",\"word\":\"apple_tax\"}\n");
+    h_free(&h);
+}
+END_TEST
+
+/* `:render -.svg` gives the figure as SVG on the output: a notebook shows it. */
+START_TEST(test_render_svg_to_output) {
+    Harness h;
+    h_init(&h);
+    ck_assert(h_run(&h, "apple = 100; n = 2; price = apple * n * 1.1"));
+    ck_assert(h_run(&h, ":render -.svg"));
+    ck_assert(strncmp(h.out_text, "<?xml", 5) == 0 && strstr(h.out_text, ">2.2<"));
+    ck_assert(h_run(&h, ":render -"));
+    ck_assert(strncmp(h.out_text, "digraph", 7) == 0);
+    h.sink.json = true;
+    ck_assert(h_run(&h, ":render -.svg --forward"));
+    const char *row = "{\"kind\":\"svg\",\"svg\":\"<?xml";
+    ck_assert(strncmp(h.out_text, row, strlen(row)) == 0);
+    ck_assert(!strstr(h.out_text, ">2.2<")); /* --forward: no gradients */
+    h_free(&h);
+}
+END_TEST
+
 START_TEST(test_draw_into_buffer) {
     Harness h;
     h_init(&h);
@@ -318,6 +356,8 @@ static Suite *event_suite(void) {
     tcase_add_loop_test(tc, test_set_leaf_refuses, 0, sizeof bad_sets / sizeof bad_sets[0]);
     tcase_add_test(tc, test_names);
     tcase_add_loop_test(tc, test_complete, 0, sizeof completion_cases / sizeof completion_cases[0]);
+    tcase_add_test(tc, test_complete_command);
+    tcase_add_test(tc, test_render_svg_to_output);
     tcase_add_test(tc, test_draw_into_buffer);
     suite_add_tcase(s, tc);
     return s;

@@ -906,7 +906,7 @@ START_TEST(test_help_lists_commands) {
         snprintf(usage, sizeof usage, "%s:%s ", n ? "\n  " : "  ", name);
         ck_assert_msg(strstr(h.out_text, usage), ":help lacks :%s:\n%s", name, h.out_text);
     }
-    ck_assert_int_eq(n, 22);
+    ck_assert_int_eq(n, 23);
     ck_assert(strncmp(h.out_text, "  :grad [NAME...]           gradients", 37) == 0);
     ck_assert(strstr(h.out_text, "Commands may be shortened: :g is :grad."));
     /* Every function the parser knows is listed: the op table's and dot. */
