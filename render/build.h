@@ -1,6 +1,7 @@
-/* build.h - adding circles, labels and links to a View (private to render/):
- * shared by view.c, which walks the graph, and expand.c, which draws one
- * graph node as the several primitive ops the book draws for it.
+/* build.h - adding circles, labels and links to a View (private to render/;
+ * build.c): used by view.c, which walks the graph, and by expand.c,
+ * elements.c and expand_loss.c, which draw one graph node as the several
+ * primitive ops the book draws for it. None of them calls view.c.
  *
  * A link's text is its value as the book would print it: a scalar as one
  * number ("2.2"); a tensor as its shape and, when it holds at most
@@ -21,9 +22,19 @@ typedef struct {
     bool failed;               /* memory ran out: the view is incomplete */
     int digits, tensor_digits; /* significant digits of scalar and of tensor labels */
     bool elements;             /* build_edge splits small vectors into one link per element */
-    bool names; /* expansions name the book's intermediates (y in Softmax-with-Loss) */
-    const struct Sym *sym;     /* symbolic labels (symbolic.h), NULL: numbers */
+    bool names;            /* expansions name the book's intermediates (y in Softmax-with-Loss) */
+    const struct Sym *sym; /* symbolic labels (symbolic.h), NULL: numbers */
 } Builder;
+
+/* Copies s into a label (VIEW_TEXT bytes), cutting at a character boundary
+ * with "…". */
+void build_set_text(char *dst, const char *s);
+/* `shape_text` (the shape, or "" to leave it out) then the elements in
+ * NumPy's brackets, "(2,3) [[1 2 3] [4 5 6]]": rows of the last axis, which
+ * the shape in front makes plain for rank 3 and 4 too. Big tensors show the
+ * shape alone. Writes a label (VIEW_TEXT bytes). */
+void build_tensor_text(char *out, const Shape *shape, const double *value, int digits,
+                       const char *shape_text);
 
 /* Adds a node; returns its index, or -1 (and sets b->failed) without memory. */
 int build_node(Builder *b, ViewNodeKind kind, const char *label);

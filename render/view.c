@@ -10,114 +10,6 @@
 #include "build.h"
 #include "symbolic.h"
 
-static const Shape SCALAR = {0};
-
-/* Copies s into a label, cutting at a character boundary with "…". */
-static void set_text(char *dst, const char *s) {
-    size_t n = strlen(s);
-    if (n < VIEW_TEXT) {
-        memcpy(dst, s, n + 1);
-        return;
-    }
-    size_t cut = VIEW_TEXT - 4;
-    while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
-        cut--;
-    memcpy(dst, s, cut);
-    memcpy(dst + cut, "…", 4);
-}
-
-/* Makes room for one more item in *items (count used of *cap, each `size`
- * bytes), doubling; false, with b->failed set, if memory ran out. */
-static bool make_room(Builder *b, void **items, int count, int *cap, size_t size) {
-    if (count < *cap) return true;
-    int grown = *cap ? *cap * 2 : 32;
-    void *more = realloc(*items, (size_t)grown * size);
-    if (!more) {
-        b->failed = true;
-        return false;
-    }
-    *items = more;
-    *cap = grown;
-    return true;
-}
-
-int build_node(Builder *b, ViewNodeKind kind, const char *label) {
-    View *v = b->v;
-    if (!make_room(b, (void **)&v->nodes, v->node_count, &b->node_cap, sizeof *v->nodes)) return -1;
-    ViewNode *n = &v->nodes[v->node_count];
-    n->kind = kind;
-    set_text(n->label, label);
-    n->step = 0;
-    if (kind == VIEW_OP || kind == VIEW_LAYER) v->op_count++;
-    return v->node_count++;
-}
-
-int build_number(Builder *b, double value) {
-    char num[FMT_NUMBER_SIZE];
-    return build_node(b, VIEW_CONST, fmt_number(num, sizeof num, value, b->digits));
-}
-
-/* `shape_text` (the shape, or "" to leave it out) then the elements in
- * NumPy's brackets, "(2,3) [[1 2 3] [4 5 6]]": rows of the last axis, which
- * the shape in front makes plain for rank 3 and 4 too. Big tensors show the
- * shape alone. */
-static void tensor_text(char *out, const Shape *shape, const double *value, int digits,
-                        const char *shape_text) {
-    char text[1024], num[FMT_NUMBER_SIZE];
-    size_t size = shape_size(shape);
-    if (size > VIEW_SHOWN) {
-        set_text(out, shape_text);
-        return;
-    }
-    size_t row = size ? (size_t)shape->dims[shape->rank - 1] : 0, used = 0;
-    bool nested = shape->rank > 1;
-    const char *first = nested ? "[[" : "[";
-    used += (size_t)snprintf(text, sizeof text, "%s%s%s", shape_text, *shape_text ? " " : "",
-                             size ? "" : first);
-    for (size_t i = 0; i < size && used < sizeof text; i++)
-        used += (size_t)snprintf(text + used, sizeof text - used, "%s%s",
-                                 i == 0    ? first
-                                 : i % row ? " "
-                                           : "] [",
-                                 fmt_number(num, sizeof num, value[i], digits));
-    if (used < sizeof text) snprintf(text + used, sizeof text - used, nested ? "]]" : "]");
-    set_text(out, text);
-}
-
-void build_value_text(const Builder *b, char *out, const Shape *shape, const double *value) {
-    char num[FMT_NUMBER_SIZE], text[SHAPE_TEXT_SIZE];
-    if (shape->rank == 0)
-        set_text(out, fmt_number(num, sizeof num, *value, b->digits));
-    else
-        tensor_text(out, shape, value, b->tensor_digits, shape_text(shape, text, sizeof text));
-}
-
-int build_edge(Builder *b, int from, int to, const Shape *shape, const double *value,
-               const double *grad, const char *name) {
-    View *v = b->v;
-    if (from < 0 || to < 0) return -1;
-    if (b->elements && elements_fits(shape))
-        return elements_edge(b, from, to, shape, value, grad, name);
-    if (!make_room(b, (void **)&v->edges, v->edge_count, &b->edge_cap, sizeof *v->edges)) return -1;
-    ViewEdge *e = &v->edges[v->edge_count];
-    v->tensors = v->tensors || shape->rank > 0;
-    e->from = from;
-    e->to = to;
-    e->value[0] = '\0'; /* a constant's label is its value: a plain arrow, not "-1" twice */
-    if (v->nodes[from].kind != VIEW_CONST) build_value_text(b, e->value, shape, value);
-    e->grad[0] = '\0';
-    if (grad) build_value_text(b, e->grad, shape, grad);
-    set_text(e->name, name ? name : "");
-    e->step = 0;
-    e->blank = 0;
-    return v->edge_count++;
-}
-
-int build_scalar_edge(Builder *b, int from, int to, double value, const double *grad,
-                      const char *name) {
-    return build_edge(b, from, to, &SCALAR, &value, grad, name);
-}
-
 /* A constant written in an expression: its number, a small tensor's rows
  * ("[1 2]"), or a big one's shape. */
 static int add_constant(Builder *b, const Graph *g, NodeId id) {
@@ -127,7 +19,7 @@ static int add_constant(Builder *b, const Graph *g, NodeId id) {
     if (c.size > VIEW_SHOWN)
         snprintf(label, sizeof label, "const %s", shape_text(c.shape, shape, sizeof shape));
     else
-        tensor_text(label, c.shape, c.data, b->tensor_digits, "");
+        build_tensor_text(label, c.shape, c.data, b->tensor_digits, "");
     return build_node(b, VIEW_CONST, label);
 }
 
@@ -237,7 +129,7 @@ static void say_one(char *field, const char *symbol, const Shape *s, bool values
         snprintf(text, sizeof text, "%s %s", symbol, shape_text(s, shape, sizeof shape));
     else
         snprintf(text, sizeof text, "%s", symbol);
-    set_text(field, text);
+    build_set_text(field, text);
 }
 
 static void say(Builder *b, int e, const char *label, const Shape *s, const char *grad,
