@@ -100,8 +100,8 @@ static void style_node(Agnode_t *n, const ViewNode *vn) {
     case VIEW_OP:
         set(n, "shape", "circle");
         set(n, "fixedsize", "true");
-        setf(n, "width", "%.2f", circle_width(vn->label) / 72, 0);
-        setf(n, "fontsize", "%g", node_font_size(vn), 0);
+        setf(n, "width", "%.2f", lay_circle_width(vn->label) / 72, 0);
+        setf(n, "fontsize", "%g", lay_node_font_size(vn), 0);
         set(n, "label", vn->label);
         break;
     case VIEW_LAYER: /* the book's layer boxes: tall, rounded, the name inside */
@@ -234,7 +234,7 @@ static bool lay_out(Renderer *r, const View *v, Layout *l, char *error, int size
         }
         free(points);
         gvFreeLayout(r->gvc, g);
-        if (ok) place_labels(v, l);
+        if (ok) lay_place_labels(v, l);
         if (!ok) fail(error, size, "could not read Graphviz's layout back");
     } else {
         snprintf(error, (size_t)size, "out of memory");
@@ -270,8 +270,8 @@ static void pin_blank(Agraph_t *g, const char *prefix, int i, const char *text, 
     set(n, "shape", "box");
     set(n, "color", color);
     set(n, "fixedsize", "true");
-    setf(n, "width", "%.3f", blank_width(text, VALUE_SIZE) / 72, 0);
-    setf(n, "height", "%.3f", blank_height(text, VALUE_SIZE) / 72, 0);
+    setf(n, "width", "%.3f", lay_blank_width(text, VALUE_SIZE) / 72, 0);
+    setf(n, "height", "%.3f", lay_blank_height(text, VALUE_SIZE) / 72, 0);
 }
 
 static void set_spline(Agedge_t *e, const Point *p, int n, Point tip) {
@@ -306,7 +306,7 @@ static Agraph_t *draw(const View *v, const Layout *l, int frame, bool names) {
     for (int i = 0; i < v->edge_count; i++) {
         const ViewEdge *ve = &v->edges[i];
         Point fwd_tip, back_tip;
-        link_arrows(l, i, fwd, &fwd_tip, back, &back_tip);
+        lay_link_arrows(l, i, fwd, &fwd_tip, back, &back_tip);
         char name[32];
         snprintf(name, sizeof name, "f%d", i);
         Agedge_t *e = agedge(g, nodes[ve->from], nodes[ve->to], name, 1);
@@ -376,7 +376,7 @@ static bool emit_svg(const View *v, const Layout *l, int frame, bool names, cons
                      StrBuf *out, char *error, int size) {
     StrBuf svg;
     sb_init(&svg);
-    write_svg(v, l, frame, names, &svg);
+    lay_write_svg(v, l, frame, names, &svg);
     bool ok = !svg.failed;
     if (!ok)
         snprintf(error, (size_t)size, "out of memory");

@@ -20,12 +20,12 @@ const double LAYER_HEIGHT = 40;
 const double BLANK_PAD = 2;
 static const double BLANK_MIN_WIDTH = 26;
 
-double blank_width(const char *text, double size) {
-    return fmax(text_width(text, size) + 2 * BLANK_PAD, BLANK_MIN_WIDTH);
+double lay_blank_width(const char *text, double size) {
+    return fmax(lay_text_width(text, size) + 2 * BLANK_PAD, BLANK_MIN_WIDTH);
 }
 
-double blank_height(const char *text, double size) {
-    return size * 1.2 * text_lines(text) + BLANK_PAD;
+double lay_blank_height(const char *text, double size) {
+    return size * 1.2 * lay_text_lines(text) + BLANK_PAD;
 }
 static const double LABEL_GAP = 3.5; /* from the arrows to the nearest label edge */
 enum { SAMPLES = 12 };               /* points checked per Bézier segment */
@@ -34,11 +34,11 @@ typedef struct {
     double x0, y0, x1, y1;
 } Box;
 
-Point point_add(Point a, Point b, double k) {
+Point lay_point_add(Point a, Point b, double k) {
     return (Point){a.x + k * b.x, a.y + k * b.y};
 }
 
-Point unit_normal(Point from, Point to) {
+Point lay_unit_normal(Point from, Point to) {
     double dx = to.x - from.x, dy = to.y - from.y, n = hypot(dx, dy);
     if (n == 0) return (Point){0, 1};
     return (Point){-dy / n, dx / n};
@@ -46,14 +46,14 @@ Point unit_normal(Point from, Point to) {
 
 /* Each control point moves along its neighbours' chord normal; for offsets
  * this small the result stays parallel to the original. */
-void offset_curve(const Point *in, int n, double d, Point *out) {
+void lay_offset_curve(const Point *in, int n, double d, Point *out) {
     for (int i = 0; i < n; i++) {
         Point a = in[i > 0 ? i - 1 : 0], b = in[i < n - 1 ? i + 1 : n - 1];
-        out[i] = point_add(in[i], unit_normal(a, b), d);
+        out[i] = lay_point_add(in[i], lay_unit_normal(a, b), d);
     }
 }
 
-double text_width(const char *s, double size) {
+double lay_text_width(const char *s, double size) {
     double w = 0, widest = 0;
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         if (*p == '\n') w = 0;
@@ -64,32 +64,33 @@ double text_width(const char *s, double size) {
     return widest;
 }
 
-int text_lines(const char *s) {
+int lay_text_lines(const char *s) {
     int n = 1;
     for (; *s; s++)
         n += *s == '\n';
     return n;
 }
 
-void link_arrows(const Layout *l, int i, Point *fwd, Point *fwd_tip, Point *back, Point *back_tip) {
+void lay_link_arrows(const Layout *l, int i, Point *fwd, Point *fwd_tip, Point *back,
+                     Point *back_tip) {
     const Point *c = l->curve[i];
     int n = l->points[i];
-    offset_curve(c, n, LINE_GAP, fwd);
-    *fwd_tip = point_add(l->tip[i], unit_normal(c[n - 1], l->tip[i]), LINE_GAP);
+    lay_offset_curve(c, n, LINE_GAP, fwd);
+    *fwd_tip = lay_point_add(l->tip[i], lay_unit_normal(c[n - 1], l->tip[i]), LINE_GAP);
     /* The red arrow runs the other way: from the head's end of the link
      * back to the tail, its tip where dot's curve starts. */
-    offset_curve(c, n, -LINE_GAP, back);
+    lay_offset_curve(c, n, -LINE_GAP, back);
     for (int k = 0; k < n / 2; k++) {
         Point t = back[k];
         back[k] = back[n - 1 - k];
         back[n - 1 - k] = t;
     }
-    back[0] = point_add(l->tip[i], unit_normal(c[n - 1], l->tip[i]), -LINE_GAP);
+    back[0] = lay_point_add(l->tip[i], lay_unit_normal(c[n - 1], l->tip[i]), -LINE_GAP);
     Point tip = back[n - 1], before = back[n - 2];
     double len = hypot(tip.x - before.x, tip.y - before.y);
     if (len > 0) /* end the curve where the arrowhead begins */
-        back[n - 1] = point_add(tip, (Point){before.x - tip.x, before.y - tip.y},
-                                ARROW_LENGTH / fmax(len, ARROW_LENGTH + 1));
+        back[n - 1] = lay_point_add(tip, (Point){before.x - tip.x, before.y - tip.y},
+                                    ARROW_LENGTH / fmax(len, ARROW_LENGTH + 1));
     *back_tip = tip;
 }
 
@@ -104,12 +105,12 @@ static int codepoints(const char *s) {
     return longest;
 }
 
-double circle_width(const char *label) {
+double lay_circle_width(const char *label) {
     int n = codepoints(label);
     return 72 * (n <= 1 ? 0.45 : n <= 3 ? 0.5 : 0.2 + 0.08 * n);
 }
 
-double node_font_size(const ViewNode *n) {
+double lay_node_font_size(const ViewNode *n) {
     int chars = codepoints(n->label);
     switch (n->kind) {
     case VIEW_OP: return chars <= 1 ? 16 : chars <= 3 ? 12 : 11;
@@ -122,8 +123,8 @@ double node_font_size(const ViewNode *n) {
 static Point curve_at(const Point *p, int n, double t, Point *normal) {
     int segments = (n - 1) / 3;
     if (segments < 1) {
-        *normal = unit_normal(p[0], p[n - 1]);
-        return point_add(p[0], (Point){p[n - 1].x - p[0].x, p[n - 1].y - p[0].y}, t);
+        *normal = lay_unit_normal(p[0], p[n - 1]);
+        return lay_point_add(p[0], (Point){p[n - 1].x - p[0].x, p[n - 1].y - p[0].y}, t);
     }
     int k = (int)(t * segments);
     if (k >= segments) k = segments - 1;
@@ -136,16 +137,16 @@ static Point curve_at(const Point *p, int n, double t, Point *normal) {
                    3 * u * u * (c[3].x - c[2].x),
                3 * v * v * (c[1].y - c[0].y) + 6 * v * u * (c[2].y - c[1].y) +
                    3 * u * u * (c[3].y - c[2].y)};
-    *normal = unit_normal((Point){0, 0}, d);
+    *normal = lay_unit_normal((Point){0, 0}, d);
     return at;
 }
 
 /* The box of `text` set beside the line at `at`, `gap` from it on `side`. */
 static Box label_box(const char *text, double size, Point at, Point normal, double side, double gap,
                      Point *center) {
-    double hw = text_width(text, size) / 2, hh = size * 0.6 * text_lines(text);
+    double hw = lay_text_width(text, size) / 2, hh = size * 0.6 * lay_text_lines(text);
     double reach = gap + fabs(normal.x) * hw + fabs(normal.y) * hh;
-    *center = point_add(at, normal, side * reach);
+    *center = lay_point_add(at, normal, side * reach);
     return (Box){center->x - hw, center->y - hh, center->x + hw, center->y + hh};
 }
 
@@ -254,11 +255,11 @@ static int *label_order(const View *v) {
     if (!order) return NULL;
     for (int e = 0; e < v->edge_count; e++) {
         int k = e;
-        double w = v->tensors ? text_width(v->edges[e].value, VALUE_SIZE) +
-                                    text_width(v->edges[e].grad, VALUE_SIZE)
+        double w = v->tensors ? lay_text_width(v->edges[e].value, VALUE_SIZE) +
+                                    lay_text_width(v->edges[e].grad, VALUE_SIZE)
                               : 0;
-        for (; k > 0 && w > text_width(v->edges[order[k - 1]].value, VALUE_SIZE) +
-                                text_width(v->edges[order[k - 1]].grad, VALUE_SIZE);
+        for (; k > 0 && w > lay_text_width(v->edges[order[k - 1]].value, VALUE_SIZE) +
+                                lay_text_width(v->edges[order[k - 1]].grad, VALUE_SIZE);
              k--)
             order[k] = order[k - 1];
         order[k] = e;
@@ -308,7 +309,7 @@ static bool grid_init(Grid *g, const View *v, const Layout *l) {
         double hw = l->width[i] / 2;
         double hh = kind == VIEW_OP      ? hw
                     : kind == VIEW_LAYER ? LAYER_HEIGHT / 2
-                                         : NODE_SIZE * 0.6 * text_lines(v->nodes[i].label);
+                                         : NODE_SIZE * 0.6 * lay_text_lines(v->nodes[i].label);
         grid_add_box(g,
                      (Box){l->pos[i].x - hw, l->pos[i].y - hh, l->pos[i].x + hw, l->pos[i].y + hh},
                      false);
@@ -328,7 +329,7 @@ static void grid_free(Grid *g) {
     free(g->seen);
 }
 
-void place_labels(const View *v, Layout *l) {
+void lay_place_labels(const View *v, Layout *l) {
     Grid grid;
     bool ok = grid_init(&grid, v, l); /* without it, labels go to their first spot */
     static const double spots[] = {0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74, 0.18, 0.82};

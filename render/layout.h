@@ -1,5 +1,6 @@
 /* layout.h - geometry shared by the Graphviz and SVG writers and label placement
- * (private to render/). Coordinates are Graphviz points, y pointing up. */
+ * (private to render/; every name starts with lay_). Coordinates are Graphviz
+ * points, y pointing up. */
 #ifndef BP_LAYOUT_H
 #define BP_LAYOUT_H
 
@@ -31,38 +32,39 @@ extern const double LAYER_HEIGHT; /* a layer's box, in points */
 extern const double BLANK_PAD;    /* a worksheet's box: this far around its label's text */
 /* A worksheet's box for a label: its text's size with BLANK_PAD around,
  * and at least wide enough to write a short number in by hand. */
-double blank_width(const char *text, double size);
-double blank_height(const char *text, double size);
+double lay_blank_width(const char *text, double size);
+double lay_blank_height(const char *text, double size);
 
-Point point_add(Point a, Point b, double k);
+Point lay_point_add(Point a, Point b, double k);
 /* The unit vector left of the way from `from` to `to` (up for →). */
-Point unit_normal(Point from, Point to);
+Point lay_unit_normal(Point from, Point to);
 /* The curve moved d points to its left (right for d < 0). */
-void offset_curve(const Point *in, int n, double d, Point *out);
+void lay_offset_curve(const Point *in, int n, double d, Point *out);
 /* Rough width of text (its longest line) at a font size: enough to keep
  * labels off lines. */
-double text_width(const char *s, double size);
+double lay_text_width(const char *s, double size);
 /* How many lines the text has ('\n' separates them). */
-int text_lines(const char *s);
+int lay_text_lines(const char *s);
 
 /* A circle's width in points: sized to its text so "sigmoid" fits as well as "×". */
-double circle_width(const char *label);
+double lay_circle_width(const char *label);
 /* The font size a node's label is drawn at. */
-double node_font_size(const ViewNode *n);
+double lay_node_font_size(const ViewNode *n);
 
 /* Link i drawn as two arrows a LINE_GAP either side of dot's curve, each
  * l->points[i] control points and the tip of its head: the black one
  * forward into fwd and *fwd_tip, the red one back into back and *back_tip
  * (its curve stops where its head begins). */
-void link_arrows(const Layout *l, int i, Point *fwd, Point *fwd_tip, Point *back, Point *back_tip);
+void lay_link_arrows(const Layout *l, int i, Point *fwd, Point *fwd_tip, Point *back,
+                     Point *back_tip);
 
 /* The picture as SVG, showing the red arrows of backward steps <= frame
  * and, with names, the grey names of intermediates; appended to out. */
-void write_svg(const View *v, const Layout *l, int frame, bool names, StrBuf *out);
+void lay_write_svg(const View *v, const Layout *l, int frame, bool names, StrBuf *out);
 
 /* Chooses where each link's value, gradient and name go: beside the link,
  * value (and name) on the left of travel, gradient on the right, clear of
  * every line, node and other label where any spot along the link allows. */
-void place_labels(const View *v, Layout *l);
+void lay_place_labels(const View *v, Layout *l);
 
 #endif

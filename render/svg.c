@@ -77,7 +77,7 @@ static void put_escaped(StrBuf *out, const char *s, size_t n) {
 /* Multi-line text centred on `at`, one <text> per line. */
 static void put_text(StrBuf *out, const Frame *f, const char *text, Point at, double size,
                      const char *fill) {
-    int lines = text_lines(text);
+    int lines = lay_text_lines(text);
     double y = sy(f, at.y) - (lines - 1) * size * LINE_SPACING / 2 + BASELINE * size;
     for (const char *line = text;; y += size * LINE_SPACING) {
         const char *end = strchr(line, '\n');
@@ -98,7 +98,7 @@ static void put_text(StrBuf *out, const Frame *f, const char *text, Point at, do
  * in the answer key (answers) the text with the box around it. */
 static void put_blank(StrBuf *out, const Frame *f, const char *text, Point at, double size,
                       const char *colour, bool answers) {
-    double w = blank_width(text, size), h = blank_height(text, size);
+    double w = lay_blank_width(text, size), h = lay_blank_height(text, size);
     sb_printf(out, "<rect fill=\"none\" stroke=\"%s\"", colour);
     put_num(out, " x=\"", sx(f, at.x - w / 2), "\"");
     put_num(out, " y=\"", sy(f, at.y + h / 2), "\"");
@@ -119,9 +119,9 @@ static void put_arrow(StrBuf *out, const Frame *f, const Point *p, int n, Point 
     Point from = p[n - 1];
     double len = hypot(from.x - tip.x, from.y - tip.y);
     Point back = len > 0 ? (Point){(from.x - tip.x) / len, (from.y - tip.y) / len} : (Point){-1, 0};
-    Point base = point_add(tip, back, ARROW_LENGTH), side = {-back.y, back.x};
+    Point base = lay_point_add(tip, back, ARROW_LENGTH), side = {-back.y, back.x};
     double half = 0.35 * ARROW_LENGTH; /* Graphviz's "normal" arrowhead */
-    Point corners[3] = {point_add(base, side, half), tip, point_add(base, side, -half)};
+    Point corners[3] = {lay_point_add(base, side, half), tip, lay_point_add(base, side, -half)};
     sb_printf(out, "<polygon fill=\"%s\" stroke=\"%s\" points=\"", colour, colour);
     for (int i = 0; i < 4; i++)
         put_point(out, f, corners[i % 3], i < 3 ? " " : "\"/>\n");
@@ -145,7 +145,7 @@ static void grow(double *box, Point p, double hw, double hh) {
 }
 
 static void grow_label(double *box, const char *text, double size, Point at) {
-    if (*text) grow(box, at, text_width(text, size) / 2, size * 0.6 * text_lines(text));
+    if (*text) grow(box, at, lay_text_width(text, size) / 2, size * 0.6 * lay_text_lines(text));
 }
 
 /* The picture's extent: nodes, curves and labels, as x0, y0, x1, y1. */
@@ -155,7 +155,7 @@ static void extent(const View *v, const Layout *l, bool names, double *box) {
         ViewNodeKind kind = v->nodes[i].kind;
         double hh = kind == VIEW_OP      ? l->width[i] / 2
                     : kind == VIEW_LAYER ? LAYER_HEIGHT / 2
-                                         : NODE_SIZE * 0.6 * text_lines(v->nodes[i].label);
+                                         : NODE_SIZE * 0.6 * lay_text_lines(v->nodes[i].label);
         grow(box, l->pos[i], kind == VIEW_SINK ? 0 : l->width[i] / 2, kind == VIEW_SINK ? 0 : hh);
     }
     for (int i = 0; i < v->edge_count; i++) {
@@ -168,7 +168,7 @@ static void extent(const View *v, const Layout *l, bool names, double *box) {
     }
 }
 
-void write_svg(const View *v, const Layout *l, int frame, bool names, StrBuf *out) {
+void lay_write_svg(const View *v, const Layout *l, int frame, bool names, StrBuf *out) {
     double box[4];
     extent(v, l, names, box);
     Frame f = {box[0] - PAD, box[3] + PAD};
@@ -189,13 +189,13 @@ void write_svg(const View *v, const Layout *l, int frame, bool names, StrBuf *ou
             put_num(out, " r=\"", l->width[i] / 2, "\"/>\n");
         }
         if (n->kind == VIEW_LAYER) put_rounded_box(out, &f, l->pos[i], l->width[i], LAYER_HEIGHT);
-        put_text(out, &f, n->label, l->pos[i], node_font_size(n), NULL);
+        put_text(out, &f, n->label, l->pos[i], lay_node_font_size(n), NULL);
     }
     Point *fwd = malloc(MAX_POINTS * sizeof *fwd), *back = malloc(MAX_POINTS * sizeof *back);
     for (int i = 0; fwd && back && i < v->edge_count; i++) {
         const ViewEdge *e = &v->edges[i];
         Point fwd_tip, back_tip;
-        link_arrows(l, i, fwd, &fwd_tip, back, &back_tip);
+        lay_link_arrows(l, i, fwd, &fwd_tip, back, &back_tip);
         put_arrow(out, &f, fwd, l->points[i], fwd_tip, "black");
         if (e->blank & VIEW_BLANK_VALUE)
             put_blank(out, &f, e->value, l->value_at[i], VALUE_SIZE, "black", v->answers);
