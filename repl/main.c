@@ -32,6 +32,8 @@ static const char usage[] =
     "                  at the prompt; PORT default: a free one\n"
     "  --host ADDR     with --serve, listen on ADDR, not 127.0.0.1 (be sure)\n"
     "  --json          print one JSON object per line instead of text\n"
+    "  --driver        for a program driving backprop through a pipe (a notebook's\n"
+    "                  kernel): Ctrl-C stops the line running, not backprop\n"
     "  -q, --quiet     definitions print nothing (:quiet on); bare expressions,\n"
     "                  commands, warnings and errors still do\n"
     "  --help          show this help\n"
@@ -61,6 +63,13 @@ static void on_interrupt(int sig) {
 static bool ctrl_c_pressed(void *ctx) {
     (void)ctx;
     return interrupted;
+}
+
+/* With --driver, a Ctrl-C the session has dealt with (the line it stopped
+ * is over) is forgotten, and the next line runs. */
+static void ctrl_c_clear(void *ctx) {
+    (void)ctx;
+    interrupted = 0;
 }
 
 /* Ctrl-C sets the flag instead of killing backprop, so long commands stop
@@ -100,7 +109,7 @@ int main(int argc, char **argv) {
     stream_sink_init(&sink, stdout, stderr);
     Session s;
     session_init(&s, &sink.sink);
-    s.io.interrupt = (Interrupt){ctrl_c_pressed, NULL};
+    s.io.interrupt = (Interrupt){ctrl_c_pressed, NULL, NULL};
     WebServer web; /* the web view, another front end on the same session */
     web_init(&web, &s);
     bool interactive = false, ran_something = false, ok = true;
@@ -121,6 +130,8 @@ int main(int argc, char **argv) {
             s.quiet = true;
         else if (strcmp(argv[i], "-i") == 0)
             interactive = true;
+        else if (strcmp(argv[i], "--driver") == 0)
+            s.io.interrupt.clear = ctrl_c_clear;
         else if (strcmp(argv[i], "--serve") == 0) {
             serve = interactive = true;
             if (i + 1 < argc && argv[i + 1][0] >= '0' && argv[i + 1][0] <= '9')

@@ -590,13 +590,24 @@ static void say_done(Session *s, const char *name, int line, bool ok) {
     event_free(&e);
 }
 
-static bool run_lines(Session *s, LineReader *r, const char *name, bool stop_at_error,
-                      bool done) {
+static bool run_lines(Session *s, LineReader *r, const char *name, bool stop_at_error, bool done) {
     const char *text, *next;
     size_t len, next_len;
     bool ok = true;
+    /* A driver's Ctrl-C (an Interrupt with clear) stops only the line it
+     * comes in: cleared before the next line, and a read it cut short is
+     * read again. */
+    bool driver = done && s->io.interrupt.clear;
     int line = 1;
-    for (; !s->quit && !session_stopped(s) && line_reader_next(r, &text, &len); line++) {
+    for (;; line++) {
+        if (driver && session_interrupted(s)) s->io.interrupt.clear(s->io.interrupt.ctx);
+        if (s->quit || session_stopped(s)) break;
+        if (!line_reader_next(r, &text, &len)) {
+            if (!driver || r->error != EINTR) break;
+            r->error = 0;
+            line--;
+            continue;
+        }
         bool more = line_reader_peek(r, &next, &next_len);
         if (more) prefetch_names(&s->graph, next, next_len);
         bool line_ok = session_run_line(s, name, line, text, len);

@@ -44,6 +44,9 @@
 typedef struct {
     bool (*pressed)(void *ctx); /* NULL: never */
     void *ctx;                  /* pressed's, not owned */
+    /* NULL: Ctrl-C ends session_run_input. Set (backprop --driver): it
+     * ends only the line running; the session calls clear and reads on. */
+    void (*clear)(void *ctx);
 } Interrupt;
 
 /* A leaf read by `NAME = load("FILE")` and unchanged since: :save writes the
@@ -161,6 +164,8 @@ bool session_run_stream(Session *s, int fd, const char *name, bool stop_at_error
  * after each line ({"kind":"done","file":"<stdin>","line":3,"ok":true} in
  * --json), so a driver knows when a line's answer is complete. */
 bool session_run_input(Session *s, int fd, const char *name);
+/* (With an Interrupt that has clear, Ctrl-C stops the line it comes in and
+ * reading goes on: for a notebook's stop button.) */
 
 /* Runs text[0..len) as a script of lines, numbered from 1 and named `name`
  * in errors (an -e argument: `<command line>:2:3`): session_run_stream's

@@ -194,6 +194,30 @@ else()
   message(STATUS "ok   Ctrl-C")
 endif()
 
+# With --driver (a notebook's kernel drives backprop), Ctrl-C while it
+# waits for input changes nothing: the next line runs, and backprop ends
+# when its input does, with status 0.
+execute_process(
+  COMMAND sh -c "rm -f \"$1/in\" \"$1/out\" && mkfifo \"$1/in\" \"$1/out\" || exit
+                 \"$0\" --driver < \"$1/in\" > \"$1/out\" 2> \"$1/err\" & pid=$!
+                 exec 3> \"$1/in\" 4< \"$1/out\"
+                 echo 'x = 1' >&3
+                 IFS= read -r answer <&4
+                 kill -INT $pid
+                 echo 'y = x + 1' >&3
+                 IFS= read -r next <&4
+                 exec 3>&-
+                 cat <&4 > /dev/null
+                 wait $pid; echo \"status $? after $answer, $next\"; cat \"$1/err\" >&2"
+          "${BACKPROP}" "${WORK}"
+  OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT out STREQUAL "status 0 after x = 1, y = 2\n" OR NOT err STREQUAL "")
+  message(STATUS "FAIL --driver Ctrl-C: stdout '${out}', stderr '${err}'")
+  math(EXPR failures "${failures} + 1")
+else()
+  message(STATUS "ok   --driver Ctrl-C")
+endif()
+
 if(failures GREATER 0)
   message(FATAL_ERROR "${failures} command-line case(s) failed")
 endif()

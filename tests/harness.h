@@ -55,7 +55,7 @@ static inline void h_init(Harness *h) {
     stream_sink_init(&h->sink, h->out, h->err);
     session_init(&h->s, &h->sink.sink);
     h->ctrl_c_after = -1;
-    h->s.io.interrupt = (Interrupt){h_ctrl_c, h};
+    h->s.io.interrupt = (Interrupt){h_ctrl_c, h, NULL};
     h->out_text = strdup("");
     h->err_text = strdup("");
 }

@@ -233,6 +233,48 @@ END_TEST
 /* --- Ctrl-C --------------------------------------------------------------------------------------
  */
 
+/* The harness's Ctrl-C, cleared as backprop --driver clears its flag. */
+static void h_ctrl_c_clear(void *ctx) {
+    ((Harness *)ctx)->ctrl_c_after = -1;
+}
+
+/* Runs `input` through session_run_input, as standard input from a pipe. */
+static bool h_run_input(Harness *h, const char *input) {
+    int fds[2];
+    ck_assert_int_eq(pipe(fds), 0);
+    ck_assert_int_eq(write(fds[1], input, strlen(input)), (ssize_t)strlen(input));
+    close(fds[1]);
+    bool ok = session_run_input(&h->s, fds[0], "<stdin>");
+    close(fds[0]);
+    h_run(h, ""); /* out_text, err_text: what the input printed */
+    return ok;
+}
+
+/* A driver (a notebook's kernel) interrupts a long line: with --driver,
+ * only that line stops, and the lines after it run; without, the input
+ * ends there. Each line ends with its done row. */
+START_TEST(test_driver_interrupt_stops_one_line) {
+    Harness h;
+    h_init(&h);
+    ck_assert(h_run(&h, "param W = randn(60, 60, seed=1) * 0.01\nloss = sum(W * W)"));
+    h.s.io.interrupt.clear = h_ctrl_c_clear;
+    h.sink.json = true;
+    h.ctrl_c_after = 3;
+    ck_assert(!h_run_input(&h, ":descend 0.001 1000000\nx = 5\n"));
+    ck_assert_has(h.out_text, "of 1000000 steps; the params keep the steps taken\"}");
+    ck_assert_has(h.out_text, "{\"kind\":\"done\",\"file\":\"<stdin>\",\"line\":1,\"ok\":false}\n"
+                              "{\"kind\":\"value\",\"name\":\"x\",\"value\":5}\n"
+                              "{\"kind\":\"done\",\"file\":\"<stdin>\",\"line\":2,\"ok\":true}\n");
+    /* Without clear, Ctrl-C ends the input: x is never defined. */
+    h.s.io.interrupt.clear = NULL;
+    h.ctrl_c_after = 3;
+    ck_assert(!h_run_input(&h, ":descend 0.001 1000000\ny = 5\n"));
+    ck_assert(!strstr(h.out_text, "\"name\":\"y\""));
+    ck_assert_has(h.out_text, "interrupted before line 2");
+    h_free(&h);
+}
+END_TEST
+
 /* The counted Ctrl-C (harness.h): :descend polls once per step, so with
  * ctrl_c_after = 5 it takes exactly 5 steps on any machine. The loss is
  * bounded below, so no step can overflow however many are taken. */
@@ -454,6 +496,7 @@ static Suite *limits_suite(void) {
     tc = tcase_create("interrupt");
     tcase_add_unchecked_fixture(tc, make_tmpdir, remove_tmpdir);
     tcase_add_test(tc, test_interrupt_descend);
+    tcase_add_test(tc, test_driver_interrupt_stops_one_line);
     tcase_add_test(tc, test_interrupt_check);
     tcase_add_test(tc, test_interrupt_load);
     tcase_add_loop_test(tc, test_interrupt_walks, 0,
