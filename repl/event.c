@@ -150,8 +150,11 @@ Event *event_copy(const Event *e) {
     return c;
 }
 
-void event_write_json(const Event *e, FILE *f) {
-    json_begin(f, e->kind);
+/* The fields as one JSON object; with_text adds what a person reads
+ * ("text", and "diagnostic" for an error or warning), and writes an event
+ * that is only text as kind "text". */
+static void write_json(const Event *e, FILE *f, bool with_text) {
+    json_begin(f, e->kind ? e->kind : "text");
     for (int i = 0; i < e->field_count; i++) {
         const Field *fl = &e->fields[i];
         switch (fl->type) {
@@ -164,7 +167,15 @@ void event_write_json(const Event *e, FILE *f) {
         case FIELD_ARRAY: json_array(f, fl->key, fl->as.value); break;
         }
     }
+    if (with_text && e->text.len > 0) {
+        json_str(f, "text", e->text.data);
+        if (e->diagnostic) json_bool(f, "diagnostic", true);
+    }
     json_end(f);
+}
+
+void event_write_json(const Event *e, FILE *f) {
+    write_json(e, f, false);
 }
 
 /* --- sinks --------------------------------------------------------------------- */
@@ -184,7 +195,7 @@ bool sink_failed(Sink *sink) {
 static void stream_emit(Sink *sink, const Event *e) {
     StreamSink *ss = (StreamSink *)sink;
     if (ss->json) {
-        if (e->kind) event_write_json(e, ss->out);
+        if (e->kind || (ss->text_too && e->text.len > 0)) write_json(e, ss->out, ss->text_too);
         return;
     }
     if (e->text.len == 0) return;
@@ -210,6 +221,7 @@ void stream_sink_init(StreamSink *ss, FILE *out, FILE *err) {
     ss->out = out;
     ss->err = err;
     ss->json = false;
+    ss->text_too = false;
 }
 
 static void hold_emit(Sink *sink, const Event *e) {

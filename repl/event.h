@@ -119,6 +119,11 @@ typedef struct {
     Sink sink;
     FILE *out, *err;
     bool json;
+    /* With json, each row also carries "text", what a person would read
+     * (and "diagnostic": true for errors and warnings), and text that is
+     * only for people comes as {"kind":"text"} rows: for a driver that
+     * shows what the terminal would (backprop --driver). */
+    bool text_too;
 } StreamSink;
 
 void stream_sink_init(StreamSink *ss, FILE *out, FILE *err);

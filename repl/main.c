@@ -33,7 +33,8 @@ static const char usage[] =
     "  --host ADDR     with --serve, listen on ADDR, not 127.0.0.1 (be sure)\n"
     "  --json          print one JSON object per line instead of text\n"
     "  --driver        for a program driving backprop through a pipe (a notebook's\n"
-    "                  kernel): Ctrl-C stops the line running, not backprop\n"
+    "                  kernel): Ctrl-C stops the line running, not backprop; with\n"
+    "                  --json every row also carries the text a person reads\n"
     "  -q, --quiet     definitions print nothing (:quiet on); bare expressions,\n"
     "                  commands, warnings and errors still do\n"
     "  --help          show this help\n"
@@ -130,8 +131,10 @@ int main(int argc, char **argv) {
             s.quiet = true;
         else if (strcmp(argv[i], "-i") == 0)
             interactive = true;
-        else if (strcmp(argv[i], "--driver") == 0)
+        else if (strcmp(argv[i], "--driver") == 0) {
             s.io.interrupt.clear = ctrl_c_clear;
+            sink.text_too = true;
+        }
         else if (strcmp(argv[i], "--serve") == 0) {
             serve = interactive = true;
             if (i + 1 < argc && argv[i + 1][0] >= '0' && argv[i + 1][0] <= '9')
