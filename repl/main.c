@@ -84,6 +84,16 @@ static void handle_signals(void) {
     signal(SIGPIPE, SIG_IGN);
 }
 
+/* --driver: Ctrl-C only sets the flag. Interrupted system calls restart
+ * (SA_RESTART): a write of a row it comes in the middle of goes on rather
+ * than failing the output, and a read waiting for the next line keeps
+ * waiting - there is no line to stop. */
+static void handle_signals_for_driver(void) {
+    struct sigaction sa = {.sa_handler = on_interrupt, .sa_flags = SA_RESTART};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+}
+
 /* --render 'OUT OPTIONS' runs `:render OUT OPTIONS`. */
 static bool render_argument(Session *s, const char *args) {
     size_t n = strlen(args) + 9;
@@ -134,6 +144,7 @@ int main(int argc, char **argv) {
         else if (strcmp(argv[i], "--driver") == 0) {
             s.io.interrupt.clear = ctrl_c_clear;
             sink.text_too = true;
+            handle_signals_for_driver();
         }
         else if (strcmp(argv[i], "--serve") == 0) {
             serve = interactive = true;
