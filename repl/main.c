@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../notes/notes.h"
 #include "../web/web.h"
 #include "lineedit.h"
 #include "output.h"
@@ -16,6 +17,7 @@
 static const char usage[] =
     "usage: backprop [--json] [-q] [-e STATEMENTS]... [FILE]... [--render 'OUT [OPTIONS]'] [-i]\n"
     "                [--serve [PORT]] [--host ADDR]\n"
+    "       backprop --notes NOTES.md [-o OUT.md] [--check]\n"
     "\n"
     "An interactive computational graph: type expressions, get values, gradients\n"
     "and their backward pass explained.\n"
@@ -31,6 +33,9 @@ static const char usage[] =
     "  --serve [PORT]  then show the figure live in a browser (:serve) and stay\n"
     "                  at the prompt; PORT default: a free one\n"
     "  --host ADDR     with --serve, listen on ADDR, not 127.0.0.1 (be sure)\n"
+    "  --notes NOTES.md  run the ```bp blocks of Markdown notes and write what they\n"
+    "                  print and draw after each (-o OUT.md: elsewhere; --check:\n"
+    "                  change nothing, exit status 1 if out of date)\n"
     "  --json          print one JSON object per line instead of text\n"
     "  --driver        for a program driving backprop through a pipe (a notebook's\n"
     "                  kernel): Ctrl-C stops the line running, not backprop; with\n"
@@ -111,9 +116,34 @@ static void use_utf8(void) {
     if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0) setlocale(LC_CTYPE, "C.UTF-8");
 }
 
+/* backprop --notes NOTES.md [-o OUT.md] [--check]: another front end,
+ * with a session of its own (notes.h). */
+static int notes_main(int argc, char **argv) {
+    NotesOptions o = {0};
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--notes") == 0 && i + 1 < argc)
+            o.path = argv[++i];
+        else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
+            o.out = argv[++i];
+        else if (strcmp(argv[i], "--check") == 0)
+            o.check = true;
+        else {
+            fprintf(stderr, "backprop: --notes takes NOTES.md, -o OUT.md and --check\n%s", usage);
+            return 2;
+        }
+    }
+    if (!o.path) {
+        fprintf(stderr, "backprop: --notes needs the notes file\n%s", usage);
+        return 2;
+    }
+    return notes_run(&o, stderr);
+}
+
 int main(int argc, char **argv) {
     use_utf8();
     handle_signals();
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--notes") == 0) return notes_main(argc, argv);
     /* The terminal's front end: text (or JSON lines) on stdout, errors on
      * stderr. */
     StreamSink sink;
@@ -145,8 +175,7 @@ int main(int argc, char **argv) {
             s.io.interrupt.clear = ctrl_c_clear;
             sink.text_too = true;
             handle_signals_for_driver();
-        }
-        else if (strcmp(argv[i], "--serve") == 0) {
+        } else if (strcmp(argv[i], "--serve") == 0) {
             serve = interactive = true;
             if (i + 1 < argc && argv[i + 1][0] >= '0' && argv[i + 1][0] <= '9')
                 serve_port = argv[++i];
