@@ -37,19 +37,25 @@ typedef struct {
     const char *eol; /* the notes' line end, for generated lines: "\n" or "\r\n" */
 } Lines;
 
+/* Does a line end at text[i] (its last byte)? As CommonMark has it, and
+ * so cmark counts lines: "\n", "\r\n", or a "\r" alone. */
+static bool ends_line(const char *text, size_t len, size_t i) {
+    return text[i] == '\n' || (text[i] == '\r' && (i + 1 == len || text[i + 1] != '\n'));
+}
+
 static bool lines_init(Lines *l, const char *text, size_t len) {
     l->text = text;
     l->len = len;
     l->count = 0;
     for (size_t i = 0; i < len; i++)
-        l->count += text[i] == '\n';
-    if (len > 0 && text[len - 1] != '\n') l->count++;
+        l->count += ends_line(text, len, i);
+    if (len > 0 && !ends_line(text, len, len - 1)) l->count++;
     l->start = malloc(((size_t)l->count + 1) * sizeof *l->start);
     if (!l->start) return false;
     int n = 0;
     l->start[0] = 0;
     for (size_t i = 0; i < len; i++)
-        if (text[i] == '\n') l->start[++n] = i + 1;
+        if (ends_line(text, len, i)) l->start[++n] = i + 1;
     l->start[l->count] = len;
     const char *nl = memchr(text, '\n', len);
     l->eol = nl && nl > text && nl[-1] == '\r' ? "\r\n" : "\n";
@@ -70,7 +76,7 @@ static bool line_starts(const Lines *l, int n, const char *prefix) {
     size_t len;
     if (n < 1 || n > l->count) return false;
     line_at(l, n, &t, &len);
-    while (len > 0 && (*t == ' ' || *t == '\t'))
+    while (len > 0 && (*t == ' ' || *t == '\t' || *t == '>')) /* indents, block quotes */
         t++, len--;
     return len >= strlen(prefix) && strncmp(t, prefix, strlen(prefix)) == 0;
 }
@@ -144,6 +150,14 @@ static bool find_blocks(const Lines *l, Blocks *out, const char *path, FILE *err
         b.open = cmark_node_get_start_line(n);
         b.close = cmark_node_get_end_line(n);
         b.first_code = b.open + 1;
+        if (b.close > l->count) b.close = l->count; /* cmark counts a last empty line */
+        bool closed =
+            b.close > b.open && (line_starts(l, b.close, "```") || line_starts(l, b.close, "~~~"));
+        if (!closed) {
+            fprintf(err, "%s:%d: error: this bp block has no closing fence\n", path, b.open);
+            ok = false;
+            break;
+        }
         if (bad) {
             fprintf(err, "%s:%d: error: unknown block option '%.*s' (bp takes silent, fails)\n",
                     path, b.open, (int)strcspn(bad, " \t"), bad);
@@ -291,7 +305,10 @@ static char *read_all(const char *path, size_t *len, char *why, size_t size) {
         return NULL;
     }
     *len = b.len;
-    if (!b.data) return calloc(1, 1);
+    if (b.len == 0) { /* an empty StrBuf's text is not the caller's to free */
+        sb_free(&b);
+        return calloc(1, 1);
+    }
     return b.data;
 }
 
@@ -375,7 +392,7 @@ static bool run_blocks(Run *r) {
         const Block *b = &r->blocks.items[i];
         /* The notes up to the closing fence, then the new generated part. */
         sb_append(&r->out, l->text + l->start[copied], l->start[b->close] - l->start[copied]);
-        if (l->start[b->close] == l->len && l->len > 0 && l->text[l->len - 1] != '\n')
+        if (l->start[b->close] == l->len && l->len > 0 && !ends_line(l->text, l->len, l->len - 1))
             sb_puts(&r->out, l->eol); /* the fence was the last line, without a line end */
         /* Errors point at the lines as the notes will be written, so that a
          * second run says the same (the generated parts above move them). */

@@ -74,6 +74,12 @@ static const struct {
     {"```bp fails\ny = aple\n```\n",
      "```bp fails\ny = aple\n```\n" BEGIN "\n```text\nn.md:2:5: error: undefined name 'aple'\n"
      "    y = aple\n        ^~~~\n```\n" END "\n"},
+    /* empty notes (fuzz_notes found them freed wrongly) */
+    {"", ""},
+    /* a block quote; a lone CR ends a line, as CommonMark says (fuzz_notes) */
+    {"> ```bp\n> x = 1\n> ```\n",
+     "> ```bp\n> x = 1\n> ```\n> " BEGIN "\n> ```text\n> x = 1\n> ```\n> " END "\n"},
+    {"a\r```bp\rx = 1\r```\r", "a\r```bp\rx = 1\r```\r" BEGIN "\n```text\nx = 1\n```\n" END "\n"},
     /* :mermaid: a mermaid block (checked below) */
     {"```bp\nx = 2\ny = x * 3\n:mermaid --forward\n```\n", NULL},
 };
@@ -145,6 +151,11 @@ START_TEST(test_an_error_changes_nothing) {
     ck_assert_int_eq(run("f.md", false, &said), 1);
     ck_assert(
         strstr(said, ":1: error: this block must fail (bp fails), but it ran without an error"));
+    free(said);
+    /* A bp block never closed: the rest of the notes would be its code. */
+    write_notes("u.md", "text\n```bp\nx = 1\n");
+    ck_assert_int_eq(run("u.md", false, &said), 1);
+    ck_assert(strstr(said, ":2: error: this bp block has no closing fence"));
     free(said);
     /* An unknown option. */
     write_notes("g.md", "```bp loud\nx = 1\n```\n");
