@@ -10,7 +10,9 @@
 #include <string.h>
 
 #include "../graph/format.h"
+#include "../render/symbolic.h"
 #include "output.h"
+#include "quiz_symbolic.h"
 
 enum {
     ANSWER_DIGITS = 4, /* a fresh exercise's numbers have at most this many significant digits */
@@ -27,6 +29,7 @@ typedef struct {
     char *hint;   /* after a first wrong answer: what to compute it from, not the answer */
     char *worked; /* after a second: the step worked out */
     double answer;
+    char *symbol; /* --symbolic: the label the answer must equal ("∂L/∂z · y"); NULL: a number */
 } Question;
 
 struct Quiz {
@@ -35,6 +38,7 @@ struct Quiz {
     int at;                             /* the question being asked */
     int misses;                         /* wrong answers to it so far */
     int right, hinted, worked, skipped; /* hinted: right after a hint */
+    StrBuf upstreams; /* --symbolic: `dL_dNAME = ...` for each named intermediate */
 };
 
 void quiz_free(Quiz *z) {
@@ -44,8 +48,10 @@ void quiz_free(Quiz *z) {
         free(z->q[i].ask);
         free(z->q[i].hint);
         free(z->q[i].worked);
+        free(z->q[i].symbol);
     }
     free(z->q);
+    sb_free(&z->upstreams);
     free(z);
 }
 
@@ -60,9 +66,16 @@ static bool add_question(Quiz *z, const char *step, const char *ask, const char 
         z->cap = cap;
     }
     Question *q = &z->q[z->count];
-    *q = (Question){step ? strdup(step) : NULL, strdup(ask), strdup(hint), strdup(worked), answer};
+    *q = (Question){
+        step ? strdup(step) : NULL, strdup(ask), strdup(hint), strdup(worked), answer, NULL};
     z->count++;
     return q->ask && q->hint && q->worked && (!step || q->step);
+}
+
+/* The last question added asks for `symbol` instead of a number. */
+static bool ask_symbol(Quiz *z, const char *symbol) {
+    z->q[z->count - 1].symbol = strdup(symbol);
+    return z->q[z->count - 1].symbol != NULL;
 }
 
 /* --- building the questions ------------------------------------------------------------ */
@@ -73,6 +86,7 @@ typedef struct {
     Quiz *z;
     const char *of; /* what gradients are of: the target's name or "L" */
     StrBuf step, ask, hint, worked, label, from;
+    const Sym *sym; /* --symbolic: the figure's labels (NULL: numbers) */
 } Builder;
 
 static const char *num(const Builder *b, double v, char buf[FMT_NUMBER_SIZE]) {
@@ -158,6 +172,34 @@ static bool backward_step(Builder *b, NodeId id, int step, const int *uses, int 
     return true;
 }
 
+/* --symbolic: a question per link of node id's step, for its label in the
+ * book's symbols (what :render --symbolic writes on the red arrow). */
+static bool symbolic_step(Builder *b, NodeId id, int step) {
+    const Node *n = graph_node(b->g, id);
+    const OpInfo *info = op_info((Op)n->op);
+    step_header(b, id, step);
+    const char *header = b->step.data;
+    const char *upstream = sym_upstream(b->sym, id);
+    for (int k = 0; k < info->arity; k++) {
+        NodeId in = n->in[k];
+        const char *want = sym_backward(b->sym, id, k);
+        const char *label = sym_forward(b->sym, in);
+        if (graph_node(b->g, in)->op == OP_CONST || !want || !label) continue;
+        sb_clear(&b->ask);
+        sb_clear(&b->hint);
+        sb_clear(&b->worked);
+        sb_printf(&b->ask, "∂L/∂%s", label);
+        sb_printf(&b->hint, "upstream %s, times the %s node's local derivative with respect to %s",
+                  upstream ? upstream : "∂L/∂L", info->name, label);
+        sb_printf(&b->worked, "%s flows back to %s", want, label);
+        if (!add_question(b->z, header, b->ask.data, b->hint.data, b->worked.data, NAN) ||
+            !ask_symbol(b->z, want))
+            return false;
+        header = NULL;
+    }
+    return true;
+}
+
 /* The backward pass from target, as :trace walks it: the steps from the
  * output back, a question per link. False with why set for a graph with
  * tensors (no one local derivative to ask about) or when memory ran out. */
@@ -190,7 +232,8 @@ static bool build_backward(Builder *b, NodeId target, const double *seed, char *
                      graph_name_of(g, target));
             ok = false;
         } else {
-            ok = backward_step(b, id, ++step, uses, received);
+            ok = b->sym ? symbolic_step(b, id, ++step)
+                        : backward_step(b, id, ++step, uses, received);
         }
     }
     free(uses);
@@ -246,16 +289,55 @@ static bool build_forward(Builder *b, NodeId target, char *why, size_t size) {
     return true;
 }
 
-/* A quiz on target's backward (or forward) pass, or NULL with why set. */
-static Quiz *quiz_new(Session *s, NodeId target, bool forward, char *why, size_t size) {
+/* The figure's symbolic labels for what feeds target (as :trace --symbolic
+ * builds them). False if memory ran out. */
+static bool sym_labels(Session *s, NodeId target, Sym *sym) {
+    int32_t count;
+    const NodeId *up = graph_ancestors(&s->graph, target, &count);
+    NodeId *copy = up ? malloc((size_t)count * sizeof *copy + 1) : NULL;
+    if (copy) memcpy(copy, up, (size_t)count * sizeof *copy);
+    bool ok = copy && sym_build(sym, &s->graph, copy, count, target, false, s->digits);
+    free(copy);
+    return ok;
+}
+
+/* What each named intermediate's upstream symbol stands for, as the
+ * figure writes it: `dL_dapple_price = dL_dprice * tax` (quiz_sym_same's
+ * defs), so an answer may use ∂L/∂apple_price as the student's own step. */
+static void name_upstreams(Session *s, NodeId target, const Sym *sym, StrBuf *out) {
+    StrBuf rewritten;
+    sb_init(&rewritten);
+    int32_t cursor = 0;
+    SessionName n;
+    while (session_next_name(s, &cursor, &n)) {
+        const char *up = n.id != target ? sym_upstream(sym, n.id) : NULL;
+        if (up && quiz_sym_rewrite(up, &rewritten))
+            sb_printf(out, "dL_d%s = %s\n", n.name, rewritten.data);
+    }
+    sb_free(&rewritten);
+}
+
+/* A quiz on target's backward (or forward) pass, its answers numbers or
+ * (symbolic) the figure's labels; NULL with why set. */
+static Quiz *quiz_new(Session *s, NodeId target, bool forward, bool symbolic, char *why,
+                      size_t size) {
     const double *seed;
     if (!session_seed(s, target, &seed, why, size)) return NULL;
     Quiz *z = calloc(1, sizeof *z);
-    if (!z) {
+    Sym sym = {0};
+    bool labelled = !symbolic || (z && sym_labels(s, target, &sym));
+    if (!z || !labelled) {
+        free(z);
         snprintf(why, size, "out of memory");
         return NULL;
     }
-    Builder b = {.s = s, .g = &s->graph, .z = z, .of = session_grad_of(s, target)};
+    sb_init(&z->upstreams);
+    if (symbolic) name_upstreams(s, target, &sym, &z->upstreams);
+    Builder b = {.s = s,
+                 .g = &s->graph,
+                 .z = z,
+                 .of = session_grad_of(s, target),
+                 .sym = symbolic ? &sym : NULL};
     sb_init(&b.step);
     sb_init(&b.ask);
     sb_init(&b.hint);
@@ -274,6 +356,7 @@ static Quiz *quiz_new(Session *s, NodeId target, bool forward, char *why, size_t
     sb_free(&b.worked);
     sb_free(&b.label);
     sb_free(&b.from);
+    sym_free(&sym);
     if (ok) return z;
     quiz_free(z);
     return NULL;
@@ -290,6 +373,7 @@ static void ask(Session *s, bool again) {
     event_int(&e, "number", z->at + 1);
     event_str(&e, "step", q->step);
     event_str(&e, "ask", q->ask);
+    event_str(&e, "answers", q->symbol ? "symbolic" : "numbers");
     if (q->step && !again) event_printf(&e, "%s\n", q->step);
     event_printf(&e, "  %s = ?\n", q->ask);
     session_emit(s, &e);
@@ -333,16 +417,24 @@ static void advance(Session *s) {
 
 /* A row or line about the current question: kind is "right", "hint",
  * "worked" or "skipped"; text goes after it. */
-static void verdict(Session *s, const char *kind, const char *text, double given) {
+static void verdict(Session *s, const char *kind, const char *text, double given,
+                    const char *given_symbols) {
     Quiz *z = s->quiz;
     const Question *q = &z->q[z->at];
     Event e;
     event_init(&e, kind);
     event_int(&e, "number", z->at + 1);
-    if (strcmp(kind, "right") == 0 || strcmp(kind, "hint") == 0 || strcmp(kind, "worked") == 0)
+    bool answered =
+        strcmp(kind, "right") == 0 || strcmp(kind, "hint") == 0 || strcmp(kind, "worked") == 0;
+    if (answered && q->symbol)
+        event_str(&e, "given", given_symbols);
+    else if (answered)
         event_num(&e, "given", given);
     if (text) event_str(&e, "text", text);
-    if (strcmp(kind, "worked") == 0 || strcmp(kind, "skipped") == 0)
+    bool told = strcmp(kind, "worked") == 0 || strcmp(kind, "skipped") == 0;
+    if (told && q->symbol)
+        event_str(&e, "answer", q->symbol);
+    else if (told)
         event_num(&e, "answer", q->answer);
     char n1[FMT_NUMBER_SIZE];
     if (strcmp(kind, "right") == 0)
@@ -352,7 +444,8 @@ static void verdict(Session *s, const char *kind, const char *text, double given
     else if (strcmp(kind, "worked") == 0)
         event_printf(&e, "  not quite: %s\n", text);
     else
-        event_printf(&e, "  skipped: %s = %s\n", q->ask, session_num(s, q->answer, n1));
+        event_printf(&e, "  skipped: %s = %s\n", q->ask,
+                     q->symbol ? q->symbol : session_num(s, q->answer, n1));
     session_emit(s, &e);
 }
 
@@ -385,8 +478,50 @@ static bool definition(const char *text, size_t len) {
     return t.type == TOK_NAME && lexer_next(&lx).type == TOK_EQUAL;
 }
 
+/* Right, a first miss (a hint) or a second (the step worked out). */
+static void judge(Session *s, bool right, double given, const char *given_symbols) {
+    Quiz *z = s->quiz;
+    const Question *q = &z->q[z->at];
+    if (right) {
+        z->right++;
+        z->hinted += z->misses > 0;
+        verdict(s, "right", NULL, given, given_symbols);
+        advance(s);
+    } else if (z->misses++ == 0) {
+        verdict(s, "hint", q->hint, given, given_symbols);
+        ask(s, true);
+    } else {
+        z->worked++;
+        verdict(s, "worked", q->worked, given, given_symbols);
+        advance(s);
+    }
+}
+
+/* A symbolic answer: compared with the label at random points. */
+static bool symbolic_answer(Session *s, const char *file, int line, const char *text, size_t len) {
+    const Question *q = &s->quiz->q[s->quiz->at];
+    char *given = strndup(text, len);
+    char why[256];
+    int same =
+        given ? quiz_sym_same(q->symbol, given, s->quiz->upstreams.data, why, sizeof why) : -1;
+    if (!given) snprintf(why, sizeof why, "out of memory");
+    if (same < 0) {
+        char message[512];
+        snprintf(message, sizeof message,
+                 "cannot read that as an expression in the names (%s): write it as "
+                 "dL/dz * y, ∂L/∂z · y or dLdz*y",
+                 why);
+        session_error(s, file, text, len, (SourcePos){line, 1, 0, (int)len}, message);
+    } else {
+        judge(s, same == 1, NAN, given);
+    }
+    free(given);
+    return same >= 0;
+}
+
 bool session_quiz_answer(Session *s, const char *file, int line, const char *text, size_t len) {
     if (blank(text, len)) return true;
+    if (s->quiz->q[s->quiz->at].symbol) return symbolic_answer(s, file, line, text, len);
     if (definition(text, len)) {
         session_error(s, file, text, len, (SourcePos){line, 1, 0, (int)len},
                       "while a quiz runs, a line is an answer, not a definition (:quiz stop "
@@ -412,21 +547,7 @@ bool session_quiz_answer(Session *s, const char *file, int line, const char *tex
                       "(2 * 1.1)");
         return false;
     }
-    Quiz *z = s->quiz;
-    const Question *q = &z->q[z->at];
-    if (close_enough(given, q->answer)) {
-        z->right++;
-        z->hinted += z->misses > 0;
-        verdict(s, "right", NULL, given);
-        advance(s);
-    } else if (z->misses++ == 0) {
-        verdict(s, "hint", q->hint, given);
-        ask(s, true);
-    } else {
-        z->worked++;
-        verdict(s, "worked", q->worked, given);
-        advance(s);
-    }
+    judge(s, close_enough(given, s->quiz->q[s->quiz->at].answer), given, NULL);
     return true;
 }
 
@@ -503,7 +624,7 @@ static bool answers_short(const StrBuf *script) {
     bool ok = session_run_text(&scratch, "<exercise>", script->data, script->len, true);
     char why[256];
     for (int forward = 0; forward < 2 && ok; forward++) {
-        Quiz *z = quiz_new(&scratch, session_target(&scratch), forward, why, sizeof why);
+        Quiz *z = quiz_new(&scratch, session_target(&scratch), forward, false, why, sizeof why);
         ok = z != NULL;
         for (int i = 0; ok && i < z->count; i++)
             ok = short_number(z->q[i].answer);
@@ -565,12 +686,12 @@ static bool quiz_fresh(Command *c) {
 }
 
 /* Starts a quiz on the target and asks its first question. */
-static bool quiz_start(Command *c, bool forward) {
+static bool quiz_start(Command *c, bool forward, bool symbolic) {
     Session *s = c->s;
     NodeId target;
     if (!cmd_no_more_args(c) || !cmd_target(c, &target)) return false;
     char why[512];
-    Quiz *z = quiz_new(s, target, forward, why, sizeof why);
+    Quiz *z = quiz_new(s, target, forward, symbolic, why, sizeof why);
     if (!z) return cmd_error(c, "%s", why);
     s->quiz = z;
     Event e;
@@ -581,7 +702,13 @@ static bool quiz_start(Command *c, bool forward) {
     event_printf(&e, "quiz: the %s pass of %s, %d question%s, %s\n",
                  forward ? "forward" : "backward", graph_name_of(&s->graph, target), z->count,
                  z->count == 1 ? "" : "s", forward ? "from the inputs on" : "from the output back");
-    event_printf(&e, "answer with a number or an expression (2 * 1.1); :quiz skip, :quiz stop\n");
+    event_str(&e, "answers", symbolic ? "symbolic" : "numbers");
+    if (symbolic)
+        event_printf(&e, "answer in the names, as the book labels the red arrows (∂L/∂y · "
+                         "2x, dL/dy * 2*x); :quiz skip, :quiz stop\n");
+    else
+        event_printf(&e,
+                     "answer with a number or an expression (2 * 1.1); :quiz skip, :quiz stop\n");
     session_emit(s, &e);
     ask(s, false);
     return true;
@@ -597,7 +724,7 @@ bool cmd_quiz(Command *c) {
     if (word(&t, "skip")) {
         if (!cmd_no_more_args(c)) return false;
         s->quiz->skipped++;
-        verdict(s, "skipped", NULL, 0);
+        verdict(s, "skipped", NULL, 0, NULL);
         advance(s);
         return true;
     }
@@ -606,10 +733,19 @@ bool cmd_quiz(Command *c) {
         score(s, "you stopped it");
         return true;
     }
-    if (word(&t, "new")) return quiz_fresh(c) && quiz_start(c, false);
-    if (t.type == TOK_EOF) return quiz_start(c, false);
-    if (word(&t, "forward")) return quiz_start(c, true);
+    /* --symbolic: the answers are the figure's labels, not numbers. */
+    bool symbolic = false;
+    if (t.type == TOK_MINUS) {
+        Token second = lexer_next(&c->lexer), name = lexer_next(&c->lexer);
+        if (second.type != TOK_MINUS || !word(&name, "symbolic"))
+            return cmd_error_at(c, &t, "unknown :quiz option (:quiz --symbolic)");
+        symbolic = true;
+        t = lexer_next(&c->lexer);
+    }
+    if (word(&t, "new") && !symbolic) return quiz_fresh(c) && quiz_start(c, false, false);
+    if (t.type == TOK_EOF) return quiz_start(c, false, symbolic);
+    if (word(&t, "forward") && !symbolic) return quiz_start(c, true, false);
     return cmd_error_at(c, &t,
-                        "unknown :quiz argument (:quiz, :quiz forward, :quiz new [easy|medium|"
-                        "hard] [seed=N], :quiz skip, :quiz stop)");
+                        "unknown :quiz argument (:quiz, :quiz --symbolic, :quiz forward, :quiz "
+                        "new [easy|medium|hard] [seed=N], :quiz skip, :quiz stop)");
 }

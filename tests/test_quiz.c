@@ -18,6 +18,7 @@
 #include "check_main.h"
 #include "digits.h"
 #include "harness.h"
+#include "repl/quiz_symbolic.h"
 
 static const char *const APPLE = "apple = 100; apple_num = 2; tax = 1.1\n"
                                  "apple_price = apple * apple_num\n"
@@ -93,14 +94,17 @@ static const struct {
      "score: 5 of 5 right\n",
      ""},
     {"JSON rows", true, ":quiz\n1.1\n3\n:quiz stop",
-     "{\"kind\":\"quiz\",\"of\":\"price\",\"pass\":\"backward\",\"questions\":4}\n"
+     "{\"kind\":\"quiz\",\"of\":\"price\",\"pass\":\"backward\",\"questions\":4,"
+     "\"answers\":\"numbers\"}\n"
      "{\"kind\":\"question\",\"number\":1,\"step\":\"step 1: price = apple_price * tax   (mul "
-     "node)\",\"ask\":\"∂price/∂apple_price\"}\n"
+     "node)\",\"ask\":\"∂price/∂apple_price\",\"answers\":\"numbers\"}\n"
      "{\"kind\":\"right\",\"number\":1,\"given\":1.1}\n"
-     "{\"kind\":\"question\",\"number\":2,\"step\":null,\"ask\":\"∂price/∂tax\"}\n"
+     "{\"kind\":\"question\",\"number\":2,\"step\":null,\"ask\":\"∂price/∂tax\","
+     "\"answers\":\"numbers\"}\n"
      "{\"kind\":\"hint\",\"number\":2,\"given\":3,\"text\":\"upstream ∂price/∂price = 1, local "
      "∂price/∂tax = 200\"}\n"
-     "{\"kind\":\"question\",\"number\":2,\"step\":null,\"ask\":\"∂price/∂tax\"}\n"
+     "{\"kind\":\"question\",\"number\":2,\"step\":null,\"ask\":\"∂price/∂tax\","
+     "\"answers\":\"numbers\"}\n"
      "{\"kind\":\"score\",\"right\":1,\"hinted\":0,\"worked\":0,\"skipped\":0,\"questions\":4,"
      "\"stopped\":\"you stopped it\"}\n",
      ""},
@@ -142,6 +146,49 @@ static const struct {
      "  ∂price/∂apple_price = ?\n",
      "<test>:5:1: error: a quiz is running: answer it, or :quiz skip, :quiz stop"},
     {"an unknown argument", false, ":quiz back", "", "<test>:4:7: error: unknown :quiz argument"},
+    {"symbolic: the figure's labels, in any spelling; a hint, then worked out", false,
+     ":quiz --symbolic\ndL/dprice * tax\n∂L/∂price·apple_price\ndLdapple_price × apple_num\n"
+     "apple\nq",
+     "quiz: the backward pass of price, 4 questions, from the output back\n"
+     "answer in the names, as the book labels the red arrows (∂L/∂y · 2x, dL/dy * 2*x); :quiz "
+     "skip, :quiz stop\n"
+     "step 1: price = apple_price * tax   (mul node)\n"
+     "  ∂L/∂apple_price = ?\n"
+     "  right\n"
+     "  ∂L/∂tax = ?\n"
+     "  right\n"
+     "step 2: apple_price = apple * apple_num   (mul node)\n"
+     "  ∂L/∂apple = ?\n"
+     "  right\n"
+     "  ∂L/∂apple_num = ?\n"
+     "  not yet. hint: upstream ∂L/∂price · tax, times the mul node's local derivative with "
+     "respect to apple_num\n"
+     "  ∂L/∂apple_num = ?\n"
+     "  not quite: ∂L/∂price · tax · apple flows back to apple_num\n"
+     "score: 3 of 4 right, 1 worked out\n",
+     ""},
+    {"symbolic: what cannot be read counts for nothing", false,
+     ":quiz --symbolic\ndL/dprice * (tax\n:quiz stop",
+     "quiz: the backward pass of price, 4 questions, from the output back\n"
+     "answer in the names, as the book labels the red arrows (∂L/∂y · 2x, dL/dy * 2*x); :quiz "
+     "skip, :quiz stop\n"
+     "step 1: price = apple_price * tax   (mul node)\n"
+     "  ∂L/∂apple_price = ?\n"
+     "quiz stopped after 0 of 4 questions (you stopped it)\n"
+     "score: 0 of 4 right\n",
+     "<test>:5:1: error: cannot read that as an expression in the names"},
+    {"symbolic JSON rows say the answers are symbols", true,
+     ":quiz --symbolic\n:quiz skip\n:quiz stop",
+     "{\"kind\":\"quiz\",\"of\":\"price\",\"pass\":\"backward\",\"questions\":4,"
+     "\"answers\":\"symbolic\"}\n"
+     "{\"kind\":\"question\",\"number\":1,\"step\":\"step 1: price = apple_price * tax   (mul "
+     "node)\",\"ask\":\"∂L/∂apple_price\",\"answers\":\"symbolic\"}\n"
+     "{\"kind\":\"skipped\",\"number\":1,\"answer\":\"∂L/∂price · tax\"}\n"
+     "{\"kind\":\"question\",\"number\":2,\"step\":null,\"ask\":\"∂L/∂tax\","
+     "\"answers\":\"symbolic\"}\n"
+     "{\"kind\":\"score\",\"right\":0,\"hinted\":0,\"worked\":0,\"skipped\":1,\"questions\":4,"
+     "\"stopped\":\"you stopped it\"}\n",
+     ""},
     {"tensors are refused", false, "X = [1, 2]; L = sum(X * X)\n:quiz", "L = 5\n",
      "<test>:5:1: error: the quiz asks for numbers, and L's graph has tensors"},
     {"new needs an empty session", false, ":quiz new easy", "",
@@ -149,6 +196,43 @@ static const struct {
     {"new with a bad seed", false, ":clear\n:quiz new hard seed=-3", "cleared\n",
      "<test>:5:21: error: :quiz new takes a level (easy, medium, hard) and seed=N"},
 };
+
+/* quiz_sym_same: the spellings people type, against the book's labels. */
+static const struct {
+    const char *expected, *given;
+    int same;
+    const char *defs;
+} spellings[] = {
+    {"∂L/∂z · y", "dL/dz * y", 1, NULL},
+    {"∂L/∂z · y", "dLdz*y", 1, NULL},
+    {"∂L/∂z · y", "∂L/∂z · y", 1, NULL},
+    {"∂L/∂z · y", "y × ∂L/∂z", 1, NULL},
+    {"∂L/∂z · y", "dL/dz * x", 0, NULL},
+    {"∂L/∂z · 1", "dL/dz", 1, NULL},
+    {"- ∂L/∂y · y²", "-dL/dy*y^2", 1, NULL},
+    {"- ∂L/∂y · y²", "−dLdy·y**2", 1, NULL},
+    {"- ∂L/∂y · y²", "dL/dy*y^2", 0, NULL},
+    {"∂L/∂y · y(1-y)", "dL/dy * (y - y²)", 1, NULL},
+    {"∂L/∂y · y(1-y)", "dLdy y(1-y)", 1, NULL},
+    {"∂L/∂y · y² · exp(-x)", "dL/dy*y^2*exp(-x)", 1, NULL},
+    {"∂L/∂y · y² · exp(-x)", "dL/dy*y^2*exp(x)", 0, NULL},
+    {"∂L/∂z · 2x", "dL/dz*2*x", 1, NULL},
+    {"∂L/∂z · y", "dL/dz * (y", -1, NULL},
+    {"∂L/∂z · y", "", -1, NULL},
+    /* an intermediate's upstream, defined as the figure writes it */
+    {"∂L/∂price · tax · n", "dL/dall * n", 1, "dL_dall = dL_dprice * tax\n"},
+    {"∂L/∂price · tax · n", "dL/dall * tax", 0, "dL_dall = dL_dprice * tax\n"},
+    {"∂L/∂price · tax · n", "dL/dall * n", 0, NULL},
+};
+
+START_TEST(test_symbolic_spellings) {
+    char why[256];
+    int got = quiz_sym_same(spellings[_i].expected, spellings[_i].given, spellings[_i].defs, why,
+                            sizeof why);
+    ck_assert_msg(got == spellings[_i].same, "'%s' against '%s': %d, not %d (%s)",
+                  spellings[_i].given, spellings[_i].expected, got, spellings[_i].same, why);
+}
+END_TEST
 
 START_TEST(test_transcript) {
     Harness h;
@@ -224,6 +308,7 @@ static Suite *quiz_suite(void) {
     Suite *s = suite_create("quiz");
     TCase *tc = tcase_create("quiz");
     tcase_add_loop_test(tc, test_transcript, 0, sizeof transcripts / sizeof transcripts[0]);
+    tcase_add_loop_test(tc, test_symbolic_spellings, 0, sizeof spellings / sizeof spellings[0]);
     tcase_add_loop_test(tc, test_new_is_reproducible_and_short, 0, 3);
     suite_add_tcase(s, tc);
     return s;
