@@ -142,35 +142,68 @@ static bool find_blocks(const Lines *l, Blocks *out, const char *path, FILE *err
     out->count = 0;
     for (cmark_event_type ev; ok && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE;) {
         cmark_node *n = cmark_iter_get_node(it);
-        /* An indented code block has no info string: never bp. */
-        if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(n) != CMARK_NODE_CODE_BLOCK) continue;
+        if (ev != CMARK_EVENT_ENTER) continue;
+        /* A fenced block with info `bp`, or `<!-- bp ... -->` whose code the
+         * notes do not show. An indented code block has no info: never bp. */
+        cmark_node_type type = cmark_node_get_type(n);
+        const char *lit = cmark_node_get_literal(n);
+        char *info = NULL, *code = NULL;
+        bool hidden = false;
+        if (type == CMARK_NODE_CODE_BLOCK) {
+            info = copy(cmark_node_get_fence_info(n), strlen(cmark_node_get_fence_info(n)));
+            code = copy(lit ? lit : "", lit ? strlen(lit) : 0);
+        } else if (type == CMARK_NODE_HTML_BLOCK && lit && strncmp(lit, "<!-- bp", 7) == 0 &&
+                   (lit[7] == ' ' || lit[7] == '\n' || lit[7] == '\r')) {
+            hidden = true;
+            size_t first = strcspn(lit, "\n");
+            info = copy(lit + 5, first - 5); /* "bp OPTIONS" */
+            const char *body = lit[first] ? lit + first + 1 : lit + first;
+            const char *end = strstr(body, "-->");
+            code = end ? copy(body, (size_t)(end - body)) : NULL;
+        } else {
+            continue;
+        }
         Block b = {0};
         const char *bad;
-        if (!is_bp(cmark_node_get_fence_info(n), &b, &bad)) continue;
+        bool bp = info && is_bp(info, &b, &bad);
+        char option[64] = ""; /* an unknown option, kept past info's life */
+        if (bp && bad) snprintf(option, sizeof option, "%.*s", (int)strcspn(bad, " \t"), bad);
+        free(info);
+        if (!bp) {
+            free(code);
+            continue;
+        }
         b.open = cmark_node_get_start_line(n);
         b.close = cmark_node_get_end_line(n);
+        if (hidden) { /* cmark 0.30 ends an HTML block a line early: count its lines */
+            int lines = 0;
+            for (const char *c = lit; *c; c++)
+                lines += *c == '\n';
+            b.close = b.open + lines - (lit[strlen(lit) - 1] == '\n');
+        }
         b.first_code = b.open + 1;
         if (b.close > l->count) b.close = l->count; /* cmark counts a last empty line */
-        bool closed =
-            b.close > b.open && (line_starts(l, b.close, "```") || line_starts(l, b.close, "~~~"));
-        if (!closed) {
-            fprintf(err, "%s:%d: error: this bp block has no closing fence\n", path, b.open);
+        bool closed = b.close > b.open && code &&
+                      (hidden ? line_starts(l, b.close, "-->")
+                              : line_starts(l, b.close, "```") || line_starts(l, b.close, "~~~"));
+        if (!closed || option[0]) {
+            if (!closed)
+                fprintf(err, "%s:%d: error: %s\n", path, b.open,
+                        hidden ? "a hidden bp block ends with --> on a line of its own"
+                               : "this bp block has no closing fence");
+            else
+                fprintf(err, "%s:%d: error: unknown block option '%s' (bp takes silent, fails)\n",
+                        path, b.open, option);
+            free(code);
             ok = false;
             break;
         }
-        if (bad) {
-            fprintf(err, "%s:%d: error: unknown block option '%.*s' (bp takes silent, fails)\n",
-                    path, b.open, (int)strcspn(bad, " \t"), bad);
-            ok = false;
-            break;
-        }
+        b.code = code;
         const char *t;
         size_t len;
         line_at(l, b.open, &t, &len);
         size_t ind = strspn(t, " \t>");
         b.indent = copy(t, ind);
-        const char *lit = cmark_node_get_literal(n);
-        b.code = copy(lit ? lit : "", lit ? strlen(lit) : 0);
         if (line_starts(l, b.close + 1, BEGIN_MARK)) {
             b.old_begin = b.close + 1;
             for (int k = b.old_begin + 1; k <= l->count && !b.old_end; k++)

@@ -26,10 +26,12 @@
  *
  * Options after `bp`: `silent` (the block runs, nothing is written after
  * it) and `fails` (the block must fail; its error is shown as the REPL
- * shows it). Markdown is parsed by cmark, the CommonMark reference parser:
- * fences of ``` and ~~~, longer fences, fences indented in lists; blocks in
- * other languages are left alone, and text outside the generated parts is
- * never changed, byte for byte. Errors point into the notes
+ * shows it). Code the notes should not show goes in an HTML comment that
+ * starts `<!-- bp` (options may follow) and ends with `-->` on a line of
+ * its own: it runs like a block, and only its output appears. Markdown is parsed by cmark, the
+ * CommonMark reference parser: fences of ``` and ~~~, longer fences, fences indented in lists;
+ * blocks in other languages are left alone, and text outside the generated parts is never changed,
+ * byte for byte. Errors point into the notes
  * (`lesson.md:12:9: error: ...`). Figures are drawn into a scratch folder
  * and moved beside the notes only when every block ran as it should, and
  * the notes are replaced whole: a failed run changes nothing.
