@@ -393,10 +393,10 @@ static void copy_out(char *dst, StrBuf *sb) {
     sb_clear(sb);
 }
 
-void sym_sigmoid_steps(const Sym *s, const Graph *g, NodeId id, char (*fwd)[128],
-                       char (*grad)[128]) {
-    const char *x = s->forward[graph_node(g, id)->in[0]], *y = s->forward[id];
-    const char *up = s->upstream[id];
+/* sym_sigmoid_steps for input label x, output label y and upstream up
+ * (NULL: no gradient). */
+static void sigmoid_steps(const char *x, const char *y, const char *up, char (*fwd)[128],
+                          char (*grad)[128]) {
     StrBuf t, e;
     sb_init(&t);
     sb_init(&e);
@@ -435,4 +435,44 @@ void sym_sigmoid_steps(const Sym *s, const Graph *g, NodeId id, char (*fwd)[128]
     }
     sb_free(&t);
     sb_free(&e);
+}
+
+void sym_sigmoid_steps(const Sym *s, const Graph *g, NodeId id, char (*fwd)[128],
+                       char (*grad)[128]) {
+    sigmoid_steps(s->forward[graph_node(g, id)->in[0]], s->forward[id], s->upstream[id], fwd, grad);
+}
+
+void sym_tanh_steps(const Sym *s, const Graph *g, NodeId id, char (*fwd)[128], char (*grad)[128]) {
+    const char *x = s->forward[graph_node(g, id)->in[0]], *up = s->upstream[id];
+    StrBuf two_x, sig, twice, t;
+    sb_init(&two_x);
+    sb_init(&sig);
+    sb_init(&twice);
+    sb_init(&t);
+    sb_puts(&two_x, "2"), put_factor(&two_x, x);     /* 2x */
+    sb_printf(&sig, "1/(1+exp(-%s))", two_x.data);   /* σ(2x), as the book writes 1/(1+exp(-x)) */
+    sb_printf(&twice, "2/(1+exp(-%s))", two_x.data); /* 2σ(2x) */
+    if (up) { /* what reaches σ(2x): the × 2 node's upstream times 2 */
+        if (is_sum(up))
+            sb_printf(&t, "(%s) · 2", up);
+        else
+            sb_printf(&t, "%s · 2", up);
+    }
+    sigmoid_steps(two_x.data, sig.data, up ? t.data : NULL, fwd + 2, grad + 2);
+    snprintf(fwd[0], 128, "%s", x);
+    snprintf(fwd[1], 128, "2");
+    snprintf(fwd[8], 128, "%s", sig.data);
+    snprintf(fwd[9], 128, "2");
+    snprintf(fwd[10], 128, "%s", twice.data);
+    snprintf(fwd[11], 128, "1");
+    grad[0][0] = grad[1][0] = grad[8][0] = grad[9][0] = grad[10][0] = grad[11][0] = '\0';
+    if (up) {
+        snprintf(grad[0], 128, "%s · 2", grad[2]); /* × 2 on the way in */
+        snprintf(grad[8], 128, "%s", t.data);
+        snprintf(grad[10], 128, "%s", up);
+    }
+    sb_free(&two_x);
+    sb_free(&sig);
+    sb_free(&twice);
+    sb_free(&t);
 }

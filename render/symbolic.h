@@ -62,4 +62,11 @@ const char *sym_upstream(const Sym *s, NodeId id);
 void sym_sigmoid_steps(const Sym *s, const Graph *g, NodeId id, char (*fwd)[128],
                        char (*grad)[128]);
 
+/* The same for tanh node id, drawn as 2·sigmoid(2x) − 1 (expand.c's twelve
+ * links: x→×, 2→×, the sigmoid's six with 2x for x, σ→×, 2→×, ×→−, 1→−):
+ * forward x, 2, 2x, ..., 1/(1+exp(-2x)), 2, 2/(1+exp(-2x)), 1; backward
+ * ∂L/∂y into the − node's input, ∂L/∂y · 2 into σ's output, and the
+ * sigmoid's steps with that upstream, times 2 again on the way into x. */
+void sym_tanh_steps(const Sym *s, const Graph *g, NodeId id, char (*fwd)[128], char (*grad)[128]);
+
 #endif

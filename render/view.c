@@ -167,6 +167,11 @@ static void say_expanded(Builder *b, const Graph *g, NodeId id, const ViewOption
         sym_sigmoid_steps(s, g, id, fwd, grad);
         for (int i = 0; i < 6; i++)
             say(b, last - 6 + i, fwd[i], graph_shape(g, id), grad[i], o);
+    } else if (n->op == OP_TANH && last >= 12) {
+        char fwd[12][128], grad[12][128];
+        sym_tanh_steps(s, g, id, fwd, grad);
+        for (int i = 0; i < 12; i++)
+            say(b, last - 12 + i, fwd[i], graph_shape(g, id), grad[i], o);
     }
 }
 

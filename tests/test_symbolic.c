@@ -22,6 +22,7 @@
 #include "harness.h"
 #include "render/symbolic.h"
 #include "render/view.h"
+#include "repl/quiz_symbolic.h"
 #include "repl/session.h"
 #include "rng.h"
 
@@ -471,6 +472,54 @@ static void check_labels(Harness *h) {
     free(ids);
 }
 
+/* tanh under --expand is 2·sigmoid(2x) − 1 with the sigmoid written out: its
+ * links in symbols, and the one into x evaluating to 1 − tanh(x)². */
+START_TEST(tanh_expanded) {
+    Harness h;
+    h_init(&h);
+    h_ok(&h, "x = 0.5\ny = tanh(x)");
+    ViewOptions o = {.target = session_target(&h.s),
+                     .of = NODE_NONE,
+                     .names = true,
+                     .digits = 4,
+                     .tensor_digits = 4,
+                     .labels = VIEW_SYMBOLIC,
+                     .expand = true};
+    View v;
+    char error[256];
+    ck_assert(view_build(&v, &h.s.graph, &o, error, sizeof error));
+    static const char *const want[][2] = {{"x", "∂L/∂y · 2 · (1/(1+exp(-2x)))² · exp(-2x) · 2"},
+                                          {"2x", "∂L/∂y · 2 · (1/(1+exp(-2x)))² · exp(-2x)"},
+                                          {"-2x", "- ∂L/∂y · 2 · (1/(1+exp(-2x)))² · exp(-2x)"},
+                                          {"exp(-2x)", "- ∂L/∂y · 2 · (1/(1+exp(-2x)))²"},
+                                          {"1+exp(-2x)", "- ∂L/∂y · 2 · (1/(1+exp(-2x)))²"},
+                                          {"1/(1+exp(-2x))", "∂L/∂y · 2"},
+                                          {"2/(1+exp(-2x))", "∂L/∂y"},
+                                          {"y", "∂L/∂y"}};
+    for (size_t k = 0; k < sizeof want / sizeof *want; k++) {
+        bool found = false;
+        for (int i = 0; i < v.edge_count; i++)
+            found = found || (strcmp(v.edges[i].value, want[k][0]) == 0 &&
+                              strcmp(v.edges[i].grad, want[k][1]) == 0);
+        ck_assert_msg(found, "no link %s|%s", want[k][0], want[k][1]);
+    }
+    /* The label into x, read by the quiz's rewriting and run with x = 0.5
+     * and ∂L/∂y = 1, is tanh's derivative there. */
+    StrBuf expr;
+    sb_init(&expr);
+    ck_assert(quiz_sym_rewrite(want[0][1], &expr));
+    Harness check;
+    h_init(&check);
+    h_ok(&check, "x = 0.5; dL_dy = 1; :digits 15");
+    h_ok(&check, expr.data);
+    ck_assert_double_eq_tol(strtod(check.out_text, NULL), 1 - tanh(0.5) * tanh(0.5), 1e-12);
+    h_free(&check);
+    sb_free(&expr);
+    view_free(&v);
+    h_free(&h);
+}
+END_TEST
+
 START_TEST(labels_evaluate_to_the_numbers) {
     Rng r = {20261203};
     for (int graph = 0; graph < 300; graph++) {
@@ -501,6 +550,7 @@ static Suite *symbolic_suite(void) {
     tcase_add_test(t, relu_5_18);
     tcase_add_test(t, sigmoid_5_19_to_5_22);
     tcase_add_test(t, sigmoid_expanded_5_20);
+    tcase_add_test(t, tanh_expanded);
     tcase_add_test(t, affine_5_24_to_5_27);
     tcase_add_test(t, softmax_with_loss_5_30);
     tcase_add_test(t, leaves_are_bare_tails);
