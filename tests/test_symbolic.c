@@ -141,27 +141,20 @@ START_TEST(sigmoid_5_19_to_5_22) {
 }
 END_TEST
 
-START_TEST(sigmoid_expanded_5_20) {
-    Harness h;
-    h_init(&h);
-    h_ok(&h, "x = 0.5\ny = sigmoid(x)");
-    ViewLabels m = VIEW_SYMBOLIC;
-    ViewOptions o = {.target = session_target(&h.s),
+/* The session's target drawn --expand --symbolic has every link of want
+ * (forward and backward text exactly). */
+static void expanded_links_are(Harness *h, const char *const (*want)[2], size_t count) {
+    ViewOptions o = {.target = session_target(&h->s),
                      .of = NODE_NONE,
                      .names = true,
                      .digits = 4,
                      .tensor_digits = 4,
-                     .labels = m,
+                     .labels = VIEW_SYMBOLIC,
                      .expand = true};
     View v;
     char error[256];
-    ck_assert(view_build(&v, &h.s.graph, &o, error, sizeof error));
-    static const char *const want[][2] = {{"x", "∂L/∂y · y² · exp(-x)"},
-                                          {"-x", "- ∂L/∂y · y² · exp(-x)"},
-                                          {"exp(-x)", "- ∂L/∂y · y²"},
-                                          {"1+exp(-x)", "- ∂L/∂y · y²"},
-                                          {"y", "∂L/∂y"}};
-    for (size_t k = 0; k < sizeof want / sizeof *want; k++) {
+    ck_assert(view_build(&v, &h->s.graph, &o, error, sizeof error));
+    for (size_t k = 0; k < count; k++) {
         bool found = false;
         for (int i = 0; i < v.edge_count; i++)
             found = found || (strcmp(v.edges[i].value, want[k][0]) == 0 &&
@@ -169,6 +162,18 @@ START_TEST(sigmoid_expanded_5_20) {
         ck_assert_msg(found, "no link %s|%s", want[k][0], want[k][1]);
     }
     view_free(&v);
+}
+
+START_TEST(sigmoid_expanded_5_20) {
+    Harness h;
+    h_init(&h);
+    h_ok(&h, "x = 0.5\ny = sigmoid(x)");
+    static const char *const want[][2] = {{"x", "∂L/∂y · y² · exp(-x)"},
+                                          {"-x", "- ∂L/∂y · y² · exp(-x)"},
+                                          {"exp(-x)", "- ∂L/∂y · y²"},
+                                          {"1+exp(-x)", "- ∂L/∂y · y²"},
+                                          {"y", "∂L/∂y"}};
+    expanded_links_are(&h, want, sizeof want / sizeof *want);
     h_free(&h);
 }
 END_TEST
@@ -478,16 +483,6 @@ START_TEST(tanh_expanded) {
     Harness h;
     h_init(&h);
     h_ok(&h, "x = 0.5\ny = tanh(x)");
-    ViewOptions o = {.target = session_target(&h.s),
-                     .of = NODE_NONE,
-                     .names = true,
-                     .digits = 4,
-                     .tensor_digits = 4,
-                     .labels = VIEW_SYMBOLIC,
-                     .expand = true};
-    View v;
-    char error[256];
-    ck_assert(view_build(&v, &h.s.graph, &o, error, sizeof error));
     static const char *const want[][2] = {{"x", "∂L/∂y · 2 · (1/(1+exp(-2x)))² · exp(-2x) · 2"},
                                           {"2x", "∂L/∂y · 2 · (1/(1+exp(-2x)))² · exp(-2x)"},
                                           {"-2x", "- ∂L/∂y · 2 · (1/(1+exp(-2x)))² · exp(-2x)"},
@@ -496,13 +491,7 @@ START_TEST(tanh_expanded) {
                                           {"1/(1+exp(-2x))", "∂L/∂y · 2"},
                                           {"2/(1+exp(-2x))", "∂L/∂y"},
                                           {"y", "∂L/∂y"}};
-    for (size_t k = 0; k < sizeof want / sizeof *want; k++) {
-        bool found = false;
-        for (int i = 0; i < v.edge_count; i++)
-            found = found || (strcmp(v.edges[i].value, want[k][0]) == 0 &&
-                              strcmp(v.edges[i].grad, want[k][1]) == 0);
-        ck_assert_msg(found, "no link %s|%s", want[k][0], want[k][1]);
-    }
+    expanded_links_are(&h, want, sizeof want / sizeof *want);
     /* The label into x, read by the quiz's rewriting and run with x = 0.5
      * and ∂L/∂y = 1, is tanh's derivative there. */
     StrBuf expr;
@@ -515,7 +504,6 @@ START_TEST(tanh_expanded) {
     ck_assert_double_eq_tol(strtod(check.out_text, NULL), 1 - tanh(0.5) * tanh(0.5), 1e-12);
     h_free(&check);
     sb_free(&expr);
-    view_free(&v);
     h_free(&h);
 }
 END_TEST
