@@ -168,55 +168,48 @@ expect_out("--quiet --json: no value rows for definitions"
            "{\"kind\":\"value\",\"name\":null,\"value\":12}\n{\"kind\":\"grad\",\"of\":\"b\",\"wrt\":\"a\",\"value\":3}\n{\"kind\":\"warning\",\"name\":\"y\",\"message\":\"y = nan: nan first appears at log(x) (x = -1)\",\"at\":\"log(x)\"}\n{\"kind\":\"error\",\"file\":\"${WORK}/quiet.bp\",\"line\":8,\"col\":1,\"message\":\"undefined name 'zz'\"}\n"
            --quiet --json "${WORK}/quiet.bp")
 
-# Ctrl-C (SIGINT) while reading a pipe: backprop stops, says where, and
-# exits with status 130. Nothing here is timed: the shell feeds one line
-# through a FIFO and reads its answer, and since backprop answers a line
-# before reading on, it is then waiting for input (or about to) when the
-# signal comes; closing the input afterwards ends a wait the signal did not
-# cut short. How long :descend and the other long commands take to stop is
-# tested with a counted Ctrl-C in test_limits.c.
-execute_process(
-  COMMAND sh -c "rm -f \"$1/in\" \"$1/out\" && mkfifo \"$1/in\" \"$1/out\" || exit
-                 \"$0\" < \"$1/in\" > \"$1/out\" 2> \"$1/err\" & pid=$!
-                 exec 3> \"$1/in\" 4< \"$1/out\"
-                 echo 'x = 1' >&3
-                 IFS= read -r answer <&4
-                 kill -INT $pid
-                 exec 3>&-
-                 cat <&4 > /dev/null
-                 wait $pid; echo \"status $? after $answer\"; cat \"$1/err\" >&2"
-          "${BACKPROP}" "${WORK}"
-  OUTPUT_VARIABLE out ERROR_VARIABLE err)
-if(NOT out STREQUAL "status 130 after x = 1\n" OR NOT err STREQUAL "<stdin>: error: interrupted before line 2\n")
-  message(STATUS "FAIL Ctrl-C: stdout '${out}', stderr '${err}'")
-  math(EXPR failures "${failures} + 1")
-else()
-  message(STATUS "ok   Ctrl-C")
-endif()
+# Ctrl-C (SIGINT) while backprop reads a pipe. Nothing here is timed: the
+# shell feeds `x = 1` through a FIFO and reads its answer, and since
+# backprop answers a line before reading on, it is then waiting for input
+# (or about to) when the signal comes; with `after`, that line goes next
+# and its answer is read too; closing the input afterwards ends a wait the
+# signal did not cut short. The case passes when the shell says
+# `expected_out` and backprop's stderr is `expected_err`. How long :descend
+# and the other long commands take to stop is tested with a counted Ctrl-C
+# in test_limits.c.
+function(ctrl_c_case name option after expected_out expected_err)
+  execute_process(
+    COMMAND sh -c "rm -f \"$1/in\" \"$1/out\" && mkfifo \"$1/in\" \"$1/out\" || exit
+                   \"$0\" $2 < \"$1/in\" > \"$1/out\" 2> \"$1/err\" & pid=$!
+                   exec 3> \"$1/in\" 4< \"$1/out\"
+                   echo 'x = 1' >&3
+                   IFS= read -r answer <&4
+                   kill -INT $pid
+                   if [ -n \"$3\" ]; then
+                     echo \"$3\" >&3
+                     IFS= read -r next <&4
+                     answer=\"$answer, $next\"
+                   fi
+                   exec 3>&-
+                   cat <&4 > /dev/null
+                   wait $pid; echo \"status $? after $answer\"; cat \"$1/err\" >&2"
+            "${BACKPROP}" "${WORK}" "${option}" "${after}"
+    OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  set(problem "")
+  if(NOT out STREQUAL expected_out OR NOT err STREQUAL expected_err)
+    set(problem " expected '${expected_out}' and stderr '${expected_err}'")
+  endif()
+  report("${name}" "${problem}" "${out}" "${err}")
+  set(failures ${failures} PARENT_SCOPE)
+endfunction()
 
-# With --driver (a notebook's kernel drives backprop), Ctrl-C while it
-# waits for input changes nothing: the next line runs, and backprop ends
-# when its input does, with status 0.
-execute_process(
-  COMMAND sh -c "rm -f \"$1/in\" \"$1/out\" && mkfifo \"$1/in\" \"$1/out\" || exit
-                 \"$0\" --driver < \"$1/in\" > \"$1/out\" 2> \"$1/err\" & pid=$!
-                 exec 3> \"$1/in\" 4< \"$1/out\"
-                 echo 'x = 1' >&3
-                 IFS= read -r answer <&4
-                 kill -INT $pid
-                 echo 'y = x + 1' >&3
-                 IFS= read -r next <&4
-                 exec 3>&-
-                 cat <&4 > /dev/null
-                 wait $pid; echo \"status $? after $answer, $next\"; cat \"$1/err\" >&2"
-          "${BACKPROP}" "${WORK}"
-  OUTPUT_VARIABLE out ERROR_VARIABLE err)
-if(NOT out STREQUAL "status 0 after x = 1, y = 2\n" OR NOT err STREQUAL "")
-  message(STATUS "FAIL --driver Ctrl-C: stdout '${out}', stderr '${err}'")
-  math(EXPR failures "${failures} + 1")
-else()
-  message(STATUS "ok   --driver Ctrl-C")
-endif()
+# Without --driver, Ctrl-C ends the input: backprop says where, exit status 130.
+ctrl_c_case("Ctrl-C" "" "" "status 130 after x = 1\n"
+            "<stdin>: error: interrupted before line 2\n")
+# With --driver (a notebook's kernel drives backprop), Ctrl-C while it waits
+# for input changes nothing: the next line runs, and backprop ends when its
+# input does, with status 0.
+ctrl_c_case("--driver Ctrl-C" "--driver" "y = x + 1" "status 0 after x = 1, y = 2\n" "")
 
 if(failures GREATER 0)
   message(FATAL_ERROR "${failures} command-line case(s) failed")
