@@ -112,3 +112,27 @@ int build_scalar_edge(Builder *b, int from, int to, double value, const double *
                       const char *name) {
     return build_edge(b, from, to, &SCALAR, &value, grad, name);
 }
+
+/* Replaces a link's number `field` by `symbol`, as build_say says. */
+static void say_one(char *field, const char *symbol, const Shape *s, bool values) {
+    char text[2 * VIEW_TEXT], shape[SHAPE_TEXT_SIZE];
+    if (values)
+        snprintf(text, sizeof text, "%s = %s", symbol, field);
+    else if (s->rank > 0)
+        snprintf(text, sizeof text, "%s %s", symbol, shape_text(s, shape, sizeof shape));
+    else
+        snprintf(text, sizeof text, "%s", symbol);
+    build_set_text(field, text);
+}
+
+void build_say(Builder *b, int e, const char *symbol, const Shape *shape, const char *grad) {
+    if (e < 0 || !b->sym || !symbol || b->failed) return;
+    ViewEdge *edge = &b->v->edges[e];
+    if (b->v->nodes[edge->from].kind == VIEW_CONST) return;
+    say_one(edge->value, symbol, shape, b->values);
+    if (edge->grad[0] && grad && grad[0]) say_one(edge->grad, grad, shape, b->values);
+}
+
+int build_links_of(const Builder *b, const Shape *shape) {
+    return b->elements && elements_fits(shape) ? (int)shape->dims[0] : 1;
+}

@@ -24,6 +24,7 @@ typedef struct {
     bool elements;             /* build_edge splits small vectors into one link per element */
     bool names;            /* expansions name the book's intermediates (y in Softmax-with-Loss) */
     const struct Sym *sym; /* symbolic labels (symbolic.h), NULL: numbers */
+    bool values;           /* symbolic labels keep the number: "exp(-x) = 0.6065" */
 } Builder;
 
 /* Copies s into a label (VIEW_TEXT bytes), cutting at a character boundary
@@ -49,6 +50,15 @@ int build_edge(Builder *b, int from, int to, const Shape *shape, const double *v
 /* build_edge for a scalar. */
 int build_scalar_edge(Builder *b, int from, int to, double value, const double *grad,
                       const char *name);
+/* In symbolic modes, link e says `symbol` instead of its value and `grad`
+ * instead of its gradient if it has a red arrow (NULL or "": keep the
+ * number); a tensor's with its shape, "W (2,3)"; with b->values the number
+ * stays after the symbol, "exp(-x) = 0.6065". A constant's link keeps its
+ * plain arrow. Does nothing without b->sym or for e < 0. */
+void build_say(Builder *b, int e, const char *symbol, const Shape *shape, const char *grad);
+/* How many links build_edge makes for a value of this shape: one, or with
+ * --elements one per element of a small vector. */
+int build_links_of(const Builder *b, const Shape *shape);
 /* Writes value (of shape) as a link's text, as described above, into out
  * (VIEW_TEXT bytes), with b's digits for its rank. */
 void build_value_text(const Builder *b, char *out, const Shape *shape, const double *value);

@@ -21,7 +21,9 @@ int elements_source(Builder *b, int from, const char *base, int i, double value,
     snprintf(name, VIEW_TEXT + 12, "%s%d", base, i + 1);
     ViewNodeKind kind = b->v->nodes[from].kind;
     if (kind == VIEW_LEAF || kind == VIEW_CONST) {
-        int source = kind == VIEW_LEAF ? build_node(b, VIEW_LEAF, name) : build_number(b, value);
+        /* In symbols a leaf is a bare arrow tail: its link says a1. */
+        int source = kind == VIEW_LEAF ? build_node(b, VIEW_LEAF, b->sym ? "" : name)
+                                       : build_number(b, value);
         *name = '\0'; /* the source says it */
         return source;
     }

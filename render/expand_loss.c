@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "build.h"
+#include "symbolic.h"
 
 /* The layer's numbers for scores of n classes in `rows` rows: softmax y and
  * the one-hot labels (integer labels made one-hot), per element. */
@@ -148,6 +149,64 @@ static int full(Builder *b, const Graph *g, NodeId id, const int *map, const cha
     return neg;
 }
 
+/* Link *e says fwd and upstream · grad (grad NULL: none); *e moves on. */
+static void say_next(Builder *b, int *e, const char *up, const char *fwd, const char *grad) {
+    static const Shape SCALAR = {0};
+    char flow[128];
+    if (up && grad) sym_times(up, grad, flow);
+    build_say(b, (*e)++, fwd, &SCALAR, up && grad ? flow : NULL);
+}
+
+/* The appendix's graph in symbols, on the 8n + 3 links full() built (in
+ * its order) from `first`: forward a1, exp(a1), S, 1/S, y1, log y1, t1,
+ * t1 log y1, ...; backward, from the seed: -1, -t1, -t1/y1, then -t1 S
+ * into 1/S and -t1/exp(a1) into exp(a1), 1/S on into the sum (t1 + ... +
+ * tn is 1), and y1 - t1 into a1, as the appendix works it. */
+static void say_full(Builder *b, const Graph *g, NodeId id, int first, int n) {
+    const Node *node = graph_node(g, id);
+    const char *up = sym_upstream(b->sym, id), *a = sym_forward(b->sym, node->in[0]);
+    const char *t = sym_forward(b->sym, node->in[1]);
+    char fwd[VIEW_TEXT], grad[VIEW_TEXT], aj[VIEW_TEXT], tj[VIEW_TEXT], sum[VIEW_TEXT] = "";
+    int e = first;
+    for (int j = 0; j < n; j++) {
+        sym_element(g, a, j, aj, sizeof aj), sym_element(g, t, j, tj, sizeof tj);
+        snprintf(grad, sizeof grad, "y%d - %s", j + 1, tj);
+        say_next(b, &e, up, aj, grad);
+    }
+    for (int j = 0; j < n; j++) {
+        sym_element(g, a, j, aj, sizeof aj);
+        snprintf(fwd, sizeof fwd, "exp(%s)", aj);
+        say_next(b, &e, up, fwd, "1/S");
+    }
+    say_next(b, &e, up, "S", "1/S");
+    for (int j = 0; j < n; j++) {
+        sym_element(g, a, j, aj, sizeof aj), sym_element(g, t, j, tj, sizeof tj);
+        snprintf(fwd, sizeof fwd, "exp(%s)", aj);
+        snprintf(grad, sizeof grad, "-%s/exp(%s)", tj, aj);
+        say_next(b, &e, up, fwd, grad);
+        snprintf(grad, sizeof grad, "-%s S", tj);
+        say_next(b, &e, up, "1/S", grad);
+        snprintf(fwd, sizeof fwd, "y%d", j + 1);
+        snprintf(grad, sizeof grad, "-%s/y%d", tj, j + 1);
+        say_next(b, &e, up, fwd, grad);
+    }
+    for (int j = 0; j < n; j++) {
+        sym_element(g, t, j, tj, sizeof tj);
+        snprintf(fwd, sizeof fwd, "log y%d", j + 1);
+        snprintf(grad, sizeof grad, "-%s", tj);
+        say_next(b, &e, up, fwd, grad);
+        say_next(b, &e, up, tj, NULL);
+    }
+    for (int j = 0; j < n; j++) {
+        sym_element(g, t, j, tj, sizeof tj);
+        snprintf(fwd, sizeof fwd, "%s log y%d", tj, j + 1);
+        size_t used = strlen(sum);
+        snprintf(sum + used, sizeof sum - used, "%s%s", j ? " + " : "", fwd);
+        say_next(b, &e, up, fwd, "-1");
+    }
+    say_next(b, &e, up, n <= 3 ? sum : "Σ t log y", "-1");
+}
+
 int expand_softmax_with_loss(Builder *b, const Graph *g, NodeId id, const int *map,
                              const char *const *names, const double *dy, int level) {
     Loss l;
@@ -155,8 +214,11 @@ int expand_softmax_with_loss(Builder *b, const Graph *g, NodeId id, const int *m
         b->failed = true;
         return -1;
     }
+    int first = b->v->edge_count, n = (int)l.n;
     int out = full_graph(g, id, level) ? full(b, g, id, map, names, dy, &l)
                                        : boxes(b, g, id, map, names, dy, &l);
+    if (b->sym && full_graph(g, id, level) && b->v->edge_count == first + 8 * n + 3)
+        say_full(b, g, id, first, n);
     free(l.y);
     return out;
 }

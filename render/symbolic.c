@@ -7,6 +7,7 @@
 
 #include "../graph/format.h"
 #include "../graph/strbuf.h"
+#include "build.h"
 
 static char *take(StrBuf *sb, bool *failed) {
     if (sb->failed) *failed = true;
@@ -388,6 +389,55 @@ const char *sym_upstream(const Sym *s, NodeId id) {
     return id >= 0 && id < s->count ? s->upstream[id] : NULL;
 }
 
+static bool is_name_start(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+static bool is_name_char(char c) {
+    return is_name_start(c) || (c >= '0' && c <= '9');
+}
+
+/* Does the name at p (len bytes) in label stay as it is in an element's
+ * label: the loss of "∂L/∂", a function called, or a scalar of g? */
+static bool stays_whole(const Graph *g, const char *label, const char *p, size_t len) {
+    const char *partial = "∂";
+    size_t plen = strlen(partial);
+    if ((size_t)(p - label) >= plen && strncmp(p - plen, partial, plen) == 0 && p[len] == '/')
+        return true;
+    if (p[len] == '(') return true;
+    NodeId id = graph_lookup(g, p, (int)len);
+    return id != NODE_NONE && graph_is_scalar(g, id);
+}
+
+void sym_element(const Graph *g, const char *label, int i, char *out, size_t size) {
+    StrBuf sb;
+    sb_init(&sb);
+    for (const char *p = label; *p;) {
+        if (*p >= '0' && *p <= '9') { /* a number: "2", "1e-3", copied whole */
+            const char *start = p;
+            while (is_name_char(*p) || *p == '.')
+                p++;
+            sb_append(&sb, start, (size_t)(p - start));
+            continue;
+        }
+        if (!is_name_start(*p)) {
+            sb_append(&sb, p++, 1);
+            continue;
+        }
+        const char *start = p;
+        while (is_name_char(*p))
+            p++;
+        size_t len = (size_t)(p - start);
+        sb_append(&sb, start, len);
+        if (!stays_whole(g, label, start, len))
+            sb_printf(&sb, "%s%d", p[-1] >= '0' && p[-1] <= '9' ? "_" : "", i + 1);
+    }
+    char text[VIEW_TEXT];
+    build_set_text(text, sb.failed ? "" : sb.data);
+    snprintf(out, size, "%s", text);
+    sb_free(&sb);
+}
+
 static void copy_out(char *dst, StrBuf *sb) {
     snprintf(dst, 128, "%s", sb->failed ? "" : sb->data);
     sb_clear(sb);
@@ -475,4 +525,38 @@ void sym_tanh_steps(const Sym *s, const Graph *g, NodeId id, char (*fwd)[128], c
     sb_free(&sig);
     sb_free(&twice);
     sb_free(&t);
+}
+
+void sym_times(const char *upstream, const char *text, char *out) {
+    if (strcmp(upstream, "1") == 0) {
+        snprintf(out, 128, "%s", text);
+        return;
+    }
+    bool negative = text[0] == '-';
+    const char *rest = negative ? text + 1 + (text[1] == ' ') : text;
+    StrBuf t;
+    sb_init(&t);
+    sb_puts(&t, negative ? "- " : "");
+    if (is_sum(upstream))
+        sb_printf(&t, "(%s) · ", upstream);
+    else
+        sb_printf(&t, "%s · ", upstream);
+    if (is_sum(rest)) /* "a · t/y" reads as (a·t)/y = a · (t/y): only sums need parentheses */
+        sb_printf(&t, "(%s)", rest);
+    else
+        sb_puts(&t, rest);
+    copy_out(out, &t);
+    sb_free(&t);
+}
+
+void sym_loss_steps(const Sym *s, const Graph *g, NodeId id, char (*fwd)[128], char (*grad)[128]) {
+    const Node *n = graph_node(g, id);
+    bool batch = graph_shape(g, n->in[0])->rank > 1;
+    const char *up = s->upstream[id], *back = s->backward[(size_t)id * BP_MAX_INPUTS];
+    snprintf(fwd[0], 128, "%s", s->forward[n->in[0]]);
+    snprintf(fwd[1], 128, "y");
+    snprintf(fwd[2], 128, "%s", s->forward[n->in[1]]);
+    snprintf(grad[0], 128, "%s", up && back ? back : "");
+    grad[1][0] = grad[2][0] = '\0';
+    if (up) sym_times(up, batch ? "-t/(N·y)" : "-t/y", grad[1]);
 }

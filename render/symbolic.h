@@ -54,6 +54,14 @@ const char *sym_forward(const Sym *s, NodeId id);
 const char *sym_backward(const Sym *s, NodeId id, int input);
 const char *sym_upstream(const Sym *s, NodeId id);
 
+/* Element i (0-based) of a vector's label, as figures 5-29 and 5-30 write
+ * it: every name of a vector gets its 1-based index ("y - t" is "y1 - t1"
+ * for i = 0, "a" is "a1"; a name ending in a digit gets "_": "x1_2").
+ * Not indexed: the loss in "∂L/∂…", a function's name before "(", and
+ * names of scalars in g ("∂L/∂z · w" is "∂L/∂z1 · w" for a scalar w).
+ * Written into out (size bytes), cut at a character boundary. */
+void sym_element(const Graph *g, const char *label, int i, char *out, size_t size);
+
 /* Figure 5-19/5-20: the labels of --expand's six links for sigmoid node
  * id, in expand.c's order (x→×, -1→×, ×→exp, exp→+, 1→+, +→/): forward
  * "x", "-1", "-x", "exp(-x)", "1", "1+exp(-x)"; backward "∂L/∂y · y² ·
@@ -68,5 +76,16 @@ void sym_sigmoid_steps(const Sym *s, const Graph *g, NodeId id, char (*fwd)[128]
  * ∂L/∂y into the − node's input, ∂L/∂y · 2 into σ's output, and the
  * sigmoid's steps with that upstream, times 2 again on the way into x. */
 void sym_tanh_steps(const Sym *s, const Graph *g, NodeId id, char (*fwd)[128], char (*grad)[128]);
+
+/* Figure 5-30: the labels of --expand's three groups of links for
+ * softmax_with_loss node id, Softmax box then Cross Entropy Error box: a
+ * into Softmax ("a", back "y - t"), y on to the loss ("y", back "-t/y"),
+ * t into it ("t", no gradient); "/ N", "N·y" for a batch of N rows, the
+ * upstream multiplied in when it is not 1. Cut to 128 bytes each. */
+void sym_loss_steps(const Sym *s, const Graph *g, NodeId id, char (*fwd)[128], char (*grad)[128]);
+
+/* upstream · text as a label writes it: text alone for "1", the sign in
+ * front ("- ∂L/∂z · t/y"), sums wrapped; into out (128 bytes). */
+void sym_times(const char *upstream, const char *text, char *out);
 
 #endif

@@ -115,64 +115,76 @@ static bool run_backward(Graph *g, const ViewOptions *o, Flows *f) {
     return true;
 }
 
-/* In symbolic modes, link e says `label` (a tensor's with its shape,
- * "W (2,3)") instead of its value, and `grad` instead of its gradient if it
- * has a red arrow. --values keeps the number after the symbol:
- * "exp(-x) = 0.6065". */
-/* Replaces a link's number `field` by `symbol`, keeping the number after
- * it with values ("exp(-x) = 0.6065"), else a tensor's shape ("W (2,3)"). */
-static void say_one(char *field, const char *symbol, const Shape *s, bool values) {
-    char text[2 * VIEW_TEXT], shape[SHAPE_TEXT_SIZE];
-    if (values)
-        snprintf(text, sizeof text, "%s = %s", symbol, field);
-    else if (s->rank > 0)
-        snprintf(text, sizeof text, "%s %s", symbol, shape_text(s, shape, sizeof shape));
-    else
-        snprintf(text, sizeof text, "%s", symbol);
-    build_set_text(field, text);
+/* build_say for the links one build_edge made from a value of shape s:
+ * one, or with --elements one per element, each saying its element's
+ * symbols (a1, y1 - t1). */
+static void say_links(Builder *b, const Graph *g, int first, const Shape *s, const char *label,
+                      const char *grad) {
+    static const Shape SCALAR = {0};
+    if (first < 0 || !b->sym || !label) return;
+    if (!(b->elements && elements_fits(s))) {
+        build_say(b, first, label, s, grad);
+        return;
+    }
+    for (int i = 0; i < s->dims[0] && first + i < b->v->edge_count; i++) {
+        char symbol[VIEW_TEXT], flow[VIEW_TEXT];
+        sym_element(g, label, i, symbol, sizeof symbol);
+        if (grad) sym_element(g, grad, i, flow, sizeof flow);
+        build_say(b, first + i, symbol, &SCALAR, grad ? flow : NULL);
+    }
 }
 
-static void say(Builder *b, int e, const char *label, const Shape *s, const char *grad,
-                const ViewOptions *o) {
-    if (e < 0 || !b->sym || !label) return;
-    ViewEdge *edge = &b->v->edges[e];
-    /* A constant is drawn as its label with a plain arrow, symbols or not. */
-    if (b->v->nodes[edge->from].kind == VIEW_CONST) return;
-    say_one(edge->value, label, s, o->values);
-    if (edge->grad[0] && grad && grad[0]) say_one(edge->grad, grad, s, o->values);
-}
-
-/* say() for a link from graph node `from`. */
-static void say_symbols(Builder *b, int e, const Graph *g, NodeId from, const char *grad,
-                        const ViewOptions *o) {
-    if (b->sym) say(b, e, sym_forward(b->sym, from), graph_shape(g, from), grad, o);
+/* say_links for the links from graph node `from`. */
+static void say_symbols(Builder *b, int e, const Graph *g, NodeId from, const char *grad) {
+    if (b->sym) say_links(b, g, e, graph_shape(g, from), sym_forward(b->sym, from), grad);
 }
 
 /* The symbols on an expansion's links, the last ones built: Affine's four
  * (X, W, X·W, B: figure 5-25) or the sigmoid's six (figure 5-20). */
-static void say_expanded(Builder *b, const Graph *g, NodeId id, const ViewOptions *o) {
+static void say_expanded(Builder *b, const Graph *g, NodeId id) {
     const Node *n = graph_node(g, id);
     int last = b->v->edge_count;
     if (!b->sym || b->failed) return;
     const Sym *s = b->sym;
-    if (n->op == OP_AFFINE && last >= 4) {
+    if (n->op == OP_AFFINE) {
         char xw[VIEW_TEXT];
         snprintf(xw, sizeof xw, "%s·%s", sym_forward(s, n->in[0]), sym_forward(s, n->in[1]));
-        say_symbols(b, last - 4, g, n->in[0], sym_backward(s, id, 0), o);
-        say_symbols(b, last - 3, g, n->in[1], sym_backward(s, id, 1), o);
-        say(b, last - 2, xw, graph_shape(g, id), sym_upstream(s, id), o);
-        say_symbols(b, last - 1, g, n->in[2], sym_backward(s, id, 2), o);
+        int at[5] = {0}; /* where the links of X, W, X·W and B start */
+        const Shape *shapes[4] = {graph_shape(g, n->in[0]), graph_shape(g, n->in[1]),
+                                  graph_shape(g, id), graph_shape(g, n->in[2])};
+        for (int k = 0; k < 4; k++)
+            at[k + 1] = at[k] + build_links_of(b, shapes[k]);
+        int first = last - at[4];
+        if (first < 0) return;
+        say_symbols(b, first + at[0], g, n->in[0], sym_backward(s, id, 0));
+        say_symbols(b, first + at[1], g, n->in[1], sym_backward(s, id, 1));
+        say_links(b, g, first + at[2], shapes[2], xw, sym_upstream(s, id));
+        say_symbols(b, first + at[3], g, n->in[2], sym_backward(s, id, 2));
     } else if (n->op == OP_SIGMOID && last >= 6) {
         char fwd[6][128], grad[6][128];
         sym_sigmoid_steps(s, g, id, fwd, grad);
         for (int i = 0; i < 6; i++)
-            say(b, last - 6 + i, fwd[i], graph_shape(g, id), grad[i], o);
+            build_say(b, last - 6 + i, fwd[i], graph_shape(g, id), grad[i]);
     } else if (n->op == OP_TANH && last >= 12) {
         char fwd[12][128], grad[12][128];
         sym_tanh_steps(s, g, id, fwd, grad);
         for (int i = 0; i < 12; i++)
-            say(b, last - 12 + i, fwd[i], graph_shape(g, id), grad[i], o);
+            build_say(b, last - 12 + i, fwd[i], graph_shape(g, id), grad[i]);
     }
+}
+
+/* The symbols on Softmax-with-Loss's boxes (figure 5-30): a's links, y's,
+ * then t's, the last ones built; the appendix's graph says its own. */
+static void say_loss(Builder *b, const Graph *g, NodeId id, int level) {
+    const Node *n = graph_node(g, id);
+    const Shape *a = graph_shape(g, n->in[0]), *t = graph_shape(g, n->in[1]);
+    int first = b->v->edge_count - 2 * build_links_of(b, a) - build_links_of(b, t);
+    if (!b->sym || b->failed || first < 0 || expand_loss_ops(g, id, level) != 2) return;
+    char fwd[3][128], grad[3][128];
+    sym_loss_steps(b->sym, g, id, fwd, grad);
+    say_links(b, g, first, a, fwd[0], grad[0]);
+    say_links(b, g, first + build_links_of(b, a), a, fwd[1], grad[1]);
+    say_links(b, g, first + 2 * build_links_of(b, a), t, fwd[2], NULL);
 }
 
 /* Draws graph node id (an operation) from the view nodes of its inputs. */
@@ -190,12 +202,15 @@ static int add_operation(Builder *b, const Graph *g, NodeId id, const int *map,
     }
     const double *dy = f->in_pass[id] ? graph_grad_value(g, id).data : NULL;
     int expands = expanded_ops(g, id, o->expand, o->expand_level);
-    if (expands && n->op == OP_SOFTMAX_WITH_LOSS)
-        return expand_softmax_with_loss(b, g, id, map, names, dy, o->expand_level);
+    if (expands && n->op == OP_SOFTMAX_WITH_LOSS) {
+        int out = expand_softmax_with_loss(b, g, id, map, names, dy, o->expand_level);
+        say_loss(b, g, id, o->expand_level);
+        return out;
+    }
     if (expands) {
         int out = n->op == OP_AFFINE ? expand_affine(b, g, id, map, names, dy, dy ? flows : NULL)
                                      : expand_sigmoid_or_tanh(b, g, id, map, names, dy);
-        say_expanded(b, g, id, o);
+        say_expanded(b, g, id);
         return out;
     }
     char label[VIEW_TEXT];
@@ -205,7 +220,7 @@ static int add_operation(Builder *b, const Graph *g, NodeId id, const int *map,
         if (is_absorbed_exponent(g, id, i)) continue;
         Value in = graph_value(g, n->in[i]);
         int e = build_edge(b, map[n->in[i]], node, in.shape, in.data, flows[i], names[i]);
-        say_symbols(b, e, g, n->in[i], b->sym ? sym_backward(b->sym, id, i) : NULL, o);
+        say_symbols(b, e, g, n->in[i], b->sym ? sym_backward(b->sym, id, i) : NULL);
     }
     return node;
 }
@@ -243,7 +258,9 @@ bool view_build(View *v, Graph *g, const ViewOptions *o, char *error, int error_
                  .digits = o->digits,
                  .tensor_digits = o->tensor_digits,
                  .elements = o->elements,
-                 .names = o->names};
+                 /* in symbols a link's label is its name already */
+                 .names = o->names && o->labels == VIEW_NUMBERS,
+                 .values = o->values};
     int32_t count = graph_count(g);
     Flows f = {.at = malloc(((size_t)count * BP_MAX_INPUTS + 1) * sizeof *f.at),
                .in_pass = calloc((size_t)count + 1, 1)};
@@ -313,7 +330,7 @@ bool view_build(View *v, Graph *g, const ViewOptions *o, char *error, int error_
         Value value = graph_value(g, id);
         int e = build_edge(&b, map[id], sink, value.shape, value.data,
                            f.in_pass[id] ? graph_grad_value(g, id).data : NULL, name);
-        say_symbols(&b, e, g, id, b.sym ? sym_upstream(b.sym, id) : NULL, o);
+        say_symbols(&b, e, g, id, b.sym ? sym_upstream(b.sym, id) : NULL);
     }
     if (ok && b.failed) snprintf(error, (size_t)error_size, "out of memory");
     ok = ok && !b.failed;

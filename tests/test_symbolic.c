@@ -314,6 +314,7 @@ static double eval_primary(Eval *e) {
             if (!eat(e, ")")) e->bad = true;
             return funcs[i].f(x);
         }
+    if (eat(e, "log ")) return log(eval_power(e)); /* the appendix's log y1 */
     if (eat(e, "sigmoid(") || eat(e, "relu(")) {
         bool relu = e->p[-2] == 'u';
         double x = eval_sum(e);
@@ -355,8 +356,8 @@ static double eval_product(Eval *e) {
             x *= eval_power(e);
         else if (eat(e, "/"))
             x /= eval_power(e);
-        else if (*e->p == '(')
-            x *= eval_power(e); /* y(1-y) */
+        else if (*e->p == '(' || isalpha((unsigned char)*e->p))
+            x *= eval_power(e); /* y(1-y), t1 S, t1 log y1 */
         else
             return x;
     }
@@ -529,6 +530,137 @@ START_TEST(labels_evaluate_to_the_numbers) {
 }
 END_TEST
 
+/* The view of the session's target in symbols with the given --expand
+ * level (0: none), --elements and --values (17 digits). */
+static void symbolic_view(Harness *h, View *v, int level, bool values) {
+    ViewOptions o = {.target = session_target(&h->s),
+                     .of = NODE_NONE,
+                     .names = true,
+                     .digits = values ? 17 : 4,
+                     .tensor_digits = 4,
+                     .labels = VIEW_SYMBOLIC,
+                     .elements = true,
+                     .expand = level > 0,
+                     .expand_level = level,
+                     .values = values};
+    char error[256];
+    ck_assert_msg(view_build(v, &h->s.graph, &o, error, sizeof error), "%s", error);
+}
+
+static const char SWL[] = "a = [0.3, 2.9, 4.0]\nt = [0, 1, 0]\nL = softmax_with_loss(a, t)";
+
+/* Figures 5-29 and 5-30 element by element: a1 a2 a3 in, y1 - t1 back;
+ * y1 y2 y3 on to the Cross Entropy Error box, -t1/y1 back; t1 t2 t3 in
+ * with no gradient; every leaf a bare tail. */
+START_TEST(softmax_with_loss_elements_5_29_5_30) {
+    Harness h;
+    h_init(&h);
+    h_ok(&h, SWL);
+    static const char *const layer[][2] = {{"a1", "y1 - t1"}, {"a2", "y2 - t2"}, {"a3", "y3 - t3"},
+                                           {"t1", ""},        {"t2", ""},        {"t3", ""},
+                                           {"L", "1"}};
+    static const char *const boxes[][2] = {{"a1", "y1 - t1"}, {"a3", "y3 - t3"}, {"y1", "-t1/y1"},
+                                           {"y2", "-t2/y2"},  {"y3", "-t3/y3"},  {"t2", ""},
+                                           {"L", "1"}};
+    for (int level = 0; level <= 1; level++) {
+        View v;
+        symbolic_view(&h, &v, level, false);
+        const char *const(*want)[2] = level ? boxes : layer;
+        for (size_t k = 0; k < 7; k++) {
+            bool found = false;
+            for (int i = 0; i < v.edge_count; i++)
+                found = found || (strcmp(v.edges[i].value, want[k][0]) == 0 &&
+                                  strcmp(v.edges[i].grad, want[k][1]) == 0);
+            ck_assert_msg(found, "level %d: no link %s|%s", level, want[k][0], want[k][1]);
+        }
+        ck_assert_int_eq(v.edge_count, level ? 10 : 7);
+        for (int i = 0; i < v.node_count; i++)
+            if (v.nodes[i].kind == VIEW_LEAF) ck_assert_str_eq(v.nodes[i].label, "");
+        view_free(&v);
+    }
+    h_free(&h);
+}
+END_TEST
+
+/* The appendix's graph in symbols (--expand=2): every label, forward and
+ * backward, evaluated with a, t, y = softmax(a), S = Σ exp(a) and L, is
+ * the number --values writes beside it; and the book's steps are there. */
+START_TEST(softmax_with_loss_appendix) {
+    Harness h;
+    h_init(&h);
+    h_ok(&h, SWL);
+    const double a[] = {0.3, 2.9, 4.0}, t[] = {0, 1, 0};
+    double S = exp(a[0]) + exp(a[1]) + exp(a[2]);
+    char names[10][8];
+    Known known[10];
+    for (int j = 0; j < 3; j++) {
+        snprintf(names[3 * j], 8, "a%d", j + 1);
+        snprintf(names[3 * j + 1], 8, "t%d", j + 1);
+        snprintf(names[3 * j + 2], 8, "y%d", j + 1);
+        known[3 * j] = (Known){names[3 * j], a[j]};
+        known[3 * j + 1] = (Known){names[3 * j + 1], t[j]};
+        known[3 * j + 2] = (Known){names[3 * j + 2], exp(a[j]) / S};
+    }
+    known[9] = (Known){"S", S};
+    View v;
+    symbolic_view(&h, &v, 2, true);
+    ck_assert_int_eq(v.edge_count, 8 * 3 + 3 + 1);
+    int checked = 0;
+    for (int i = 0; i < v.edge_count; i++) {
+        const char *texts[2] = {v.edges[i].value, v.edges[i].grad};
+        for (int k = 0; k < 2; k++) {
+            char symbol[VIEW_TEXT];
+            const char *eq = strstr(texts[k], " = ");
+            if (!eq || strcmp(texts[k], "L") == 0) continue;
+            snprintf(symbol, sizeof symbol, "%.*s", (int)(eq - texts[k]), texts[k]);
+            if (strcmp(symbol, "L") == 0) continue;
+            bool ok;
+            double got = evaluate(symbol, known, 10, &ok);
+            ck_assert_msg(ok, "cannot read '%s'", symbol);
+            assert_close(got, strtod(eq + 3, NULL), k ? "backward label" : "forward label",
+                         texts[k]);
+            checked++;
+        }
+    }
+    ck_assert_int_ge(checked, 40);
+    view_free(&v);
+    symbolic_view(&h, &v, 2, false);
+    static const char *const want[][2] = {
+        {"a1", "y1 - t1"}, {"exp(a1)", "1/S"},         {"S", "1/S"},
+        {"1/S", "-t2 S"},  {"exp(a2)", "-t2/exp(a2)"}, {"y2", "-t2/y2"},
+        {"log y2", "-t2"}, {"t2 log y2", "-1"},        {"t1 log y1 + t2 log y2 + t3 log y3", "-1"},
+        {"t3", ""}};
+    for (size_t k = 0; k < sizeof want / sizeof *want; k++) {
+        bool found = false;
+        for (int i = 0; i < v.edge_count; i++)
+            found = found || (strcmp(v.edges[i].value, want[k][0]) == 0 &&
+                              strcmp(v.edges[i].grad, want[k][1]) == 0);
+        ck_assert_msg(found, "no link %s|%s", want[k][0], want[k][1]);
+    }
+    view_free(&v);
+    h_free(&h);
+}
+END_TEST
+
+/* Element labels: names of vectors indexed, the loss, functions and
+ * scalars not. */
+START_TEST(element_labels) {
+    Harness h;
+    h_init(&h);
+    h_ok(&h, "w = 2\nx1 = [1, 2]\nz = x1 * w");
+    static const char *const cases[][3] = {{"y - t", "0", "y1 - t1"},
+                                           {"∂L/∂z · w", "1", "∂L/∂z2 · w"},
+                                           {"exp(-x1)", "1", "exp(-x1_2)"},
+                                           {"2 · a", "2", "2 · a3"}};
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        char out[VIEW_TEXT];
+        sym_element(&h.s.graph, cases[k][0], atoi(cases[k][1]), out, sizeof out);
+        ck_assert_str_eq(out, cases[k][2]);
+    }
+    h_free(&h);
+}
+END_TEST
+
 static Suite *symbolic_suite(void) {
     Suite *s = suite_create("symbolic");
     TCase *t = tcase_create("figures");
@@ -541,6 +673,9 @@ static Suite *symbolic_suite(void) {
     tcase_add_test(t, tanh_expanded);
     tcase_add_test(t, affine_5_24_to_5_27);
     tcase_add_test(t, softmax_with_loss_5_30);
+    tcase_add_test(t, softmax_with_loss_elements_5_29_5_30);
+    tcase_add_test(t, softmax_with_loss_appendix);
+    tcase_add_test(t, element_labels);
     tcase_add_test(t, leaves_are_bare_tails);
     tcase_add_test(t, option_errors);
     tcase_add_test(t, trace_symbolic);
