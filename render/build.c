@@ -129,10 +129,24 @@ void build_say(Builder *b, int e, const char *symbol, const Shape *shape, const 
     if (e < 0 || !b->sym || !symbol || b->failed) return;
     ViewEdge *edge = &b->v->edges[e];
     if (b->v->nodes[edge->from].kind == VIEW_CONST) return;
+    char *copy = NULL;
+    if (make_room(b, (void **)&b->said, b->said_count, &b->said_cap, sizeof *b->said) &&
+        (copy = malloc(VIEW_TEXT)) != NULL) {
+        build_set_text(copy, symbol);
+        b->said[b->said_count++] = copy;
+    }
     say_one(edge->value, symbol, shape, b->values);
     if (edge->grad[0] && grad && grad[0]) say_one(edge->grad, grad, shape, b->values);
 }
 
 int build_links_of(const Builder *b, const Shape *shape) {
     return b->elements && elements_fits(shape) ? (int)shape->dims[0] : 1;
+}
+
+void build_free(Builder *b) {
+    for (int i = 0; i < b->said_count; i++)
+        free(b->said[i]);
+    free(b->said);
+    b->said = NULL;
+    b->said_count = b->said_cap = 0;
 }

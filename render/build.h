@@ -25,6 +25,8 @@ typedef struct {
     bool names;            /* expansions name the book's intermediates (y in Softmax-with-Loss) */
     const struct Sym *sym; /* symbolic labels (symbolic.h), NULL: numbers */
     bool values;           /* symbolic labels keep the number: "exp(-x) = 0.6065" */
+    char **said;           /* every forward symbol build_say wrote, owned; for legend.c */
+    int said_count, said_cap;
 } Builder;
 
 /* Copies s into a label (VIEW_TEXT bytes), cutting at a character boundary
@@ -56,6 +58,13 @@ int build_scalar_edge(Builder *b, int from, int to, double value, const double *
  * stays after the symbol, "exp(-x) = 0.6065". A constant's link keeps its
  * plain arrow. Does nothing without b->sym or for e < 0. */
 void build_say(Builder *b, int e, const char *symbol, const Shape *shape, const char *grad);
+/* Frees what the builder owns besides the view (b->said). */
+void build_free(Builder *b);
+/* legend.c: past 40 characters a symbolic label says a one-letter name
+ * for the longest sub-expression some link carries forward (b->said), in
+ * every label of the view, and the view's legend says what it stands for
+ * ("t = 1/(1+exp(-2x))"). No name is one the graph or a label uses. */
+void legend_build(Builder *b, const Graph *g);
 /* How many links build_edge makes for a value of this shape: one, or with
  * --elements one per element of a small vector. */
 int build_links_of(const Builder *b, const Shape *shape);

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <graphviz/cgraph.h>
 #include <graphviz/gvc.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -284,6 +285,25 @@ static void set_spline(Agedge_t *e, const Point *p, int n, Point tip) {
     sb_free(&sb);
 }
 
+/* The legend (svg.c places it) as one left-aligned text under the picture. */
+static void pin_legend(Agraph_t *g, const View *v, const Layout *l, bool names) {
+    if (v->legend_count == 0) return;
+    double box[4], widest = 0;
+    lay_extent(v, l, names, box);
+    Point corner = lay_legend_place(v, box);
+    StrBuf text;
+    sb_init(&text);
+    for (int i = 0; i < v->legend_count; i++) {
+        sb_printf(&text, "%s\\l", v->legend[i]); /* \l: the line ends, left-aligned */
+        widest = fmax(widest, lay_text_width(v->legend[i], VALUE_SIZE));
+    }
+    double height = v->legend_count * VALUE_SIZE * 1.2;
+    if (!text.failed)
+        pin_label(g, "legend", 0, text.data, (Point){corner.x + widest / 2, corner.y - height / 2},
+                  VALUE_SIZE, "black");
+    sb_free(&text);
+}
+
 /* Step 3 through Graphviz (DOT, PNG, PDF): the picture, showing the red
  * arrows of backward steps <= frame. */
 static Agraph_t *draw(const View *v, const Layout *l, int frame, bool names) {
@@ -331,6 +351,7 @@ static Agraph_t *draw(const View *v, const Layout *l, int frame, bool names) {
     free(nodes);
     free(fwd);
     free(back);
+    pin_legend(g, v, l, names);
     return g;
 }
 

@@ -58,6 +58,12 @@ double lay_node_font_size(const ViewNode *n);
 void lay_link_arrows(const Layout *l, int i, Point *fwd, Point *fwd_tip, Point *back,
                      Point *back_tip);
 
+/* The picture's extent: nodes, curves and labels, as x0, y0, x1, y1. */
+void lay_extent(const View *v, const Layout *l, bool names, double *box);
+/* Where the legend (v->legend) goes: its text's top-left corner, under the
+ * picture's extent box, which grows to hold it. */
+Point lay_legend_place(const View *v, double *box);
+
 /* The picture as SVG, showing the red arrows of backward steps <= frame
  * and, with names, the grey names of intermediates; appended to out. */
 void lay_write_svg(const View *v, const Layout *l, int frame, bool names, StrBuf *out);

@@ -16,6 +16,7 @@ static const double PAD = 14.4;            /* points around the picture: Graphvi
 static const double LINE_SPACING = 1.2;    /* lines of text, in font sizes apart */
 static const double BASELINE = 0.27;       /* a line's baseline below its middle, in font sizes */
 static const double CORNER = 12;           /* a layer box's rounded corner radius */
+static const double LEGEND_GAP = 10;       /* points between the picture and its legend */
 
 /* Where picture coordinates (y up) land in the SVG (y down). */
 typedef struct {
@@ -148,8 +149,7 @@ static void grow_label(double *box, const char *text, double size, Point at) {
     if (*text) grow(box, at, lay_text_width(text, size) / 2, size * 0.6 * lay_text_lines(text));
 }
 
-/* The picture's extent: nodes, curves and labels, as x0, y0, x1, y1. */
-static void extent(const View *v, const Layout *l, bool names, double *box) {
+void lay_extent(const View *v, const Layout *l, bool names, double *box) {
     box[0] = box[1] = INFINITY, box[2] = box[3] = -INFINITY;
     for (int i = 0; i < v->node_count; i++) {
         ViewNodeKind kind = v->nodes[i].kind;
@@ -168,9 +168,33 @@ static void extent(const View *v, const Layout *l, bool names, double *box) {
     }
 }
 
+Point lay_legend_place(const View *v, double *box) {
+    double widest = 0, lines = v->legend_count;
+    for (int i = 0; i < v->legend_count; i++)
+        widest = fmax(widest, lay_text_width(v->legend[i], VALUE_SIZE));
+    Point corner = {box[0], box[1] - LEGEND_GAP};
+    if (v->legend_count == 0) return corner;
+    box[1] = corner.y - lines * VALUE_SIZE * LINE_SPACING;
+    box[2] = fmax(box[2], box[0] + widest);
+    return corner;
+}
+
+/* The legend's lines, left-aligned from its top-left corner. */
+static void put_legend(StrBuf *out, const Frame *f, const View *v, Point corner) {
+    for (int i = 0; i < v->legend_count; i++) {
+        double y = sy(f, corner.y) + (i + 1 - BASELINE) * VALUE_SIZE * LINE_SPACING;
+        put_num(out, "<text x=\"", sx(f, corner.x), "\"");
+        put_num(out, " y=\"", y, "\"");
+        sb_printf(out, " font-size=\"%g\">", VALUE_SIZE);
+        put_escaped(out, v->legend[i], strlen(v->legend[i]));
+        sb_puts(out, "</text>\n");
+    }
+}
+
 void lay_write_svg(const View *v, const Layout *l, int frame, bool names, StrBuf *out) {
     double box[4];
-    extent(v, l, names, box);
+    lay_extent(v, l, names, box);
+    Point legend = lay_legend_place(v, box);
     Frame f = {box[0] - PAD, box[3] + PAD};
     double w = box[2] - box[0] + 2 * PAD, h = box[3] - box[1] + 2 * PAD;
     sb_printf(out,
@@ -212,5 +236,6 @@ void lay_write_svg(const View *v, const Layout *l, int frame, bool names, StrBuf
     if (!fwd || !back) out->failed = true;
     free(fwd);
     free(back);
+    put_legend(out, &f, v, legend);
     sb_puts(out, "</g>\n</svg>\n");
 }

@@ -335,6 +335,8 @@ bool view_build(View *v, Graph *g, const ViewOptions *o, char *error, int error_
     if (ok && b.failed) snprintf(error, (size_t)error_size, "out of memory");
     ok = ok && !b.failed;
     if (ok && (o->elements || o->expand_level >= 2)) elements_prune(v); /* split sources */
+    if (ok && b.sym) legend_build(&b, g);
+    build_free(&b);
     if (ok) number_steps(v);
     if (ok && o->blanks) mark_blanks(v, o);
     free(f.at);

@@ -28,6 +28,7 @@ enum {
     VIEW_TEXT = 192,   /* longest label kept; longer ones end in "…" */
     VIEW_DIGITS = 4,   /* a figure's significant digits, scalars and tensors alike: 0.6225 */
     VIEW_ELEMENTS = 8, /* --elements: vectors up to this long are drawn one arrow per element */
+    VIEW_LEGEND = 8,   /* names a symbolic figure's legend gives at most */
 };
 
 /* What a worksheet leaves blank on a link (figure 5-15's empty boxes). */
@@ -67,6 +68,10 @@ typedef struct {
     int steps;    /* backward steps, for --steps frames */
     bool tensors; /* some link carries a tensor: its labels can be wide */
     bool answers; /* blanks are drawn filled in and boxed: the answer key */
+    /* Symbolic figures: what the names of long sub-expressions stand for,
+     * "t = 1+exp(-x)", one per line under the picture (legend.c). */
+    char legend[VIEW_LEGEND][VIEW_TEXT];
+    int legend_count;
 } View;
 
 /* What the links say: numbers (the default), the book's symbols
@@ -89,11 +94,11 @@ typedef struct {
      * intermediate's) get blanks; NULL: every link. Not owned. */
     char *const *blank_names;
     int blank_name_count;
-    bool answers; /* the worksheet's answer key: blanks filled in and boxed */
-    bool elements;      /* vectors of up to VIEW_ELEMENTS as one arrow per element: a1 a2 a3 */
+    bool answers;     /* the worksheet's answer key: blanks filled in and boxed */
+    bool elements;    /* vectors of up to VIEW_ELEMENTS as one arrow per element: a1 a2 a3 */
     int expand_level; /* with expand, 2: softmax_with_loss as the appendix's exp, sum, /, ×, log */
-    ViewLabels labels;  /* symbols instead of numbers; a leaf is then a bare arrow tail */
-    bool values;        /* symbolic: the number too, "exp(-x) = 0.6065" */
+    ViewLabels labels; /* symbols instead of numbers; a leaf is then a bare arrow tail */
+    bool values;       /* symbolic: the number too, "exp(-x) = 0.6065" */
 } ViewOptions;
 
 /* Builds the view of g. Runs a backward pass (gradients in g change).

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check_main.h"
 #include "harness.h"
@@ -143,7 +144,8 @@ END_TEST
 
 /* The session's target drawn --expand --symbolic has every link of want
  * (forward and backward text exactly). */
-static void expanded_links_are(Harness *h, const char *const (*want)[2], size_t count) {
+static void expanded_links_are(Harness *h, const char *const (*want)[2], size_t count,
+                               const char *legend) {
     ViewOptions o = {.target = session_target(&h->s),
                      .of = NODE_NONE,
                      .names = true,
@@ -161,7 +163,26 @@ static void expanded_links_are(Harness *h, const char *const (*want)[2], size_t 
                               strcmp(v.edges[i].grad, want[k][1]) == 0);
         ck_assert_msg(found, "no link %s|%s", want[k][0], want[k][1]);
     }
+    ck_assert_int_eq(v.legend_count, legend ? 1 : 0);
+    if (legend) ck_assert_str_eq(v.legend[0], legend);
     view_free(&v);
+}
+
+/* The view of the session's target in symbols with the given --expand
+ * level (0: none), --elements and --values (17 digits). */
+static void symbolic_view(Harness *h, View *v, int level, bool values) {
+    ViewOptions o = {.target = session_target(&h->s),
+                     .of = NODE_NONE,
+                     .names = true,
+                     .digits = values ? 17 : 4,
+                     .tensor_digits = 4,
+                     .labels = VIEW_SYMBOLIC,
+                     .elements = true,
+                     .expand = level > 0,
+                     .expand_level = level,
+                     .values = values};
+    char error[256];
+    ck_assert_msg(view_build(v, &h->s.graph, &o, error, sizeof error), "%s", error);
 }
 
 START_TEST(sigmoid_expanded_5_20) {
@@ -173,7 +194,7 @@ START_TEST(sigmoid_expanded_5_20) {
                                           {"exp(-x)", "- ∂L/∂y · y²"},
                                           {"1+exp(-x)", "- ∂L/∂y · y²"},
                                           {"y", "∂L/∂y"}};
-    expanded_links_are(&h, want, sizeof want / sizeof *want);
+    expanded_links_are(&h, want, sizeof want / sizeof *want, NULL);
     h_free(&h);
 }
 END_TEST
@@ -356,8 +377,8 @@ static double eval_product(Eval *e) {
             x *= eval_power(e);
         else if (eat(e, "/"))
             x /= eval_power(e);
-        else if (*e->p == '(' || isalpha((unsigned char)*e->p))
-            x *= eval_power(e); /* y(1-y), t1 S, t1 log y1 */
+        else if ((*e->p == '(' || isalpha((unsigned char)*e->p)) && !e->bad)
+            x *= eval_power(e); /* y(1-y), t1 S, t1 log y1; an unknown name stops it */
         else
             return x;
     }
@@ -479,25 +500,26 @@ static void check_labels(Harness *h) {
 }
 
 /* tanh under --expand is 2·sigmoid(2x) − 1 with the sigmoid written out: its
- * links in symbols, and the one into x evaluating to 1 − tanh(x)². */
+ * links in symbols, the sigmoid's output named t by the legend (its labels
+ * were 45 characters long), and the one into x evaluating to 1 − tanh(x)². */
 START_TEST(tanh_expanded) {
     Harness h;
     h_init(&h);
     h_ok(&h, "x = 0.5\ny = tanh(x)");
-    static const char *const want[][2] = {{"x", "∂L/∂y · 2 · (1/(1+exp(-2x)))² · exp(-2x) · 2"},
-                                          {"2x", "∂L/∂y · 2 · (1/(1+exp(-2x)))² · exp(-2x)"},
-                                          {"-2x", "- ∂L/∂y · 2 · (1/(1+exp(-2x)))² · exp(-2x)"},
-                                          {"exp(-2x)", "- ∂L/∂y · 2 · (1/(1+exp(-2x)))²"},
-                                          {"1+exp(-2x)", "- ∂L/∂y · 2 · (1/(1+exp(-2x)))²"},
-                                          {"1/(1+exp(-2x))", "∂L/∂y · 2"},
+    static const char *const want[][2] = {{"x", "∂L/∂y · 2 · t² · exp(-2x) · 2"},
+                                          {"2x", "∂L/∂y · 2 · t² · exp(-2x)"},
+                                          {"-2x", "- ∂L/∂y · 2 · t² · exp(-2x)"},
+                                          {"exp(-2x)", "- ∂L/∂y · 2 · t²"},
+                                          {"1+exp(-2x)", "- ∂L/∂y · 2 · t²"},
+                                          {"t", "∂L/∂y · 2"},
                                           {"2/(1+exp(-2x))", "∂L/∂y"},
                                           {"y", "∂L/∂y"}};
-    expanded_links_are(&h, want, sizeof want / sizeof *want);
-    /* The label into x, read by the quiz's rewriting and run with x = 0.5
-     * and ∂L/∂y = 1, is tanh's derivative there. */
+    expanded_links_are(&h, want, sizeof want / sizeof *want, "t = 1/(1+exp(-2x))");
+    /* The label into x, with t written out, read by the quiz's rewriting
+     * and run with x = 0.5 and ∂L/∂y = 1, is tanh's derivative there. */
     StrBuf expr;
     sb_init(&expr);
-    ck_assert(quiz_sym_rewrite(want[0][1], &expr));
+    ck_assert(quiz_sym_rewrite("∂L/∂y · 2 · (1/(1+exp(-2x)))² · exp(-2x) · 2", &expr));
     Harness check;
     h_init(&check);
     h_ok(&check, "x = 0.5; dL_dy = 1; :digits 15");
@@ -506,6 +528,88 @@ START_TEST(tanh_expanded) {
     h_free(&check);
     sb_free(&expr);
     h_free(&h);
+}
+END_TEST
+
+/* The legend's name is one nothing else uses: with t and u taken by the
+ * graph, the tanh figure names its sigmoid v; the figure files say it
+ * (SVG text, Mermaid note); short labels get no legend. */
+START_TEST(legend_names) {
+    Harness h;
+    h_init(&h);
+    h_ok(&h, "t = 1\nu = 2\nx = 0.5\ny = tanh(x)");
+    static const char *const want[][2] = {{"v", "∂L/∂y · 2"}};
+    expanded_links_are(&h, want, 1, "v = 1/(1+exp(-2x))");
+    char dir[] = "/tmp/bp_legend_XXXXXX", svg[160], mmd[160];
+    ck_assert(mkdtemp(dir));
+    snprintf(svg, sizeof svg, "%s/tanh.svg", dir);
+    snprintf(mmd, sizeof mmd, "%s/tanh.mmd", dir);
+    char line[256];
+    snprintf(line, sizeof line, ":render %s --expand --symbolic", svg);
+    h_ok(&h, line);
+    snprintf(line, sizeof line, ":mermaid %s --expand --symbolic", mmd);
+    h_ok(&h, line);
+    ck_assert_msg(h.err_text[0] == '\0', "%s", h.err_text);
+    char *text = h_read_file(svg);
+    ck_assert_msg(strstr(text, ">v = 1/(1+exp(-2x))</text>"), "no legend in the SVG");
+    free(text);
+    text = h_read_file(mmd);
+    ck_assert_msg(strstr(text, "legend[\"v = 1/(1+exp(-2x))\"]"), "no legend in Mermaid");
+    free(text);
+    ck_assert(remove(svg) == 0 && remove(mmd) == 0 && rmdir(dir) == 0);
+    h_ok(&h, "z = x * y");
+    View v;
+    symbolic_view(&h, &v, 0, false);
+    ck_assert_int_eq(v.legend_count, 0);
+    view_free(&v);
+    h_free(&h);
+}
+END_TEST
+
+/* On generated deep expressions, no label of a symbolic figure is longer
+ * than 40 characters unless it holds no expression the figure carries
+ * forward that could be named; every legend line's name is on the figure. */
+START_TEST(long_labels_are_named) {
+    Rng r = {20261204};
+    int named = 0;
+    for (int graph = 0; graph < 100; graph++) {
+        Harness h;
+        h_init(&h);
+        char line[2048], expr[1024];
+        h_ok(&h, "a = 0.7\nb = -1.3\nc = 1.1");
+        random_expr(&r, 4, false, expr, sizeof expr);
+        snprintf(line, sizeof line, "out = a + %s", expr);
+        h_ok(&h, line);
+        View v;
+        symbolic_view(&h, &v, 1, false);
+        for (int i = 0; i < v.edge_count; i++) {
+            const char *texts[2] = {v.edges[i].value, v.edges[i].grad};
+            for (int k = 0; k < 2; k++) {
+                size_t chars = 0;
+                for (const char *c = texts[k]; *c; c++)
+                    chars += ((unsigned char)*c & 0xC0) != 0x80;
+                if (chars <= 40) continue;
+                for (int e = 0; e < v.edge_count; e++) {
+                    const char *f = v.edges[e].value;
+                    bool inside = strlen(f) >= 6 && strcmp(f, texts[k]) && strstr(texts[k], f);
+                    ck_assert_msg(!inside || v.legend_count == VIEW_LEGEND,
+                                  "%s: '%s' could name '%s'", line, texts[k], f);
+                }
+            }
+        }
+        for (int i = 0; i < v.legend_count; i++) {
+            char name[8];
+            snprintf(name, sizeof name, "%.*s", (int)strcspn(v.legend[i], " "), v.legend[i]);
+            bool shown = false;
+            for (int e = 0; e < v.edge_count; e++)
+                shown = shown || strstr(v.edges[e].value, name) || strstr(v.edges[e].grad, name);
+            ck_assert_msg(shown, "%s: legend '%s' names nothing", line, v.legend[i]);
+        }
+        named += v.legend_count > 0;
+        view_free(&v);
+        h_free(&h);
+    }
+    ck_assert_int_ge(named, 10); /* the expressions were deep enough to need names */
 }
 END_TEST
 
@@ -529,23 +633,6 @@ START_TEST(labels_evaluate_to_the_numbers) {
     }
 }
 END_TEST
-
-/* The view of the session's target in symbols with the given --expand
- * level (0: none), --elements and --values (17 digits). */
-static void symbolic_view(Harness *h, View *v, int level, bool values) {
-    ViewOptions o = {.target = session_target(&h->s),
-                     .of = NODE_NONE,
-                     .names = true,
-                     .digits = values ? 17 : 4,
-                     .tensor_digits = 4,
-                     .labels = VIEW_SYMBOLIC,
-                     .elements = true,
-                     .expand = level > 0,
-                     .expand_level = level,
-                     .values = values};
-    char error[256];
-    ck_assert_msg(view_build(v, &h->s.graph, &o, error, sizeof error), "%s", error);
-}
 
 static const char SWL[] = "a = [0.3, 2.9, 4.0]\nt = [0, 1, 0]\nL = softmax_with_loss(a, t)";
 
@@ -671,6 +758,7 @@ static Suite *symbolic_suite(void) {
     tcase_add_test(t, sigmoid_5_19_to_5_22);
     tcase_add_test(t, sigmoid_expanded_5_20);
     tcase_add_test(t, tanh_expanded);
+    tcase_add_test(t, legend_names);
     tcase_add_test(t, affine_5_24_to_5_27);
     tcase_add_test(t, softmax_with_loss_5_30);
     tcase_add_test(t, softmax_with_loss_elements_5_29_5_30);
@@ -682,6 +770,7 @@ static Suite *symbolic_suite(void) {
     suite_add_tcase(s, t);
     TCase *p = tcase_create("property");
     tcase_add_test(p, labels_evaluate_to_the_numbers);
+    tcase_add_test(p, long_labels_are_named);
     suite_add_tcase(s, p);
     return s;
 }
