@@ -184,7 +184,7 @@ typedef struct {
 
 enum { CELL = 32 };          /* points: about one scalar label */
 enum { OVERLAP = 1000 };     /* what a label over another label counts as */
-enum { REPLACE_PASSES = 2 }; /* more tries for links whose labels have faults */
+enum { REPLACE_PASSES = 3 }; /* more tries for links whose labels have faults */
 /* What touching a node or a line, or another link's line coming nearer
  * than the label's own, counts as: more than crowding another label, which
  * can still move when its link is placed again (see lay_place_labels). */
@@ -396,41 +396,54 @@ static void grid_free(Grid *g) {
  * the grid, boxes[] numbering them there (-1: not there yet). Returns the
  * spot's faults, 0 if none. */
 static int place_link(Grid *g, bool ok, const View *v, Layout *l, int e, int boxes[3]) {
-    static const double spots[] = {0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74, 0.18, 0.82};
+    static const double spots[] = {0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74, 0.18, 0.82, 0.1, 0.9};
     static const double pushes[] = {0, 5, 10};
     const ViewEdge *ve = &v->edges[e];
     int best = -1;
     Point best_value = {0, 0}, best_grad = {0, 0}, best_name = {0, 0};
     Box best_boxes[3];
-    for (size_t p = 0; p < sizeof pushes / sizeof pushes[0] && best != 0; p++) {
-        for (size_t s = 0; s < sizeof spots / sizeof spots[0] && best != 0; s++) {
-            Point normal, value, grad, name = {0, 0};
-            Point at = curve_at(l->curve[e], l->points[e], spots[s], &normal);
-            double gap = LINE_GAP + LABEL_GAP + pushes[p];
-            Box box[3];
-            /* How far each box is from its own link's nearer arrow. */
-            double own[3] = {gap - LINE_GAP, gap - LINE_GAP, 0};
-            int count = 0;
-            box[count++] = label_box(ve->value, VALUE_SIZE, at, normal, 1, gap, &value);
-            box[count++] =
-                label_box(*ve->grad ? ve->grad : " ", VALUE_SIZE, at, normal, -1, gap, &grad);
-            if (*ve->name) {
-                double beyond = gap + (box[0].x1 - box[0].x0) * fabs(normal.x) / 2 +
-                                (box[0].y1 - box[0].y0) * fabs(normal.y) + 1;
-                own[count] = beyond - LINE_GAP;
-                box[count++] = label_box(ve->name, NAME_SIZE, at, normal, 1, beyond, &name);
-            }
-            int hits = 0;
-            for (int b = 0; ok && b < count; b++)
-                hits += collisions(g, box[b], e, own[b]);
-            if (best < 0 || hits < best) {
-                best = hits;
-                best_value = value, best_grad = grad, best_name = name;
-                for (int b = 0; b < count; b++)
-                    best_boxes[b] = box[b];
+    /* The name goes beyond the value (as in the book); where no spot
+     * allows, before it along the link, as near the link as the value, so
+     * that another link running past cannot seem nearer. */
+    for (int beside = 0; beside < (*ve->name ? 2 : 1) && best != 0; beside++)
+        for (size_t p = 0; p < sizeof pushes / sizeof pushes[0] && best != 0; p++) {
+            for (size_t s = 0; s < sizeof spots / sizeof spots[0] && best != 0; s++) {
+                Point normal, value, grad, name = {0, 0};
+                Point at = curve_at(l->curve[e], l->points[e], spots[s], &normal);
+                double gap = LINE_GAP + LABEL_GAP + pushes[p];
+                Box box[3];
+                /* How far each box is from its own link's nearer arrow. */
+                double own[3] = {gap - LINE_GAP, gap - LINE_GAP, 0};
+                int count = 0;
+                box[count++] = label_box(ve->value, VALUE_SIZE, at, normal, 1, gap, &value);
+                box[count++] =
+                    label_box(*ve->grad ? ve->grad : " ", VALUE_SIZE, at, normal, -1, gap, &grad);
+                if (*ve->name && !beside) {
+                    double beyond = gap + (box[0].x1 - box[0].x0) * fabs(normal.x) / 2 +
+                                    (box[0].y1 - box[0].y0) * fabs(normal.y) + 1;
+                    own[count] = beyond - LINE_GAP;
+                    box[count++] = label_box(ve->name, NAME_SIZE, at, normal, 1, beyond, &name);
+                } else if (*ve->name) {
+                    Point along = {normal.y, -normal.x}; /* the way of travel */
+                    double name_w = lay_text_width(ve->name, NAME_SIZE);
+                    double name_h = NAME_SIZE * 1.2 * lay_text_lines(ve->name);
+                    double shift = ((box[0].x1 - box[0].x0) + name_w) * fabs(along.x) / 2 +
+                                   ((box[0].y1 - box[0].y0) + name_h) * fabs(along.y) / 2 + 4;
+                    own[count] = gap - LINE_GAP;
+                    box[count++] = label_box(ve->name, NAME_SIZE, lay_point_add(at, along, -shift),
+                                             normal, 1, gap, &name);
+                }
+                int hits = 0;
+                for (int b = 0; ok && b < count; b++)
+                    hits += collisions(g, box[b], e, own[b]);
+                if (best < 0 || hits < best) {
+                    best = hits;
+                    best_value = value, best_grad = grad, best_name = name;
+                    for (int b = 0; b < count; b++)
+                        best_boxes[b] = box[b];
+                }
             }
         }
-    }
     l->value_at[e] = best_value;
     l->grad_at[e] = best_grad;
     l->name_at[e] = best_name;
