@@ -3,9 +3,10 @@
  * Each link gets its value above and its gradient below (left and right of
  * the direction of travel). Candidate spots are tried along the link, from
  * its middle outwards and then a little further from the line; the first
- * where no label box touches another label, a node or any link wins, else
- * the one touching fewest, text over text counting worst of all. What a
- * box could touch is found through a grid of cells, not by trying all. */
+ * where no label box touches another label, a node or any link, and no
+ * other link comes nearer than its own, wins; else the one with fewest
+ * such faults, text over text counting worst of all. What a box could
+ * touch is found through a grid of cells, not by trying all. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +29,12 @@ double lay_blank_height(const char *text, double size) {
     return size * 1.2 * lay_text_lines(text) + BLANK_PAD;
 }
 static const double LABEL_GAP = 3.5; /* from the arrows to the nearest label edge */
-enum { SAMPLES = 12 };               /* points checked per Bézier segment */
+/* A label's own link must be this much nearer than any other: a number
+ * halfway between two links reads as either's (tests/test_label_geometry.c
+ * asks for 3 points between the arrows; 1 more covers sampling). */
+static const double OWN_MARGIN = 4;
+enum { SAMPLES = 12 };    /* points checked per Bézier segment, at least */
+enum { SAMPLE_STEP = 2 }; /* points between them, at most (about) */
 
 typedef struct {
     double x0, y0, x1, y1;
@@ -165,17 +171,24 @@ typedef struct {
     int *head;       /* per cell: first entry, -1 if none */
     int *next, *obj; /* per entry: next in its cell, the obstacle */
     int entries, capacity;
-    Box *boxes;     /* obstacles 0 .. nboxes-1: node boxes, then placed labels */
-    bool *is_label; /* per box: a placed label (kept further apart) */
+    Box *boxes; /* obstacles 0 .. nboxes-1: node boxes, then placed labels */
+    int *owner; /* per box: the link whose label it is, -1 for a node */
     int nboxes, boxes_cap;
     const Point *samples; /* obstacles nboxes_cap + k: points along the links */
+    int *sample_link;     /* per sample: its link */
     int *seen;            /* per obstacle: the last query that counted it */
+    int *crossed, *near;  /* per link: the last query that counted it so */
     int query;
     bool failed;
 } Grid;
 
-enum { CELL = 32 };      /* points: about one scalar label */
-enum { OVERLAP = 1000 }; /* what a label over another label counts as */
+enum { CELL = 32 };          /* points: about one scalar label */
+enum { OVERLAP = 1000 };     /* what a label over another label counts as */
+enum { REPLACE_PASSES = 3 }; /* more tries for links whose labels have faults */
+/* What touching a node or a line, or another link's line coming nearer
+ * than the label's own, counts as: more than crowding another label, which
+ * can still move when its link is placed again (see lay_place_labels). */
+enum { FIXED = 2 };
 
 static int cell_of(double v, double origin, double cell, int count) {
     int c = (int)floor((v - origin) / cell);
@@ -206,28 +219,44 @@ static void grid_insert(Grid *g, double x0, double y0, double x1, double y1, int
         }
 }
 
-/* Adds box b as obstacle; labels also count against their neighbours'
- * spacing. Ignored if the grid has no room left for it. */
-static void grid_add_box(Grid *g, Box b, bool is_label) {
-    if (g->nboxes == g->boxes_cap) return;
+/* Adds box b as obstacle, a label of link `owner` (kept further apart
+ * from other links' labels) or a node (-1); returns its number, -1 if the
+ * grid has no room left for it. */
+static int grid_add_box(Grid *g, Box b, int owner) {
+    if (g->nboxes == g->boxes_cap) return -1;
     g->boxes[g->nboxes] = b;
-    g->is_label[g->nboxes] = is_label;
+    g->owner[g->nboxes] = owner;
     grid_insert(g, b.x0, b.y0, b.x1, b.y1, g->nboxes);
-    g->nboxes++;
+    return g->nboxes++;
 }
 
-/* How many obstacles the box touches. */
-static int collisions(Grid *g, Box b) {
+/* Moves label box o to b. The cells of its old place still list it, but
+ * every query tests the box itself, so they only cost a test. */
+static void grid_move_box(Grid *g, int o, Box b) {
+    g->boxes[o] = b;
+    grid_insert(g, b.x0, b.y0, b.x1, b.y1, o);
+}
+
+static bool box_has(Box b, Point p) {
+    return p.x > b.x0 && p.x < b.x1 && p.y > b.y0 && p.y < b.y1;
+}
+
+/* How bad a spot is for box b, a label of `link` whose own link is `own`
+ * points from it: FIXED for each node and link it touches and each other
+ * link that comes within own + OWN_MARGIN, one for each label it crowds. */
+static int collisions(Grid *g, Box b, int link, double own) {
     int hits = 0;
     /* Labels keep apart, so each number reads as belonging to its own link. */
     Box spaced = {b.x0 - 9, b.y0 - 4, b.x1 + 9, b.y1 + 4};
-    double pad = LINE_GAP + 1;
+    double pad = LINE_GAP + 1, clear = own + OWN_MARGIN + LINE_GAP;
     Box grown = {b.x0 - pad, b.y0 - pad, b.x1 + pad, b.y1 + pad};
+    Box cleared = {b.x0 - clear, b.y0 - clear, b.x1 + clear, b.y1 + clear};
+    double reach = fmax(9, clear);
     g->query++;
-    int c0 = cell_of(fmin(spaced.x0, grown.x0), g->x0, g->cell, g->cols);
-    int c1 = cell_of(fmax(spaced.x1, grown.x1), g->x0, g->cell, g->cols);
-    int r0 = cell_of(fmin(spaced.y0, grown.y0), g->y0, g->cell, g->rows);
-    int r1 = cell_of(fmax(spaced.y1, grown.y1), g->y0, g->cell, g->rows);
+    int c0 = cell_of(b.x0 - reach, g->x0, g->cell, g->cols);
+    int c1 = cell_of(b.x1 + reach, g->x0, g->cell, g->cols);
+    int r0 = cell_of(b.y0 - reach, g->y0, g->cell, g->rows);
+    int r1 = cell_of(b.y1 + reach, g->y0, g->cell, g->rows);
     for (int r = r0; r <= r1; r++)
         for (int c = c0; c <= c1; c++)
             for (int k = g->head[r * g->cols + c]; k >= 0; k = g->next[k]) {
@@ -235,13 +264,24 @@ static int collisions(Grid *g, Box b) {
                 if (g->seen[o] == g->query) continue;
                 g->seen[o] = g->query;
                 if (o >= g->boxes_cap) {
+                    /* Each link counts once however many of its samples
+                     * are near: crossing it, and (another's) crowding in. */
                     Point p = g->samples[o - g->boxes_cap];
-                    hits += p.x > grown.x0 && p.x < grown.x1 && p.y > grown.y0 && p.y < grown.y1;
-                } else {
-                    hits += boxes_meet(g->is_label[o] ? spaced : b, g->boxes[o]);
+                    int e = g->sample_link[o - g->boxes_cap];
+                    if (g->crossed[e] != g->query && box_has(grown, p)) {
+                        g->crossed[e] = g->query;
+                        hits += FIXED;
+                    }
+                    if (e != link && g->near[e] != g->query && box_has(cleared, p)) {
+                        g->near[e] = g->query;
+                        hits += FIXED;
+                    }
+                } else if (g->owner[o] != link) { /* its own old place does not count */
+                    bool label = g->owner[o] >= 0;
+                    hits += boxes_meet(label ? spaced : b, g->boxes[o]) * (label ? 1 : FIXED);
                     /* Text over text is unreadable: worse than any number of
                      * lines crossed, so a spot with it is taken last. */
-                    if (g->is_label[o] && boxes_meet(b, g->boxes[o])) hits += OVERLAP;
+                    if (label && boxes_meet(b, g->boxes[o])) hits += OVERLAP;
                 }
             }
     return hits;
@@ -267,26 +307,46 @@ static int *label_order(const View *v) {
     return order;
 }
 
+/* How many points link e is sampled at: SAMPLES a Bézier segment, more on
+ * a long one so that no stretch of line slips between two (plus the tip). */
+static int sample_count(const Layout *l, int e) {
+    double length = 0;
+    for (int k = 1; k < l->points[e]; k++)
+        length +=
+            hypot(l->curve[e][k].x - l->curve[e][k - 1].x, l->curve[e][k].y - l->curve[e][k - 1].y);
+    return (int)fmax(((l->points[e] - 1) / 3 + 1) * SAMPLES, length / SAMPLE_STEP) + 1;
+}
+
 /* A grid over the nodes and the sampled links; false if memory ran out. */
 static bool grid_init(Grid *g, const View *v, const Layout *l) {
     memset(g, 0, sizeof *g);
     int nsamples = 0;
     for (int e = 0; e < v->edge_count; e++)
-        nsamples += ((l->points[e] - 1) / 3 + 1) * SAMPLES;
+        nsamples += sample_count(l, e);
     g->boxes_cap = v->node_count + 3 * v->edge_count;
     g->boxes = malloc(((size_t)g->boxes_cap + 1) * sizeof *g->boxes);
-    g->is_label = malloc(((size_t)g->boxes_cap + 1) * sizeof *g->is_label);
+    g->owner = malloc(((size_t)g->boxes_cap + 1) * sizeof *g->owner);
     Point *samples = malloc(((size_t)nsamples + 1) * sizeof *samples);
     g->samples = samples;
+    g->sample_link = malloc(((size_t)nsamples + 1) * sizeof *g->sample_link);
     g->seen = calloc((size_t)g->boxes_cap + (size_t)nsamples + 1, sizeof *g->seen);
-    if (!g->boxes || !g->is_label || !samples || !g->seen) return false;
+    g->crossed = calloc((size_t)v->edge_count + 1, sizeof *g->crossed);
+    g->near = calloc((size_t)v->edge_count + 1, sizeof *g->near);
+    if (!g->boxes || !g->owner || !samples || !g->sample_link || !g->seen || !g->crossed ||
+        !g->near)
+        return false;
     nsamples = 0;
     for (int e = 0; e < v->edge_count; e++) {
-        int count = ((l->points[e] - 1) / 3 + 1) * SAMPLES;
+        int count = sample_count(l, e) - 1;
         Point normal;
-        for (int s = 0; s <= count - 1; s++)
+        for (int s = 0; s <= count - 1; s++) {
+            g->sample_link[nsamples] = e;
             samples[nsamples++] =
                 curve_at(l->curve[e], l->points[e], (double)s / (count - 1), &normal);
+        }
+        /* The arrowhead: from the curve's end to the tip. */
+        g->sample_link[nsamples] = e;
+        samples[nsamples++] = l->tip[e];
     }
     Box all = {INFINITY, INFINITY, -INFINITY, -INFINITY};
     for (int i = 0; i < nsamples; i++)
@@ -310,9 +370,8 @@ static bool grid_init(Grid *g, const View *v, const Layout *l) {
         double hh = kind == VIEW_OP      ? hw
                     : kind == VIEW_LAYER ? LAYER_HEIGHT / 2
                                          : NODE_SIZE * 0.6 * lay_text_lines(v->nodes[i].label);
-        grid_add_box(g,
-                     (Box){l->pos[i].x - hw, l->pos[i].y - hh, l->pos[i].x + hw, l->pos[i].y + hh},
-                     false);
+        grid_add_box(
+            g, (Box){l->pos[i].x - hw, l->pos[i].y - hh, l->pos[i].x + hw, l->pos[i].y + hh}, -1);
     }
     for (int i = 0; i < nsamples; i++)
         grid_insert(g, samples[i].x, samples[i].y, samples[i].x, samples[i].y, g->boxes_cap + i);
@@ -324,55 +383,109 @@ static void grid_free(Grid *g) {
     free(g->next);
     free(g->obj);
     free(g->boxes);
-    free(g->is_label);
+    free(g->owner);
     free((Point *)g->samples);
+    free(g->sample_link);
     free(g->seen);
+    free(g->crossed);
+    free(g->near);
 }
 
-void lay_place_labels(const View *v, Layout *l) {
-    Grid grid;
-    bool ok = grid_init(&grid, v, l); /* without it, labels go to their first spot */
-    static const double spots[] = {0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74, 0.18, 0.82};
+/* Places link e's labels at the best spot given everything placed so far
+ * (its own earlier place aside): sets their centres in l and their boxes in
+ * the grid, boxes[] numbering them there (-1: not there yet). Returns the
+ * spot's faults, 0 if none. */
+static int place_link(Grid *g, bool ok, const View *v, Layout *l, int e, int boxes[3]) {
+    static const double spots[] = {0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74, 0.18, 0.82, 0.1, 0.9};
     static const double pushes[] = {0, 5, 10};
-    int *order = label_order(v);
-    for (int k = 0; k < v->edge_count; k++) {
-        int e = order ? order[k] : k;
-        const ViewEdge *ve = &v->edges[e];
-        int best = -1;
-        Point best_value = {0, 0}, best_grad = {0, 0}, best_name = {0, 0};
-        Box best_boxes[3];
+    const ViewEdge *ve = &v->edges[e];
+    int best = -1;
+    Point best_value = {0, 0}, best_grad = {0, 0}, best_name = {0, 0};
+    Box best_boxes[3];
+    /* The name goes beyond the value (as in the book); where no spot
+     * allows, before it along the link, as near the link as the value, so
+     * that another link running past cannot seem nearer. */
+    for (int beside = 0; beside < (*ve->name ? 2 : 1) && best != 0; beside++)
         for (size_t p = 0; p < sizeof pushes / sizeof pushes[0] && best != 0; p++) {
             for (size_t s = 0; s < sizeof spots / sizeof spots[0] && best != 0; s++) {
                 Point normal, value, grad, name = {0, 0};
                 Point at = curve_at(l->curve[e], l->points[e], spots[s], &normal);
                 double gap = LINE_GAP + LABEL_GAP + pushes[p];
-                Box boxes[3];
+                Box box[3];
+                /* How far each box is from its own link's nearer arrow. */
+                double own[3] = {gap - LINE_GAP, gap - LINE_GAP, 0};
                 int count = 0;
-                boxes[count++] = label_box(ve->value, VALUE_SIZE, at, normal, 1, gap, &value);
-                boxes[count++] =
+                box[count++] = label_box(ve->value, VALUE_SIZE, at, normal, 1, gap, &value);
+                box[count++] =
                     label_box(*ve->grad ? ve->grad : " ", VALUE_SIZE, at, normal, -1, gap, &grad);
-                if (*ve->name) {
-                    double beyond = gap + (boxes[0].x1 - boxes[0].x0) * fabs(normal.x) / 2 +
-                                    (boxes[0].y1 - boxes[0].y0) * fabs(normal.y) + 1;
-                    boxes[count++] = label_box(ve->name, NAME_SIZE, at, normal, 1, beyond, &name);
+                if (*ve->name && !beside) {
+                    double beyond = gap + (box[0].x1 - box[0].x0) * fabs(normal.x) / 2 +
+                                    (box[0].y1 - box[0].y0) * fabs(normal.y) + 1;
+                    own[count] = beyond - LINE_GAP;
+                    box[count++] = label_box(ve->name, NAME_SIZE, at, normal, 1, beyond, &name);
+                } else if (*ve->name) {
+                    Point along = {normal.y, -normal.x}; /* the way of travel */
+                    double name_w = lay_text_width(ve->name, NAME_SIZE);
+                    double name_h = NAME_SIZE * 1.2 * lay_text_lines(ve->name);
+                    double shift = ((box[0].x1 - box[0].x0) + name_w) * fabs(along.x) / 2 +
+                                   ((box[0].y1 - box[0].y0) + name_h) * fabs(along.y) / 2 + 4;
+                    own[count] = gap - LINE_GAP;
+                    box[count++] = label_box(ve->name, NAME_SIZE, lay_point_add(at, along, -shift),
+                                             normal, 1, gap, &name);
                 }
                 int hits = 0;
                 for (int b = 0; ok && b < count; b++)
-                    hits += collisions(&grid, boxes[b]);
+                    hits += collisions(g, box[b], e, own[b]);
                 if (best < 0 || hits < best) {
                     best = hits;
                     best_value = value, best_grad = grad, best_name = name;
                     for (int b = 0; b < count; b++)
-                        best_boxes[b] = boxes[b];
+                        best_boxes[b] = box[b];
                 }
             }
         }
-        l->value_at[e] = best_value;
-        l->grad_at[e] = best_grad;
-        l->name_at[e] = best_name;
-        for (int b = 0; ok && b < (*ve->name ? 3 : 2); b++)
-            grid_add_box(&grid, best_boxes[b], true);
+    l->value_at[e] = best_value;
+    l->grad_at[e] = best_grad;
+    l->name_at[e] = best_name;
+    for (int b = 0; ok && b < (*ve->name ? 3 : 2); b++) {
+        if (boxes[b] < 0)
+            boxes[b] = grid_add_box(g, best_boxes[b], e);
+        else
+            grid_move_box(g, boxes[b], best_boxes[b]);
     }
+    return best;
+}
+
+void lay_place_labels(const View *v, Layout *l) {
+    Grid grid;
+    bool ok = grid_init(&grid, v, l); /* without it, labels go to their first spot */
+    int *order = label_order(v);
+    int(*boxes)[3] = malloc(((size_t)v->edge_count + 1) * sizeof *boxes);
+    int *faults = malloc(((size_t)v->edge_count + 1) * sizeof *faults);
+    ok = ok && boxes && faults;
+    for (int k = 0; k < v->edge_count; k++) {
+        int e = order ? order[k] : k;
+        int none[3] = {-1, -1, -1};
+        if (ok) memcpy(boxes[e], none, sizeof none);
+        int fault = place_link(&grid, ok, v, l, e, ok ? boxes[e] : none);
+        if (ok) faults[e] = fault;
+    }
+    /* Links placed early could not see the labels placed after them: while
+     * any link has faults, every link gets another try with all the other
+     * labels in place (the apple's 2.2 moves along its link to leave
+     * apple_num's 2 room). */
+    for (int pass = 0; ok && pass < REPLACE_PASSES; pass++) {
+        int total = 0;
+        for (int e = 0; e < v->edge_count; e++)
+            total += faults[e];
+        if (total == 0) break;
+        for (int k = 0; k < v->edge_count; k++) {
+            int e = order ? order[k] : k;
+            faults[e] = place_link(&grid, ok, v, l, e, boxes[e]);
+        }
+    }
+    free(faults);
+    free(boxes);
     free(order);
     grid_free(&grid);
 }

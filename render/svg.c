@@ -220,18 +220,23 @@ void lay_write_svg(const View *v, const Layout *l, int frame, bool names, StrBuf
         const ViewEdge *e = &v->edges[i];
         Point fwd_tip, back_tip;
         lay_link_arrows(l, i, fwd, &fwd_tip, back, &back_tip);
+        /* A group per link says which arrows and labels belong together:
+         * tests check each label sits by its own link (test_label_geometry). */
+        sb_printf(out, "<g class=\"link\" data-link=\"%d\">\n", i);
         put_arrow(out, &f, fwd, l->points[i], fwd_tip, "black");
         if (e->blank & VIEW_BLANK_VALUE)
             put_blank(out, &f, e->value, l->value_at[i], VALUE_SIZE, "black", v->answers);
         else if (*e->value)
             put_text(out, &f, e->value, l->value_at[i], VALUE_SIZE, NULL);
         if (names && *e->name) put_text(out, &f, e->name, l->name_at[i], NAME_SIZE, GREY);
-        if (!*e->grad || e->step > frame) continue;
-        put_arrow(out, &f, back, l->points[i], back_tip, "red");
-        if (e->blank & VIEW_BLANK_GRAD)
-            put_blank(out, &f, e->grad, l->grad_at[i], VALUE_SIZE, "red", v->answers);
-        else
-            put_text(out, &f, e->grad, l->grad_at[i], VALUE_SIZE, "red");
+        if (*e->grad && e->step <= frame) {
+            put_arrow(out, &f, back, l->points[i], back_tip, "red");
+            if (e->blank & VIEW_BLANK_GRAD)
+                put_blank(out, &f, e->grad, l->grad_at[i], VALUE_SIZE, "red", v->answers);
+            else
+                put_text(out, &f, e->grad, l->grad_at[i], VALUE_SIZE, "red");
+        }
+        sb_puts(out, "</g>\n");
     }
     if (!fwd || !back) out->failed = true;
     free(fwd);
