@@ -5,8 +5,10 @@
  * its middle outwards and then a little further from the line; the first
  * where no label box touches another label, a node or any link, and no
  * other link comes nearer than its own, wins; else the one with fewest
- * such faults, text over text counting worst of all. What a box could
- * touch is found through a grid of cells, not by trying all. */
+ * such faults, text over text counting worst of all. A link placed early
+ * cannot see labels placed later, so while faults remain every link is
+ * placed again. What a box could touch is found through a grid of cells,
+ * not by trying all. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,7 +186,7 @@ typedef struct {
 
 enum { CELL = 32 };          /* points: about one scalar label */
 enum { OVERLAP = 1000 };     /* what a label over another label counts as */
-enum { REPLACE_PASSES = 3 }; /* more tries for links whose labels have faults */
+enum { REPLACE_PASSES = 3 }; /* more rounds of placing, while labels have faults */
 /* What touching a node or a line, or another link's line coming nearer
  * than the label's own, counts as: more than crowding another label, which
  * can still move when its link is placed again (see lay_place_labels). */
@@ -428,7 +430,8 @@ static int place_link(Grid *g, bool ok, const View *v, Layout *l, int e, int box
                     double name_w = lay_text_width(ve->name, NAME_SIZE);
                     double name_h = NAME_SIZE * 1.2 * lay_text_lines(ve->name);
                     double shift = ((box[0].x1 - box[0].x0) + name_w) * fabs(along.x) / 2 +
-                                   ((box[0].y1 - box[0].y0) + name_h) * fabs(along.y) / 2 + 4;
+                                   ((box[0].y1 - box[0].y0) + name_h) * fabs(along.y) / 2 +
+                                   4; /* points between name and value */
                     own[count] = gap - LINE_GAP;
                     box[count++] = label_box(ve->name, NAME_SIZE, lay_point_add(at, along, -shift),
                                              normal, 1, gap, &name);
@@ -464,10 +467,10 @@ void lay_place_labels(const View *v, Layout *l) {
     int *faults = malloc(((size_t)v->edge_count + 1) * sizeof *faults);
     ok = ok && boxes && faults;
     for (int k = 0; k < v->edge_count; k++) {
-        int e = order ? order[k] : k;
-        int none[3] = {-1, -1, -1};
-        if (ok) memcpy(boxes[e], none, sizeof none);
-        int fault = place_link(&grid, ok, v, l, e, ok ? boxes[e] : none);
+        int e = order ? order[k] : k, none[3];
+        int *slots = ok ? boxes[e] : none;
+        slots[0] = slots[1] = slots[2] = -1;
+        int fault = place_link(&grid, ok, v, l, e, slots);
         if (ok) faults[e] = fault;
     }
     /* Links placed early could not see the labels placed after them: while
