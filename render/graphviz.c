@@ -188,8 +188,10 @@ static Agraph_t *layout_graph(const View *v, Agnode_t **nodes, Agedge_t **edges)
         char name[32], label[3 * VIEW_TEXT + 8];
         snprintf(name, sizeof name, "e%d", i);
         edges[i] = agedge(g, nodes[e->from], nodes[e->to], name, 1);
-        /* Name and value above, gradient below. */
-        snprintf(label, sizeof label, "%s%s%s\n%s", e->name, *e->name ? "\n" : "", e->value,
+        /* Name and value above, gradient below; a line for the name on
+         * every link, so that parallel links (5-30's y1 y2 y3) keep room
+         * for each label beside its own arrow, names or not. */
+        snprintf(label, sizeof label, "%s\n%s\n%s", *e->name ? e->name : " ", e->value,
                  *e->grad ? e->grad : " ");
         set(edges[i], "label", label);
         set(edges[i], "fontsize", "11");

@@ -283,9 +283,8 @@ static const struct {
     int link;
     const char *kind;
 } known[] = {
-    {"notes/figures/sigmoid_expanded.svg", 3, "gradient"}, /* "- ∂L/∂s · s² = -0.3875" */
-    {"softmax_with_loss_full.svg", 4, "value"}, /* 0.2, between exp(a1)'s and exp(a2)'s links */
-    {"tanh expanded, symbolic", 2, "gradient"}, /* 43 characters on a short link */
+    {"softmax_with_loss_full.svg", 14, "gradient"},       /* 0, between two × links' */
+    {"symbolic_softmax_with_loss_full.svg", 14, "value"}, /* 1/S, the same spot */
 };
 
 static bool is_known(const char *figure, const Label *l) {
