@@ -9,6 +9,7 @@
  * cannot see labels placed later, so while faults remain every link is
  * placed again. What a box could touch is found through a grid of cells,
  * not by trying all. */
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,7 +179,7 @@ typedef struct {
     int nboxes, boxes_cap;
     const Point *samples; /* obstacles nboxes_cap + k: points along the links */
     int *sample_link;     /* per sample: its link */
-    int *seen;            /* per obstacle: the last query that counted it */
+    int *seen;            /* per box: the last query that counted it */
     int *crossed, *near;  /* per link: the last query that counted it so */
     int query;
     bool failed;
@@ -245,8 +246,10 @@ static bool box_has(Box b, Point p) {
 
 /* How bad a spot is for box b, a label of `link` whose own link is `own`
  * points from it: FIXED for each node and link it touches and each other
- * link that comes within own + OWN_MARGIN, one for each label it crowds. */
-static int collisions(Grid *g, Box b, int link, double own) {
+ * link that comes within own + OWN_MARGIN, one for each label it crowds.
+ * Counting stops once it reaches `enough` (at least 1): a spot already as
+ * bad as the best one so far is not taken, however much worse it is. */
+static int collisions(Grid *g, Box b, int link, double own, int enough) {
     int hits = 0;
     /* Labels keep apart, so each number reads as belonging to its own link. */
     Box spaced = {b.x0 - 9, b.y0 - 4, b.x1 + 9, b.y1 + 4};
@@ -259,26 +262,31 @@ static int collisions(Grid *g, Box b, int link, double own) {
     int c1 = cell_of(b.x1 + reach, g->x0, g->cell, g->cols);
     int r0 = cell_of(b.y0 - reach, g->y0, g->cell, g->rows);
     int r1 = cell_of(b.y1 + reach, g->y0, g->cell, g->rows);
-    for (int r = r0; r <= r1; r++)
-        for (int c = c0; c <= c1; c++)
-            for (int k = g->head[r * g->cols + c]; k >= 0; k = g->next[k]) {
+    for (int r = r0; r <= r1 && hits < enough; r++)
+        for (int c = c0; c <= c1 && hits < enough; c++)
+            for (int k = g->head[r * g->cols + c]; k >= 0 && hits < enough; k = g->next[k]) {
                 int o = g->obj[k];
-                if (g->seen[o] == g->query) continue;
-                g->seen[o] = g->query;
                 if (o >= g->boxes_cap) {
-                    /* Each link counts once however many of its samples
-                     * are near: crossing it, and (another's) crowding in. */
-                    Point p = g->samples[o - g->boxes_cap];
+                    /* A point of a link, in this one cell only. Each link
+                     * counts once however many of its points are near:
+                     * crossing it, and (another's) crowding in. */
                     int e = g->sample_link[o - g->boxes_cap];
-                    if (g->crossed[e] != g->query && box_has(grown, p)) {
+                    bool crossed = g->crossed[e] == g->query;
+                    bool near = e == link || g->near[e] == g->query;
+                    if (crossed && near) continue;
+                    Point p = g->samples[o - g->boxes_cap];
+                    if (!crossed && box_has(grown, p)) {
                         g->crossed[e] = g->query;
                         hits += FIXED;
                     }
-                    if (e != link && g->near[e] != g->query && box_has(cleared, p)) {
+                    if (!near && box_has(cleared, p)) {
                         g->near[e] = g->query;
                         hits += FIXED;
                     }
-                } else if (g->owner[o] != link) { /* its own old place does not count */
+                } else if (g->seen[o] != g->query && g->owner[o] != link) {
+                    /* A box, listed in every cell it overlaps; its own
+                     * old place does not count. */
+                    g->seen[o] = g->query;
                     bool label = g->owner[o] >= 0;
                     hits += boxes_meet(label ? spaced : b, g->boxes[o]) * (label ? 1 : FIXED);
                     /* Text over text is unreadable: worse than any number of
@@ -331,7 +339,7 @@ static bool grid_init(Grid *g, const View *v, const Layout *l) {
     Point *samples = malloc(((size_t)nsamples + 1) * sizeof *samples);
     g->samples = samples;
     g->sample_link = malloc(((size_t)nsamples + 1) * sizeof *g->sample_link);
-    g->seen = calloc((size_t)g->boxes_cap + (size_t)nsamples + 1, sizeof *g->seen);
+    g->seen = calloc((size_t)g->boxes_cap + 1, sizeof *g->seen);
     g->crossed = calloc((size_t)v->edge_count + 1, sizeof *g->crossed);
     g->near = calloc((size_t)v->edge_count + 1, sizeof *g->near);
     if (!g->boxes || !g->owner || !samples || !g->sample_link || !g->seen || !g->crossed ||
@@ -393,102 +401,162 @@ static void grid_free(Grid *g) {
     free(g->near);
 }
 
-/* Places link e's labels at the best spot given everything placed so far
- * (its own earlier place aside): sets their centres in l and their boxes in
- * the grid, boxes[] numbering them there (-1: not there yet). Returns the
- * spot's faults, 0 if none. */
-static int place_link(Grid *g, bool ok, const View *v, Layout *l, int e, int boxes[3]) {
+/* A link's labels in the grid: their boxes' numbers there (-1: not there
+ * yet) and how far each box is from its own link's nearer arrow. */
+typedef struct {
+    int box[3];
+    double own[3];
+} Placed;
+
+/* The labels of a link, by slot: the value, the gradient, the name. The
+ * value and the name move together (the name goes with its value); the
+ * gradient is its own group. */
+enum { VALUE, GRAD, NAME };
+enum { WITH_VALUE = 1, WITH_GRAD = 2, WITH_BOTH = 3 };
+
+/* Where a link's labels would go at one spot: centres, boxes, and how far
+ * each box is from its own link's nearer arrow. */
+typedef struct {
+    Point center[3];
+    Box box[3];
+    double own[3];
+} Spot;
+
+/* Link e's labels set at t along it, push points further out than the
+ * nearest; the name beyond the value, or (beside) before it along the link,
+ * as near the link as the value, so that another link running past cannot
+ * seem nearer. */
+static void spot_at(const View *v, const Layout *l, int e, double t, double push, bool beside,
+                    Spot *s) {
+    const ViewEdge *ve = &v->edges[e];
+    Point normal, at = curve_at(l->curve[e], l->points[e], t, &normal);
+    double gap = LINE_GAP + LABEL_GAP + push;
+    s->own[VALUE] = s->own[GRAD] = gap - LINE_GAP;
+    s->box[VALUE] = label_box(ve->value, VALUE_SIZE, at, normal, 1, gap, &s->center[VALUE]);
+    s->box[GRAD] =
+        label_box(*ve->grad ? ve->grad : " ", VALUE_SIZE, at, normal, -1, gap, &s->center[GRAD]);
+    s->center[NAME] = (Point){0, 0};
+    if (!*ve->name) return;
+    Box value = s->box[VALUE];
+    if (!beside) {
+        double beyond = gap + (value.x1 - value.x0) * fabs(normal.x) / 2 +
+                        (value.y1 - value.y0) * fabs(normal.y) + 1;
+        s->own[NAME] = beyond - LINE_GAP;
+        s->box[NAME] = label_box(ve->name, NAME_SIZE, at, normal, 1, beyond, &s->center[NAME]);
+        return;
+    }
+    Point along = {normal.y, -normal.x}; /* the way of travel */
+    double name_w = lay_text_width(ve->name, NAME_SIZE);
+    double name_h = NAME_SIZE * 1.2 * lay_text_lines(ve->name);
+    double shift = ((value.x1 - value.x0) + name_w) * fabs(along.x) / 2 +
+                   ((value.y1 - value.y0) + name_h) * fabs(along.y) / 2 +
+                   4; /* points between name and value */
+    s->own[NAME] = gap - LINE_GAP;
+    s->box[NAME] = label_box(ve->name, NAME_SIZE, lay_point_add(at, along, -shift), normal, 1, gap,
+                             &s->center[NAME]);
+}
+
+/* The faults of the labels of spot s in `groups`, counted up to `enough`. */
+static int spot_faults(Grid *g, const View *v, int e, const Spot *s, int groups, int enough) {
+    bool in[3] = {groups & WITH_VALUE, groups & WITH_GRAD,
+                  (groups & WITH_VALUE) && *v->edges[e].name};
+    int hits = 0;
+    for (int b = 0; b < 3 && hits < enough; b++)
+        if (in[b]) hits += collisions(g, s->box[b], e, s->own[b], enough - hits);
+    return hits;
+}
+
+/* The first spot along link e where its labels in `groups` have no faults,
+ * given everything placed so far (their own earlier places aside), else the
+ * one with the fewest: sets *best, returns its faults. Spots go from the
+ * middle of the link outwards, then a little further from it. */
+static int best_spot(Grid *g, bool ok, const View *v, const Layout *l, int e, int groups,
+                     Spot *best) {
     static const double spots[] = {0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74, 0.18, 0.82, 0.1, 0.9};
     static const double pushes[] = {0, 5, 10};
-    const ViewEdge *ve = &v->edges[e];
-    int best = -1;
-    Point best_value = {0, 0}, best_grad = {0, 0}, best_name = {0, 0};
-    Box best_boxes[3];
-    /* The name goes beyond the value (as in the book); where no spot
-     * allows, before it along the link, as near the link as the value, so
-     * that another link running past cannot seem nearer. */
-    for (int beside = 0; beside < (*ve->name ? 2 : 1) && best != 0; beside++)
-        for (size_t p = 0; p < sizeof pushes / sizeof pushes[0] && best != 0; p++) {
-            for (size_t s = 0; s < sizeof spots / sizeof spots[0] && best != 0; s++) {
-                Point normal, value, grad, name = {0, 0};
-                Point at = curve_at(l->curve[e], l->points[e], spots[s], &normal);
-                double gap = LINE_GAP + LABEL_GAP + pushes[p];
-                Box box[3];
-                /* How far each box is from its own link's nearer arrow. */
-                double own[3] = {gap - LINE_GAP, gap - LINE_GAP, 0};
-                int count = 0;
-                box[count++] = label_box(ve->value, VALUE_SIZE, at, normal, 1, gap, &value);
-                box[count++] =
-                    label_box(*ve->grad ? ve->grad : " ", VALUE_SIZE, at, normal, -1, gap, &grad);
-                if (*ve->name && !beside) {
-                    double beyond = gap + (box[0].x1 - box[0].x0) * fabs(normal.x) / 2 +
-                                    (box[0].y1 - box[0].y0) * fabs(normal.y) + 1;
-                    own[count] = beyond - LINE_GAP;
-                    box[count++] = label_box(ve->name, NAME_SIZE, at, normal, 1, beyond, &name);
-                } else if (*ve->name) {
-                    Point along = {normal.y, -normal.x}; /* the way of travel */
-                    double name_w = lay_text_width(ve->name, NAME_SIZE);
-                    double name_h = NAME_SIZE * 1.2 * lay_text_lines(ve->name);
-                    double shift = ((box[0].x1 - box[0].x0) + name_w) * fabs(along.x) / 2 +
-                                   ((box[0].y1 - box[0].y0) + name_h) * fabs(along.y) / 2 +
-                                   4; /* points between name and value */
-                    own[count] = gap - LINE_GAP;
-                    box[count++] = label_box(ve->name, NAME_SIZE, lay_point_add(at, along, -shift),
-                                             normal, 1, gap, &name);
-                }
-                int hits = 0;
-                for (int b = 0; ok && b < count; b++)
-                    hits += collisions(g, box[b], e, own[b]);
-                if (best < 0 || hits < best) {
-                    best = hits;
-                    best_value = value, best_grad = grad, best_name = name;
-                    for (int b = 0; b < count; b++)
-                        best_boxes[b] = box[b];
-                }
+    int fewest = -1;
+    int sides = (groups & WITH_VALUE) && *v->edges[e].name ? 2 : 1;
+    for (int beside = 0; beside < sides && fewest != 0; beside++)
+        for (size_t p = 0; p < sizeof pushes / sizeof pushes[0] && fewest != 0; p++)
+            for (size_t t = 0; t < sizeof spots / sizeof spots[0] && fewest != 0; t++) {
+                Spot s;
+                spot_at(v, l, e, spots[t], pushes[p], beside, &s);
+                int hits = ok ? spot_faults(g, v, e, &s, groups, fewest < 0 ? INT_MAX : fewest) : 0;
+                if (fewest < 0 || hits < fewest) fewest = hits, *best = s;
             }
+    return fewest;
+}
+
+/* Places link e's labels at the best spot given everything placed so far
+ * (its own earlier place aside): sets their centres in l and their boxes in
+ * the grid, recorded in *placed. Value and gradient sit at the same spot, one
+ * either side, as in the book; where no spot suits both and apart_ok allows,
+ * each group takes its own best spot, if that has fewer faults. Returns the
+ * faults, 0 if none. */
+static int place_link(Grid *g, bool ok, const View *v, Layout *l, int e, bool apart_ok,
+                      Placed *placed) {
+    Spot spot, value, grad;
+    int faults = best_spot(g, ok, v, l, e, WITH_BOTH, &spot);
+    if (faults > 0 && apart_ok) {
+        int apart = best_spot(g, ok, v, l, e, WITH_VALUE, &value);
+        apart += best_spot(g, ok, v, l, e, WITH_GRAD, &grad);
+        if (apart < faults) {
+            spot = value;
+            spot.center[GRAD] = grad.center[GRAD], spot.box[GRAD] = grad.box[GRAD];
+            spot.own[GRAD] = grad.own[GRAD];
+            faults = apart;
         }
-    l->value_at[e] = best_value;
-    l->grad_at[e] = best_grad;
-    l->name_at[e] = best_name;
-    for (int b = 0; ok && b < (*ve->name ? 3 : 2); b++) {
-        if (boxes[b] < 0)
-            boxes[b] = grid_add_box(g, best_boxes[b], e);
-        else
-            grid_move_box(g, boxes[b], best_boxes[b]);
     }
-    return best;
+    l->value_at[e] = spot.center[VALUE];
+    l->grad_at[e] = spot.center[GRAD];
+    l->name_at[e] = spot.center[NAME];
+    for (int b = 0; ok && b < (*v->edges[e].name ? 3 : 2); b++) {
+        if (placed->box[b] < 0)
+            placed->box[b] = grid_add_box(g, spot.box[b], e);
+        else
+            grid_move_box(g, placed->box[b], spot.box[b]);
+        placed->own[b] = spot.own[b];
+    }
+    return faults;
+}
+
+/* Whether link e's labels have faults where they are now. */
+static bool has_faults(Grid *g, int e, const Placed *placed) {
+    for (int b = 0; b < 3 && placed->box[b] >= 0; b++)
+        if (collisions(g, g->boxes[placed->box[b]], e, placed->own[b], 1) > 0) return true;
+    return false;
 }
 
 void lay_place_labels(const View *v, Layout *l) {
     Grid grid;
     bool ok = grid_init(&grid, v, l); /* without it, labels go to their first spot */
     int *order = label_order(v);
-    int(*boxes)[3] = malloc(((size_t)v->edge_count + 1) * sizeof *boxes);
-    int *faults = malloc(((size_t)v->edge_count + 1) * sizeof *faults);
-    ok = ok && boxes && faults;
+    Placed *placed = malloc(((size_t)v->edge_count + 1) * sizeof *placed);
+    ok = ok && placed;
+    bool faulty = false;
     for (int k = 0; k < v->edge_count; k++) {
-        int e = order ? order[k] : k, none[3];
-        int *slots = ok ? boxes[e] : none;
-        slots[0] = slots[1] = slots[2] = -1;
-        int fault = place_link(&grid, ok, v, l, e, slots);
-        if (ok) faults[e] = fault;
+        int e = order ? order[k] : k;
+        Placed none, *slot = ok ? &placed[e] : &none;
+        slot->box[0] = slot->box[1] = slot->box[2] = -1;
+        faulty |= place_link(&grid, ok, v, l, e, false, slot) > 0;
     }
     /* Links placed early could not see the labels placed after them: while
-     * any link has faults, every link gets another try with all the other
-     * labels in place (the apple's 2.2 moves along its link to leave
-     * apple_num's 2 room). */
-    for (int pass = 0; ok && pass < REPLACE_PASSES; pass++) {
-        int total = 0;
-        for (int e = 0; e < v->edge_count; e++)
-            total += faults[e];
-        if (total == 0) break;
+     * any label has faults, each link whose labels have faults now, with
+     * all the others in place, is placed again (the apple's 2.2, crowded by
+     * apple_num's 2 placed after it, moves along its link to leave room).
+     * A link without faults keeps its place: trying all its spots again is
+     * what made this the slowest part of drawing a figure. Only now may a
+     * link's value and gradient part: in the first round, what crowds them
+     * may still move away. */
+    for (int pass = 0; ok && faulty && pass < REPLACE_PASSES; pass++) {
+        faulty = false;
         for (int k = 0; k < v->edge_count; k++) {
             int e = order ? order[k] : k;
-            faults[e] = place_link(&grid, ok, v, l, e, boxes[e]);
+            if (has_faults(&grid, e, &placed[e]))
+                faulty |= place_link(&grid, ok, v, l, e, true, &placed[e]) > 0;
         }
     }
-    free(faults);
-    free(boxes);
+    free(placed);
     free(order);
     grid_free(&grid);
 }

@@ -12,9 +12,6 @@
  *   (c) sit on its own side: a gradient nearer its link's red arrow than
  *       its black one, a value or name nearer the black one.
  *
- * A few labels placement cannot yet place well are listed in known[],
- * excused (a) only.
- *
  * The SVG writer groups each link's arrows and labels in
  * <g class="link" data-link="N">, which is how a label's link is known.
  * Geometry is in SVG units (points, y down); a text's box is estimated from
@@ -275,26 +272,6 @@ static double box_box(Box a, Box b) {
     return hypot(dx, dy);
 }
 
-/* Labels render/labels.c finds no good spot for yet (a wide label on a
- * short link, or a short link between two others): known, not hidden. Each
- * is excused rule (a) only; the list should shrink, not grow. */
-static const struct {
-    const char *figure;
-    int link;
-    const char *kind;
-} known[] = {
-    {"softmax_with_loss_full.svg", 14, "gradient"},       /* 0, between two × links' */
-    {"symbolic_softmax_with_loss_full.svg", 14, "value"}, /* 1/S, the same spot */
-};
-
-static bool is_known(const char *figure, const Label *l) {
-    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
-        if (strcmp(known[i].figure, figure) == 0 && known[i].link == l->link &&
-            strcmp(known[i].kind, l->kind) == 0)
-            return true;
-    return false;
-}
-
 /* The failures found, one a line, so one run shows many (Check's message
  * holds a few thousand characters: the rest go to stderr only). */
 static char failures[3072];
@@ -328,7 +305,7 @@ static int check_figure(const char *what, const char *svg) {
                 other = d, nearest = f.segments[k].link;
             }
         }
-        if (other - own < ARROW_MARGIN && !is_known(what, l))
+        if (other - own < ARROW_MARGIN)
             note_failure("%s: link %d's %s '%s' is %.1f points from its own arrows but %.1f from "
                          "link %d's (want %g nearer)",
                          what, l->link, l->kind, l->text, own, other, nearest, ARROW_MARGIN);
