@@ -125,16 +125,20 @@ static void say_one(char *field, const char *symbol, const Shape *s, bool values
     build_set_text(field, text);
 }
 
-void build_say(Builder *b, int e, const char *symbol, const Shape *shape, const char *grad) {
-    if (e < 0 || !b->sym || !symbol || b->failed) return;
-    ViewEdge *edge = &b->v->edges[e];
-    if (b->v->nodes[edge->from].kind == VIEW_CONST) return;
+void build_said(Builder *b, const char *symbol) {
     char *copy = NULL;
     if (make_room(b, (void **)&b->said, b->said_count, &b->said_cap, sizeof *b->said) &&
         (copy = malloc(VIEW_TEXT)) != NULL) {
         build_set_text(copy, symbol);
         b->said[b->said_count++] = copy;
     }
+}
+
+void build_say(Builder *b, int e, const char *symbol, const Shape *shape, const char *grad) {
+    if (e < 0 || !b->sym || !symbol || b->failed) return;
+    ViewEdge *edge = &b->v->edges[e];
+    if (b->v->nodes[edge->from].kind == VIEW_CONST) return;
+    build_said(b, symbol);
     say_one(edge->value, symbol, shape, b->values);
     if (edge->grad[0] && grad && grad[0]) say_one(edge->grad, grad, shape, b->values);
 }

@@ -25,7 +25,7 @@ typedef struct {
     bool names;            /* expansions name the book's intermediates (y in Softmax-with-Loss) */
     const struct Sym *sym; /* symbolic labels (symbolic.h), NULL: numbers */
     bool values;           /* symbolic labels keep the number: "exp(-x) = 0.6065" */
-    char **said;           /* every forward symbol build_say wrote, owned; for legend.c */
+    char **said;           /* every forward symbol build_say wrote (build_said), owned; legend.c */
     int said_count, said_cap;
 } Builder;
 
@@ -58,6 +58,10 @@ int build_scalar_edge(Builder *b, int from, int to, double value, const double *
  * stays after the symbol, "exp(-x) = 0.6065". A constant's link keeps its
  * plain arrow. Does nothing without b->sym or for e < 0. */
 void build_say(Builder *b, int e, const char *symbol, const Shape *shape, const char *grad);
+/* Notes `symbol` as said forward without a link saying it (b->said), so the
+ * legend may name it: an expanded graph's expression in a label that
+ * --derived writes on one node. Copies it; out of memory, notes nothing. */
+void build_said(Builder *b, const char *symbol);
 /* Frees what the builder owns besides the view (b->said). */
 void build_free(Builder *b);
 /* legend.c: past 40 characters a symbolic label says a one-letter name

@@ -1,6 +1,7 @@
 /* symbolic.c - forward and backward labels written in symbols (see symbolic.h). */
 #include "symbolic.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -319,8 +320,23 @@ static char *seed_label(const Sym *s, NodeId target, bool chain, bool *failed) {
     return take(&out, failed);
 }
 
-bool sym_build(Sym *s, const Graph *g, const NodeId *order, int32_t len, NodeId target, bool chain,
-               int digits) {
+/* What node id's expanded graph sends into its input (figure 5-21), or NULL
+ * when id is not a layer that --expand draws step by step. */
+static char *derived_label(const Graph *g, const Sym *s, NodeId id, bool *failed) {
+    char fwd[12][128], grad[12][128];
+    switch (graph_node(g, id)->op) {
+    case OP_SIGMOID: sym_sigmoid_steps(s, g, id, fwd, grad); break;
+    case OP_TANH: sym_tanh_steps(s, g, id, fwd, grad); break;
+    default: return NULL;
+    }
+    char *label = strdup(grad[0]);
+    if (!label) *failed = true;
+    return label;
+}
+
+bool sym_build(Sym *s, const Graph *g, const NodeId *order, int32_t len, NodeId target,
+               SymStyle style, int digits) {
+    bool chain = style == SYM_CHAIN;
     int32_t count = graph_count(g);
     s->count = count;
     s->forward = calloc((size_t)count + 1, sizeof *s->forward);
@@ -347,8 +363,10 @@ bool sym_build(Sym *s, const Graph *g, const NodeId *order, int32_t len, NodeId 
         }
         const Node *n = graph_node(g, id);
         for (int i = 0; i < op_info((Op)n->op)->arity; i++) {
-            char *flow = chain ? chain_label(g, s, id, i, up, &failed)
-                               : backward_label(g, s, id, i, up, id == target, &failed);
+            char *flow = style == SYM_DERIVED ? derived_label(g, s, id, &failed) : NULL;
+            if (!flow && !failed)
+                flow = chain ? chain_label(g, s, id, i, up, &failed)
+                             : backward_label(g, s, id, i, up, id == target, &failed);
             char sum[64];
             broadcast_sum(g, id, i, sum, sizeof sum);
             if (flow && sum[0] && !failed) flow = summed(flow, sum, &failed);
@@ -499,7 +517,8 @@ void sym_tanh_steps(const Sym *s, const Graph *g, NodeId id, char (*fwd)[128], c
     sb_init(&sig);
     sb_init(&twice);
     sb_init(&t);
-    sb_puts(&two_x, "2"), put_factor(&two_x, x);     /* 2x */
+    sb_puts(&two_x, isdigit((unsigned char)x[0]) || x[0] == '.' ? "2·" : "2"); /* 2·0.5, 2x */
+    put_factor(&two_x, x);
     sb_printf(&sig, "1/(1+exp(-%s))", two_x.data);   /* σ(2x), as the book writes 1/(1+exp(-x)) */
     sb_printf(&twice, "2/(1+exp(-%s))", two_x.data); /* 2σ(2x) */
     if (up) { /* what reaches σ(2x): the × 2 node's upstream times 2 */

@@ -24,6 +24,9 @@
  * Guards pick the branch the live scalar values take: relu sends "0" back
  * when x <= 0 (figure 5-18). In chain mode (figure 5-7) every backward
  * label is a product of partials in the labels: "∂z/∂z · ∂z/∂t · ∂t/∂x".
+ * In derived mode a layer --expand draws step by step (sigmoid, tanh)
+ * sends back what its expanded graph derives, not its rule: figure 5-21's
+ * "∂L/∂y · y² · exp(-x)" instead of 5-22's "∂L/∂y · y(1-y)".
  */
 #ifndef BP_SYMBOLIC_H
 #define BP_SYMBOLIC_H
@@ -34,6 +37,11 @@
 
 enum { SYM_LONG = 40 };
 
+/* How backward labels are written: the op table's templates (the book's
+ * rules), partials (chain-rule notation), or the templates with layers
+ * saying what their expanded graph derives. */
+typedef enum { SYM_RULES, SYM_CHAIN, SYM_DERIVED } SymStyle;
+
 typedef struct Sym {
     int32_t count;   /* graph nodes covered */
     char **forward;  /* per node id: its label (NULL: not in the figure) */
@@ -43,10 +51,10 @@ typedef struct Sym {
 
 /* Fills s with the labels of the nodes in order[0..len) (inputs before
  * users), gradients flowing back from target (NODE_NONE: forward labels
- * only). chain: partials instead of templates. digits: for constants.
+ * only), written in style. digits: for constants.
  * Returns false if memory ran out (s is then freed). Free with sym_free. */
-bool sym_build(Sym *s, const Graph *g, const NodeId *order, int32_t len, NodeId target, bool chain,
-               int digits);
+bool sym_build(Sym *s, const Graph *g, const NodeId *order, int32_t len, NodeId target,
+               SymStyle style, int digits);
 void sym_free(Sym *s);
 
 /* The labels, or NULL where there are none. */

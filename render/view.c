@@ -173,6 +173,20 @@ static void say_expanded(Builder *b, const Graph *g, NodeId id) {
     }
 }
 
+/* --derived: a sigmoid or tanh drawn as one node sends back what its
+ * expanded graph derives, in that graph's expressions (symbolic.h), which
+ * the legend may then name: tanh's "t = 1/(1+exp(-2x))". */
+static void said_derived(Builder *b, const Graph *g, NodeId id) {
+    char fwd[12][128], grad[12][128];
+    int count = 0;
+    if (graph_node(g, id)->op == OP_SIGMOID)
+        sym_sigmoid_steps(b->sym, g, id, fwd, grad), count = 6;
+    else if (graph_node(g, id)->op == OP_TANH)
+        sym_tanh_steps(b->sym, g, id, fwd, grad), count = 12;
+    for (int i = 0; i < count; i++)
+        build_said(b, fwd[i]);
+}
+
 /* The symbols on Softmax-with-Loss's boxes (figure 5-30): a's links, y's,
  * then t's, the last ones built; the appendix's graph says its own. */
 static void say_loss(Builder *b, const Graph *g, NodeId id, int level) {
@@ -213,6 +227,7 @@ static int add_operation(Builder *b, const Graph *g, NodeId id, const int *map,
         say_expanded(b, g, id);
         return out;
     }
+    if (b->sym && o->labels == VIEW_DERIVED) said_derived(b, g, id);
     char label[VIEW_TEXT];
     op_label(g, id, o->digits, label);
     int node = build_node(b, is_layer((Op)n->op) ? VIEW_LAYER : VIEW_OP, label);
@@ -284,7 +299,10 @@ bool view_build(View *v, Graph *g, const ViewOptions *o, char *error, int error_
     Sym sym = {0};
     if (ok && order && o->labels != VIEW_NUMBERS) {
         NodeId from = o->forward_only ? NODE_NONE : o->target;
-        ok = sym_build(&sym, g, order, len, from, o->labels == VIEW_CHAIN, o->digits);
+        SymStyle style = o->labels == VIEW_CHAIN     ? SYM_CHAIN
+                         : o->labels == VIEW_DERIVED ? SYM_DERIVED
+                                                     : SYM_RULES;
+        ok = sym_build(&sym, g, order, len, from, style, o->digits);
         if (!ok) snprintf(error, (size_t)error_size, "out of memory");
         b.sym = ok ? &sym : NULL;
     }

@@ -75,8 +75,10 @@ typedef struct {
 } View;
 
 /* What the links say: numbers (the default), the book's symbols
- * (symbolic.h: "∂L/∂z · y"), or partials in chain-rule notation ("∂z/∂t"). */
-typedef enum { VIEW_NUMBERS, VIEW_SYMBOLIC, VIEW_CHAIN } ViewLabels;
+ * (symbolic.h: "∂L/∂z · y"), partials in chain-rule notation ("∂z/∂t"), or
+ * symbols with a sigmoid or tanh node saying what its expanded graph
+ * derives (figure 5-21: "∂L/∂y · y² · exp(-x)", not 5-22's y(1-y)). */
+typedef enum { VIEW_NUMBERS, VIEW_SYMBOLIC, VIEW_CHAIN, VIEW_DERIVED } ViewLabels;
 
 typedef struct {
     NodeId target;      /* gradients are of this node (NODE_NONE: none) */

@@ -129,6 +129,8 @@ static bool parse_render_args(Command *c, RenderOptions *o, char **path, BlankNa
             o->view.labels = VIEW_SYMBOLIC;
         else if (word_is(&w, "--chain"))
             o->view.labels = VIEW_CHAIN;
+        else if (word_is(&w, "--derived")) /* figure 5-21: sigmoid as its expanded graph says */
+            o->view.labels = VIEW_DERIVED;
         else if (word_is(&w, "--values"))
             o->view.values = true;
         else if (word_is(&w, "--digits")) {
@@ -167,7 +169,7 @@ static bool parse_render_args(Command *c, RenderOptions *o, char **path, BlankNa
             cmd_error_at(c, &w.at,
                          "unknown option '%s' (options: --forward --expand --expand=2 --elements "
                          "--steps --of NAME --all --no-names --digits N --scale N --force "
-                         "--symbolic --chain --values --blanks [WHAT...] --answers)",
+                         "--symbolic --chain --derived --values --blanks [WHAT...] --answers)",
                          w.text);
             goto fail;
         } else if (word_is(&w, "-") && !*path) {
@@ -196,7 +198,8 @@ static bool parse_render_args(Command *c, RenderOptions *o, char **path, BlankNa
     o->view.blank_names = b->count ? b->names : NULL;
     o->view.blank_name_count = b->count;
     if (o->view.values && o->view.labels == VIEW_NUMBERS) {
-        cmd_error(c, "--values goes with --symbolic or --chain (the numbers are already shown)");
+        cmd_error(c, "--values goes with --symbolic, --chain or --derived (the numbers are already "
+                     "shown)");
         goto fail;
     }
     if (o->view.all && o->view.of != NODE_NONE) {

@@ -296,7 +296,7 @@ static bool sym_labels(Session *s, NodeId target, Sym *sym) {
     const NodeId *up = graph_ancestors(&s->graph, target, &count);
     NodeId *copy = up ? malloc((size_t)count * sizeof *copy + 1) : NULL;
     if (copy) memcpy(copy, up, (size_t)count * sizeof *copy);
-    bool ok = copy && sym_build(sym, &s->graph, copy, count, target, false, s->digits);
+    bool ok = copy && sym_build(sym, &s->graph, copy, count, target, SYM_RULES, s->digits);
     free(copy);
     return ok;
 }

@@ -282,7 +282,7 @@ bool cmd_trace(Command *c) {
         const NodeId *up = graph_ancestors(g, target, &count);
         NodeId *copy = up ? malloc((size_t)count * sizeof *copy + 1) : NULL;
         if (copy) memcpy(copy, up, (size_t)count * sizeof *copy);
-        bool built = copy && sym_build(&sym, g, copy, count, target, false, s->digits);
+        bool built = copy && sym_build(&sym, g, copy, count, target, SYM_RULES, s->digits);
         free(copy);
         if (!built) return cmd_error(c, "out of memory");
     }

@@ -3,7 +3,8 @@
  *   - Exact labels of each rule figure, read off the View the way a figure
  *     draws them ("forward|backward" per link, spacing ignored): the chain
  *     rule (5-7), add (5-9), mul (5-12), ReLU both ways (5-18), the sigmoid
- *     written out (5-19, 5-20) and as one node (5-22), --values.
+ *     written out (5-19, 5-20) and as one node (5-21 with --derived, 5-22),
+ *     --values.
  *   - A property tying symbols to numbers: on 300 generated graphs every
  *     forward label, evaluated with the leaves' values, is the node's value,
  *     and every backward label, evaluated with the values and gradients on
@@ -142,6 +143,28 @@ START_TEST(sigmoid_5_19_to_5_22) {
 }
 END_TEST
 
+/* Figure 5-21: the sigmoid as one node, sending back what its expanded
+ * graph (5-20) derives, before 5-22 rewrites it as y(1-y); the same number.
+ * Further back the derived upstream is multiplied on; tanh's needs the
+ * legend's name for its sigmoid, which no link of the one node carries. */
+START_TEST(sigmoid_derived_5_21) {
+    Harness h;
+    h_init(&h);
+    h_ok(&h, "x = 0.5\ny = sigmoid(x)");
+    LINK(&h, VIEW_DERIVED, "x|∂L/∂y · y² · exp(-x)");
+    LINK(&h, VIEW_DERIVED, "y|∂L/∂y");
+    ck_assert(has_link(&h, VIEW_DERIVED, true, "x = 0.5|∂L/∂y · y² · exp(-x) = 0.235"));
+    h_ok(&h, "w = 2\nb = 1\nq = sigmoid(w * x + b)");
+    LINK(&h, VIEW_DERIVED, "w·x+b|∂L/∂q · q² · exp(-(w·x+b))");
+    LINK(&h, VIEW_DERIVED, "w|∂L/∂q · q² · exp(-(w·x+b)) · x");
+    LINK(&h, VIEW_SYMBOLIC, "w|∂L/∂q · q(1-q) · x");
+    h_ok(&h, "z = tanh(x)");
+    LINK(&h, VIEW_DERIVED, "x|∂L/∂z · 2 · t² · exp(-2x) · 2");
+    LINK(&h, VIEW_SYMBOLIC, "x|∂L/∂z · (1-z²)");
+    h_free(&h);
+}
+END_TEST
+
 /* The session's target drawn --expand --symbolic has every link of want
  * (forward and backward text exactly). */
 static void expanded_links_are(Harness *h, const char *const (*want)[2], size_t count,
@@ -255,7 +278,7 @@ START_TEST(option_errors) {
     ck_assert(!h_run(&h, ":mermaid --values"));
     ck_assert_ptr_nonnull(strstr(h.err_text, "--values goes with --symbolic"));
     ck_assert(!h_run(&h, ":mermaid --symbolc"));
-    ck_assert_ptr_nonnull(strstr(h.err_text, "--symbolic --chain --values"));
+    ck_assert_ptr_nonnull(strstr(h.err_text, "--symbolic --chain --derived --values"));
     h_ok(&h, ":mermaid --symbolic --values");
     ck_assert_ptr_nonnull(strstr(h.out_text, "∂L/∂z · 2 = 2"));
     h_ok(&h, ":mermaid --chain");
@@ -438,8 +461,9 @@ static void random_expr(Rng *r, int depth, bool use_m, char *out, size_t size) {
         snprintf(out, size, "sqrt(1 + (%s) ** 2)", x);
 }
 
-/* Checks every label of the figure of the session's target. */
-static void check_labels(Harness *h) {
+/* Checks every label of the figure of the session's target, written in
+ * style. */
+static void check_labels(Harness *h, SymStyle style) {
     Graph *g = &h->s.graph;
     NodeId target = session_target(&h->s);
     int32_t len;
@@ -450,7 +474,7 @@ static void check_labels(Harness *h) {
     double seed = 1.7;
     ck_assert(graph_backward(g, target, &seed));
     Sym s;
-    ck_assert(sym_build(&s, g, ids, len, target, false, 17));
+    ck_assert(sym_build(&s, g, ids, len, target, style, 17));
     Known *known = malloc(((size_t)len * 3 + 1) * sizeof *known);
     char(*partial)[VIEW_TEXT * 2] = malloc(((size_t)len * 2 + 1) * sizeof *partial);
     int n = 0;
@@ -484,6 +508,13 @@ static void check_labels(Harness *h) {
             x[i] = graph_scalar(g, node->in[i]);
         if (info->arity == 0) continue;
         info->backward(x, graph_scalar(g, ids[p]), graph_grad(g, ids[p]), dx);
+        /* Two nodes can have one label (cos(c) twice): a ∂L/∂cos(c) on this
+         * node's links is its own, so its entries go first (ties go to the
+         * first entry). */
+        for (int k = 0; k < 3; k++) {
+            Known own = known[3 * p + k];
+            known[3 * p + k] = known[k], known[k] = own;
+        }
         for (int i = 0; i < info->arity; i++) {
             const char *text = sym_backward(&s, ids[p], i);
             ck_assert_msg(text != NULL, "no backward label");
@@ -491,6 +522,10 @@ static void check_labels(Harness *h) {
             double v = evaluate(text, known, n, &ok);
             ck_assert_msg(ok, "cannot read backward label '%s'", text);
             assert_close(v, dx[i], "backward label", text);
+        }
+        for (int k = 0; k < 3; k++) {
+            Known own = known[3 * p + k];
+            known[3 * p + k] = known[k], known[k] = own;
         }
     }
     sym_free(&s);
@@ -628,7 +663,8 @@ START_TEST(labels_evaluate_to_the_numbers) {
         random_expr(&r, 3, true, expr, sizeof expr);
         snprintf(line, sizeof line, "out = %s + m * a", expr);
         h_ok(&h, line);
-        check_labels(&h);
+        check_labels(&h, SYM_RULES);
+        check_labels(&h, SYM_DERIVED); /* sigmoid and tanh as their expansions derive */
         h_free(&h);
     }
 }
@@ -756,6 +792,7 @@ static Suite *symbolic_suite(void) {
     tcase_add_test(t, mul_5_12);
     tcase_add_test(t, relu_5_18);
     tcase_add_test(t, sigmoid_5_19_to_5_22);
+    tcase_add_test(t, sigmoid_derived_5_21);
     tcase_add_test(t, sigmoid_expanded_5_20);
     tcase_add_test(t, tanh_expanded);
     tcase_add_test(t, legend_names);

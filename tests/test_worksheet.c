@@ -57,7 +57,7 @@ static char *lines_starting(const char *text, const char *prefix) {
  * View: each link's value, and its gradient unless it is the seed on the
  * output's arrow (given on a worksheet, as in the book). Figure lines use
  * only --forward, --expand, --expand=2, --elements, --symbolic, --chain,
- * --values and --of NAME. */
+ * --derived, --values and --of NAME. */
 static int labels_shown(Harness *h, const char *options) {
     ViewOptions o = render_defaults(session_target(&h->s), NULL, h->s.digits).view;
     char copy[256];
@@ -75,6 +75,7 @@ static int labels_shown(Harness *h, const char *options) {
         o.values |= strcmp(w, "--values") == 0;
         if (strcmp(w, "--symbolic") == 0) o.labels = VIEW_SYMBOLIC;
         if (strcmp(w, "--chain") == 0) o.labels = VIEW_CHAIN;
+        if (strcmp(w, "--derived") == 0) o.labels = VIEW_DERIVED;
     }
     View v;
     char error[256];

@@ -1,6 +1,6 @@
 /* fuzz_view.c - libFuzzer target: any session input (as fuzz_session reads
  * it), then the figure of its target built every way a figure can say
- * it: numbers, symbols, chain-rule partials, symbols with --values,
+ * it: numbers, symbols, chain-rule partials, --derived, symbols with --values,
  * --elements, --expand and --expand=2, --forward, --all, a worksheet's
  * blanks; each written as Mermaid. Building views, symbolic labels,
  * legends and expansions must never crash, hang or leak, and every view
@@ -52,13 +52,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     char why[256];
     if (target != NODE_NONE && !session_seed(&s, target, &seed, why, sizeof why)) seed = NULL;
     static const ViewLabels labels[] = {VIEW_NUMBERS, VIEW_SYMBOLIC, VIEW_CHAIN};
-    for (int k = 0; k < 12; k++) {
+    for (int k = 0; k < 13; k++) {
         RenderOptions o = render_defaults(target, seed, 4);
         o.view.max_ops = MAX_OPS;
-        o.view.labels = labels[k % 3];
+        o.view.labels = k == 12 ? VIEW_DERIVED : labels[k % 3];
         o.view.values = k == 4;
         o.view.elements = k >= 6;
-        o.view.expand = k >= 3;
+        o.view.expand = k >= 3 && k != 12;
         o.view.expand_level = k >= 9 ? 2 : 1;
         o.view.forward_only = k == 5;
         o.view.all = k == 11;
