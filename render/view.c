@@ -23,10 +23,30 @@ static int add_constant(Builder *b, const Graph *g, NodeId id) {
     return build_node(b, VIEW_CONST, label);
 }
 
-static bool is_absorbed_exponent(const Graph *g, NodeId user, int i) {
+static bool is_scalar_constant(const Graph *g, NodeId id) {
+    return graph_node(g, id)->op == OP_CONST && graph_is_scalar(g, id);
+}
+
+/* Is input i of user written in user's circle instead of drawn? A power's
+ * constant exponent always is (**2); with fold, a constant operand of ×
+ * or + (either side) and of − or / (the right one) too: ×2 and ×1.1, as
+ * figure 5-1 draws the apple's count and tax. Of two constants only the
+ * right one goes in. */
+static bool is_absorbed(const Graph *g, NodeId user, int i, bool fold) {
     const Node *n = graph_node(g, user);
-    return n->op == OP_POW && i == 1 && graph_node(g, n->in[1])->op == OP_CONST &&
-           graph_is_scalar(g, n->in[1]);
+    if (!is_scalar_constant(g, n->in[i])) return false;
+    if (n->op == OP_POW) return i == 1;
+    if (!fold) return false;
+    bool commutes = n->op == OP_MUL || n->op == OP_ADD;
+    if (i == 1) return commutes || n->op == OP_SUB || n->op == OP_DIV;
+    return commutes && !is_scalar_constant(g, n->in[1]);
+}
+
+/* The input of user written in its circle, or -1. */
+static int absorbed_input(const Graph *g, NodeId user, bool fold) {
+    for (int i = 0; i < op_info((Op)graph_node(g, user)->op)->arity; i++)
+        if (is_absorbed(g, user, i, fold)) return i;
+    return -1;
 }
 
 /* The book draws its layers (figure 5-24 on) as boxes, not circles. */
@@ -35,16 +55,18 @@ static bool is_layer(Op op) {
            op == OP_SOFTMAX_WITH_LOSS;
 }
 
-/* The circle's text: the op's symbol; a power by a constant shows it
- * (**2), a reduction its axis, indexing its row. */
-static void op_label(const Graph *g, NodeId id, int digits, char *out) {
+/* The circle's text: the op's symbol; a constant written in it follows
+ * (**2, ×1.1, ×(-1)), a reduction shows its axis, indexing its row. */
+static void op_label(const Graph *g, NodeId id, int digits, bool fold, char *out) {
     const Node *n = graph_node(g, id);
     const char *symbol = op_info((Op)n->op)->symbol;
     char num[FMT_NUMBER_SIZE];
-    if (is_absorbed_exponent(g, id, 1))
-        snprintf(out, VIEW_TEXT, "**%s",
-                 fmt_number(num, sizeof num, graph_scalar(g, n->in[1]), digits));
-    else if ((n->op == OP_SUM || n->op == OP_MEAN) && n->arg != AXIS_ALL)
+    int absorbed = absorbed_input(g, id, fold);
+    if (absorbed >= 0) {
+        double c = graph_scalar(g, n->in[absorbed]);
+        fmt_number(num, sizeof num, c, digits);
+        snprintf(out, VIEW_TEXT, c < 0 ? "%s(%s)" : "%s%s", n->op == OP_POW ? "**" : symbol, num);
+    } else if ((n->op == OP_SUM || n->op == OP_MEAN) && n->arg != AXIS_ALL)
         snprintf(out, VIEW_TEXT, "%s\naxis=%d", symbol, (int)n->arg);
     else if (n->op == OP_INDEX)
         snprintf(out, VIEW_TEXT, "[%d]", (int)n->arg);
@@ -229,10 +251,10 @@ static int add_operation(Builder *b, const Graph *g, NodeId id, const int *map,
     }
     if (b->sym && o->labels == VIEW_DERIVED) said_derived(b, g, id);
     char label[VIEW_TEXT];
-    op_label(g, id, o->digits, label);
+    op_label(g, id, o->digits, o->fold, label);
     int node = build_node(b, is_layer((Op)n->op) ? VIEW_LAYER : VIEW_OP, label);
     for (int i = 0; i < info->arity; i++) {
-        if (is_absorbed_exponent(g, id, i)) continue;
+        if (is_absorbed(g, id, i, o->fold)) continue;
         Value in = graph_value(g, n->in[i]);
         int e = build_edge(b, map[n->in[i]], node, in.shape, in.data, flows[i], names[i]);
         say_symbols(b, e, g, n->in[i], b->sym ? sym_backward(b->sym, id, i) : NULL);
@@ -306,13 +328,14 @@ bool view_build(View *v, Graph *g, const ViewOptions *o, char *error, int error_
         if (!ok) snprintf(error, (size_t)error_size, "out of memory");
         b.sym = ok ? &sym : NULL;
     }
-    /* An exponent is written in its power's circle (**2), not drawn; and
+    /* A constant written in its op's circle (**2, ×2) is not drawn; and
      * the circles are counted before anything is built. */
     int ops = 0;
     for (int32_t p = 0; ok && p < len; p++) {
         const Node *n = graph_node(g, order[p]);
         map[order[p]] = -1;
-        if (is_absorbed_exponent(g, order[p], 1)) absorbed[n->in[1]] = 1;
+        int in = absorbed_input(g, order[p], o->fold);
+        if (in >= 0) absorbed[n->in[in]] = 1;
         int expands = expanded_ops(g, order[p], o->expand, o->expand_level);
         if (op_info((Op)n->op)->arity > 0) ops += expands ? expands : 1;
     }

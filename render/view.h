@@ -101,6 +101,7 @@ typedef struct {
     int expand_level; /* with expand, 2: softmax_with_loss as the appendix's exp, sum, /, ×, log */
     ViewLabels labels; /* symbols instead of numbers; a leaf is then a bare arrow tail */
     bool values;       /* symbolic: the number too, "exp(-x) = 0.6065" */
+    bool fold;         /* a scalar constant operand inside its op's circle: ×2 (figure 5-1) */
 } ViewOptions;
 
 /* Builds the view of g. Runs a backward pass (gradients in g change).

@@ -513,6 +513,7 @@ static const CommandInfo commands[] = {
      "             as the Softmax and Cross Entropy Error boxes (figure 5-30)\n"
      "--expand=2   softmax_with_loss as the appendix's exp, +, /, ×, log graph\n"
      "--elements   vectors of up to 8 elements as one arrow each: a1 a2 a3\n"
+     "--fold       a number in its op's circle: ×2, ×1.1 (figure 5-1), not an arrow\n"
      "--steps      one file per backward step: FILE-01.svg, FILE-02.svg, ...\n"
      "             (Mermaid too: FILE-01.mmd, ...)\n"
      "--of NAME    draw what feeds NAME (default: what feeds the target)\n"

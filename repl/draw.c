@@ -133,6 +133,8 @@ static bool parse_render_args(Command *c, RenderOptions *o, char **path, BlankNa
             o->view.labels = VIEW_DERIVED;
         else if (word_is(&w, "--values"))
             o->view.values = true;
+        else if (word_is(&w, "--fold")) /* figure 5-1: ×2 and ×1.1 in their circles */
+            o->view.fold = true;
         else if (word_is(&w, "--digits")) {
             if (!cmd_next_word(c, &arg)) goto fail;
             char *end = NULL;
@@ -166,11 +168,12 @@ static bool parse_render_args(Command *c, RenderOptions *o, char **path, BlankNa
                 goto fail;
             }
         } else if (!w.quoted && w.text[0] == '-' && w.text[1] == '-') {
-            cmd_error_at(c, &w.at,
-                         "unknown option '%s' (options: --forward --expand --expand=2 --elements "
-                         "--steps --of NAME --all --no-names --digits N --scale N --force "
-                         "--symbolic --chain --derived --values --blanks [WHAT...] --answers)",
-                         w.text);
+            cmd_error_at(
+                c, &w.at,
+                "unknown option '%s' (options: --forward --expand --expand=2 --elements --fold "
+                "--steps --of NAME --all --no-names --digits N --scale N --force "
+                "--symbolic --chain --derived --values --blanks [WHAT...] --answers)",
+                w.text);
             goto fail;
         } else if (word_is(&w, "-") && !*path) {
             *path = w.text; /* the output: printed here, not written */

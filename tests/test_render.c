@@ -138,6 +138,8 @@ static ViewOptions view_options(Harness *h, const char *options) {
             o.all = true;
         else if (strcmp(w, "--no-names") == 0)
             o.names = false;
+        else if (strcmp(w, "--fold") == 0)
+            o.fold = true;
         else if (strcmp(w, "--digits") == 0) {
             char *n = strtok(NULL, " ");
             ck_assert_ptr_nonnull(n);
@@ -288,6 +290,15 @@ static const struct {
     {"constants once per use", "x = 1; y = 3; z = x * 2 + y * 2", "", 3,
      "x→× 1|2\n2→× |\ny→× 3|2\n2→× |\n×→+ 2|1\n×→+ 6|1\n+→out 8|1 [z]"},
     {"fan-out: x * x", "x = 3; y = x * x", "", 1, "x→× 3|3\nx→× 3|3\n×→out 9|1 [y]"},
+    {"--fold: figure 5-1's ×2 and ×1.1", "apple = 100; price = apple * 2 * 1.1", "--fold", 2,
+     "apple→×2 100|2.2\n×2→×1.1 200|1.1\n×1.1→out 220|1 [price]"},
+    {"--fold: either side of × and +, the right of − and /, negatives in ()",
+     "x = 3; y = (2 * x - 1) / -4 + (1 + x)", "--fold", 5,
+     "x→×2 3|-0.5\n×2→−1 6|-0.25\n−1→/(-4) 5|-0.25\nx→+1 3|1\n/(-4)→+ -1.25|1\n+1→+ 4|1\n"
+     "+→out 2.75|1 [y]"},
+    {"--fold: a constant on the left of − stays an arrow; of two, the right goes in",
+     "x = 3; y = (1 - x) * (2 * 3)", "--fold", 3,
+     "1→− |\nx→− 3|-6\n−→× -2|6\n2→×3 |\n×3→× 6|-2\n×→out -12|1 [y]"},
     {"sigmoid as one circle (figure 5-21)", "x = 0.5; y = sigmoid(x)", "", 1,
      "x→sigmoid 0.5|0.235\nsigmoid→out 0.6225|1 [y]"},
     {"--expand: sigmoid as figure 5-19", "x = 0.5; y = sigmoid(x)", "--expand", 4,

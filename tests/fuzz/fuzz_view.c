@@ -1,7 +1,7 @@
 /* fuzz_view.c - libFuzzer target: any session input (as fuzz_session reads
  * it), then the figure of its target built every way a figure can say
  * it: numbers, symbols, chain-rule partials, --derived, symbols with --values,
- * --elements, --expand and --expand=2, --forward, --all, a worksheet's
+ * --fold, --elements, --expand and --expand=2, --forward, --all, a worksheet's
  * blanks; each written as Mermaid. Building views, symbolic labels,
  * legends and expansions must never crash, hang or leak, and every view
  * must be well formed: links between its own nodes, at most VIEW_LEGEND
@@ -61,6 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         o.view.expand = k >= 3 && k != 12;
         o.view.expand_level = k >= 9 ? 2 : 1;
         o.view.forward_only = k == 5;
+        o.view.fold = k == 2 || k == 8;
         o.view.all = k == 11;
         o.view.blanks = k == 7 ? VIEW_BLANK_GRAD : 0;
         View v;
