@@ -1,10 +1,12 @@
 /* mermaid.c - a View as a Mermaid flowchart, in the style of the
  * write-ups' own diagrams: forward links labelled with values first, then
- * the backward links, coloured red by one linkStyle line. Ops are circles,
+ * the backward links in the order the backward pass sends them (the
+ * output's first), coloured red by one linkStyle line. Ops are circles,
  * layers rounded boxes; names and numbers are plain text (no box), and the
  * output's arrow ends at an invisible node, its name on the arrow, as the
  * SVG draws it. Tensors show their shape and (when small) elements on one line. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "render.h"
@@ -66,6 +68,26 @@ void render_mermaid(const View *v, bool names, StrBuf *out) {
     render_mermaid_frame(v, names, v->steps, out);
 }
 
+/* The link numbers in the order of the backward step that sends their
+ * gradient, links of one step in their own order (a counting sort: steps
+ * run 0 .. v->steps). NULL if memory ran out; the caller frees. */
+static int *backward_order(const View *v) {
+    int *count = calloc((size_t)v->steps + 2, sizeof *count);
+    int *order = malloc(((size_t)v->edge_count + 1) * sizeof *order);
+    bool ok = count && order;
+    for (int i = 0; ok && i < v->edge_count; i++)
+        ok = v->edges[i].step >= 0 && v->edges[i].step <= v->steps;
+    for (int i = 0; ok && i < v->edge_count; i++)
+        count[v->edges[i].step + 1]++;
+    for (int s = 1; ok && s <= v->steps + 1; s++)
+        count[s] += count[s - 1];
+    for (int i = 0; ok && i < v->edge_count; i++)
+        order[count[v->edges[i].step]++] = i;
+    free(count);
+    if (!ok) free(order);
+    return ok ? order : NULL;
+}
+
 void render_mermaid_frame(const View *v, bool names, int frame, StrBuf *out) {
     char buf[VIEW_TEXT + 8];
     sb_puts(out, "flowchart LR\n");
@@ -76,14 +98,15 @@ void render_mermaid_frame(const View *v, bool names, int frame, StrBuf *out) {
         link(out, e->from, e->to, shown(v, e->value, e->blank & VIEW_BLANK_VALUE, buf, sizeof buf),
              names ? e->name : NULL);
     }
-    int red = 0;
-    for (int i = 0; i < v->edge_count; i++) {
-        const ViewEdge *e = &v->edges[i];
+    int red = 0, *order = backward_order(v); /* NULL: in link order */
+    for (int k = 0; k < v->edge_count; k++) {
+        const ViewEdge *e = &v->edges[order ? order[k] : k];
         if (!*e->grad || e->step > frame) continue;
         link(out, e->to, e->from, shown(v, e->grad, e->blank & VIEW_BLANK_GRAD, buf, sizeof buf),
              NULL);
         red++;
     }
+    free(order);
     if (v->legend_count > 0) { /* what long labels' names stand for: a note beside */
         sb_puts(out, "    legend[\"");
         for (int i = 0; i < v->legend_count; i++) {
