@@ -167,6 +167,31 @@ START_TEST(test_checks) {
 }
 END_TEST
 
+/* The page's toggles reach the figure: symbols, a sigmoid as its expanded
+ * graph derives it (figure 5-21), numbers in their circles (figure 5-1). */
+START_TEST(test_figure_options) {
+    Web t;
+    web_setup(&t, "x = 0.5\ny = sigmoid(x * 2)");
+    static const struct {
+        const char *query, *has, *lacks;
+    } cases[] = {
+        {"", ">2</text>", ">×2</text>"},
+        {"&fold=1", ">×2</text>", ">2</text>"},
+        {"&symbolic=1", "· y(1-y)</text>", "exp("},
+        {"&derived=1", "· y² · exp(-(x·2))</text>", "y(1-y)"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char path[160], *body;
+        snprintf(path, sizeof path, "%s%s", with_token(&t, "/figure.svg"), cases[i].query);
+        ck_assert_int_eq(request(&t, "GET", path, "", NULL, &body), 200);
+        ck_assert_msg(strstr(body, cases[i].has), "%s: no %s", path, cases[i].has);
+        ck_assert_msg(!strstr(body, cases[i].lacks), "%s: %s", path, cases[i].lacks);
+        free(body);
+    }
+    web_teardown(&t);
+}
+END_TEST
+
 START_TEST(test_sizes) {
     Web t;
     web_setup(&t, apple);
@@ -373,6 +398,7 @@ static Suite *web_suite(void) {
     TCase *tc = tcase_create("web");
     tcase_add_loop_test(tc, test_checks, 0, sizeof checks / sizeof checks[0]);
     tcase_add_test(tc, test_sizes);
+    tcase_add_test(tc, test_figure_options);
     tcase_add_test(tc, test_slider_is_the_statement);
     tcase_add_test(tc, test_events_follow_the_prompt);
     tcase_add_test(tc, test_seventeen_pages);

@@ -129,7 +129,8 @@ static NodeId named(const Session *s, const char *name) {
     return NODE_NONE;
 }
 
-/* GET /figure.svg?forward=1&symbolic=1&expand=1&names=0&of=NAME&frame=K */
+/* GET /figure.svg?forward=1&symbolic=1&derived=1&fold=1&expand=1&nonames=1&of=NAME&frame=K
+ * (derived: symbols, with a sigmoid or tanh node as its expansion derives it) */
 enum MHD_Result web_figure(WebServer *w, struct MHD_Connection *c) {
     Session *s = w->s;
     if (session_target(s) == NODE_NONE)
@@ -138,7 +139,11 @@ enum MHD_Result web_figure(WebServer *w, struct MHD_Connection *c) {
     o.view.forward_only = flag(c, "forward");
     o.view.expand = flag(c, "expand");
     o.view.names = !flag(c, "nonames");
-    if (flag(c, "symbolic")) o.view.labels = VIEW_SYMBOLIC;
+    o.view.fold = flag(c, "fold");
+    if (flag(c, "derived"))
+        o.view.labels = VIEW_DERIVED;
+    else if (flag(c, "symbolic"))
+        o.view.labels = VIEW_SYMBOLIC;
     const char *of = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "of");
     if (of && *of) {
         o.view.of = named(s, of);
