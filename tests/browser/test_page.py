@@ -5,7 +5,8 @@ Starts `backprop examples/apple_orange.bp --serve 0` with its standard input
 a pipe this test writes statements to, opens the URL it prints, and checks
 what a student in the classroom would see: the figure's labels, a slider
 that changes them, a statement typed at the prompt reaching the page, the
-backward pass stepped through, and the same gradients as :grad.
+backward pass stepped through, the same gradients as :grad, and a slider
+whose leaf was typed far outside its range following it there.
 
 Every wait is for an event (an element, a text), with a cap only so that a
 broken build fails instead of hanging: no sleeps, no timing in the checks.
@@ -102,6 +103,16 @@ def main():
             "return [...document.querySelectorAll('#grads tr')].map("
             "r => [r.cells[0].textContent, r.cells[1].textContent])"))
         check(shown == wanted, "the gradient table equals :grad (%s)" % wanted)
+
+        # A value typed far outside a slider's range: the slider moves its range to it.
+        proc.stdin.write("apple = 5000\n")
+        proc.stdin.flush()
+        wait.until(lambda d: d.find_element(By.ID, "num-apple").get_attribute("value") == "5000")
+        slider = driver.find_element(By.ID, "leaf-apple")
+        check(slider.get_attribute("value") == "5000" and
+              float(slider.get_attribute("max")) >= 5000,
+              "apple = 5000 typed: its slider reaches it (value %s, max %s)" %
+              (slider.get_attribute("value"), slider.get_attribute("max")))
     finally:
         driver.quit()
         proc.stdin.close()
