@@ -65,7 +65,9 @@ void lay_extent(const View *v, const Layout *l, bool names, double *box);
 Point lay_legend_place(const View *v, double *box);
 
 /* The picture as SVG, showing the red arrows of backward steps <= frame
- * and, with names, the grey names of intermediates; appended to out. */
+ * and, with names, the grey names of intermediates; appended to out. The
+ * <svg> element says how many backward steps the figure has (data-steps,
+ * its --steps frames), which a page stepping through it reads. */
 void lay_write_svg(const View *v, const Layout *l, int frame, bool names, StrBuf *out);
 
 /* Chooses where each link's value, gradient and name go: beside the link,

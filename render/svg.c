@@ -200,10 +200,10 @@ void lay_write_svg(const View *v, const Layout *l, int frame, bool names, StrBuf
     sb_printf(out,
               "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\n"
               "<svg width=\"%.0fpt\" height=\"%.0fpt\" viewBox=\"0.00 0.00 %.2f %.2f\" "
-              "xmlns=\"http://www.w3.org/2000/svg\">\n"
+              "xmlns=\"http://www.w3.org/2000/svg\" data-steps=\"%d\">\n"
               "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n"
               "<g font-family=\"DejaVu Sans\">\n",
-              ceil(w), ceil(h), w, h);
+              ceil(w), ceil(h), w, h, v->steps);
     for (int i = 0; i < v->node_count; i++) {
         const ViewNode *n = &v->nodes[i];
         if (n->kind == VIEW_SINK) continue;

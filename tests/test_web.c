@@ -168,7 +168,8 @@ START_TEST(test_checks) {
 END_TEST
 
 /* The page's toggles reach the figure: symbols, a sigmoid as its expanded
- * graph derives it (figure 5-21), numbers in their circles (figure 5-1). */
+ * graph derives it (figure 5-21), numbers in their circles (figure 5-1);
+ * the figure says how many backward steps it has. */
 START_TEST(test_figure_options) {
     Web t;
     web_setup(&t, "x = 0.5\ny = sigmoid(x * 2)");
@@ -179,6 +180,9 @@ START_TEST(test_figure_options) {
         {"&fold=1", ">×2</text>", ">2</text>"},
         {"&symbolic=1", "· y(1-y)</text>", "exp("},
         {"&derived=1", "· y² · exp(-(x·2))</text>", "y(1-y)"},
+        /* the steps the page goes through: × and sigmoid, or × and the sigmoid's four */
+        {"", "data-steps=\"2\"", "data-steps=\"5\""},
+        {"&expand=1", "data-steps=\"5\"", "data-steps=\"2\""},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char path[160], *body;

@@ -113,6 +113,18 @@ def main():
               float(slider.get_attribute("max")) >= 5000,
               "apple = 5000 typed: its slider reaches it (value %s, max %s)" %
               (slider.get_attribute("value"), slider.get_attribute("max")))
+
+        # An expanded sigmoid is four circles: the page steps through four steps, as
+        # --steps draws four frames, though :trace counts one node.
+        proc.stdin.write("y = sigmoid(tax)\n")
+        proc.stdin.flush()
+        wait.until(lambda d: d.find_element(By.ID, "stepno").text == "the 1 step")
+        driver.find_element(By.ID, "expand").click()
+        wait.until(lambda d: d.find_element(By.ID, "stepno").text == "all 4 steps")
+        driver.find_element(By.ID, "next").click()
+        wait.until(lambda d: d.find_element(By.ID, "stepno").text.startswith("step 1 of"))
+        check(driver.find_element(By.ID, "stepno").text == "step 1 of 4",
+              "expanded sigmoid: step 1 of 4 (%s)" % driver.find_element(By.ID, "stepno").text)
     finally:
         driver.quit()
         proc.stdin.close()
