@@ -108,14 +108,15 @@ void render_mermaid_frame(const View *v, bool names, int frame, StrBuf *out) {
     }
     free(order);
     if (v->legend_count > 0) { /* what long labels' names stand for: a note beside */
-        sb_puts(out, "    legend[\"");
-        for (int i = 0; i < v->legend_count; i++) {
-            char line[VIEW_TEXT + 8];
-            snprintf(line, sizeof line, "%s%s", i ? "<br>" : "", v->legend[i]);
-            for (const char *c = line; *c; c++)
-                sb_puts(out, *c == '"' ? "#quot;" : (char[2]){*c, 0});
-        }
-        sb_puts(out, "\"]\n    style legend fill:none,stroke:gray\n");
+        StrBuf text;
+        sb_init(&text);
+        for (int i = 0; i < v->legend_count; i++)
+            sb_printf(&text, "%s%s", i ? "<br>" : "", v->legend[i]);
+        sb_puts(out, "    legend[");
+        quoted(out, text.failed ? "" : text.data);
+        sb_puts(out, "]\n    style legend fill:none,stroke:gray\n");
+        if (text.failed) out->failed = true;
+        sb_free(&text);
     }
     for (int i = 0; i < v->node_count; i++) /* names, numbers and the end: text only */
         if (v->nodes[i].kind != VIEW_OP && v->nodes[i].kind != VIEW_LAYER)

@@ -323,12 +323,8 @@ static char *seed_label(const Sym *s, NodeId target, bool chain, bool *failed) {
 /* What node id's expanded graph sends into its input (figure 5-21), or NULL
  * when id is not a layer that --expand draws step by step. */
 static char *derived_label(const Graph *g, const Sym *s, NodeId id, bool *failed) {
-    char fwd[12][128], grad[12][128];
-    switch (graph_node(g, id)->op) {
-    case OP_SIGMOID: sym_sigmoid_steps(s, g, id, fwd, grad); break;
-    case OP_TANH: sym_tanh_steps(s, g, id, fwd, grad); break;
-    default: return NULL;
-    }
+    char fwd[SYM_STEPS][128], grad[SYM_STEPS][128];
+    if (sym_layer_steps(s, g, id, fwd, grad) == 0) return NULL;
     char *label = strdup(grad[0]);
     if (!label) *failed = true;
     return label;
@@ -461,8 +457,8 @@ static void copy_out(char *dst, StrBuf *sb) {
     sb_clear(sb);
 }
 
-/* sym_sigmoid_steps for input label x, output label y and upstream up
- * (NULL: no gradient). */
+/* The sigmoid's six links (sym_layer_steps) for input label x, output
+ * label y and upstream up (NULL: no gradient). */
 static void sigmoid_steps(const char *x, const char *y, const char *up, char (*fwd)[128],
                           char (*grad)[128]) {
     StrBuf t, e;
@@ -505,12 +501,11 @@ static void sigmoid_steps(const char *x, const char *y, const char *up, char (*f
     sb_free(&e);
 }
 
-void sym_sigmoid_steps(const Sym *s, const Graph *g, NodeId id, char (*fwd)[128],
+/* tanh's twelve links (sym_layer_steps): ∂L/∂y into the − node's input,
+ * ∂L/∂y · 2 into σ's output, and the sigmoid's steps with that upstream,
+ * times 2 again on the way into x. */
+static void tanh_steps(const Sym *s, const Graph *g, NodeId id, char (*fwd)[128],
                        char (*grad)[128]) {
-    sigmoid_steps(s->forward[graph_node(g, id)->in[0]], s->forward[id], s->upstream[id], fwd, grad);
-}
-
-void sym_tanh_steps(const Sym *s, const Graph *g, NodeId id, char (*fwd)[128], char (*grad)[128]) {
     const char *x = s->forward[graph_node(g, id)->in[0]], *up = s->upstream[id];
     StrBuf two_x, sig, twice, t;
     sb_init(&two_x);
@@ -544,6 +539,17 @@ void sym_tanh_steps(const Sym *s, const Graph *g, NodeId id, char (*fwd)[128], c
     sb_free(&sig);
     sb_free(&twice);
     sb_free(&t);
+}
+
+int sym_layer_steps(const Sym *s, const Graph *g, NodeId id, char (*fwd)[128], char (*grad)[128]) {
+    switch (graph_node(g, id)->op) {
+    case OP_SIGMOID:
+        sigmoid_steps(s->forward[graph_node(g, id)->in[0]], s->forward[id], s->upstream[id], fwd,
+                      grad);
+        return 6;
+    case OP_TANH: tanh_steps(s, g, id, fwd, grad); return 12;
+    default: return 0;
+    }
 }
 
 void sym_times(const char *upstream, const char *text, char *out) {

@@ -70,20 +70,18 @@ const char *sym_upstream(const Sym *s, NodeId id);
  * Written into out (size bytes), cut at a character boundary. */
 void sym_element(const Graph *g, const char *label, int i, char *out, size_t size);
 
-/* Figure 5-19/5-20: the labels of --expand's six links for sigmoid node
- * id, in expand.c's order (x→×, -1→×, ×→exp, exp→+, 1→+, +→/): forward
- * "x", "-1", "-x", "exp(-x)", "1", "1+exp(-x)"; backward "∂L/∂y · y² ·
- * exp(-x)", ..., "- ∂L/∂y · y²" ("" when no gradient reaches id). Each
- * label is cut to size bytes. */
-void sym_sigmoid_steps(const Sym *s, const Graph *g, NodeId id, char (*fwd)[128],
-                       char (*grad)[128]);
-
-/* The same for tanh node id, drawn as 2·sigmoid(2x) − 1 (expand.c's twelve
- * links: x→×, 2→×, the sigmoid's six with 2x for x, σ→×, 2→×, ×→−, 1→−):
- * forward x, 2, 2x, ..., 1/(1+exp(-2x)), 2, 2/(1+exp(-2x)), 1; backward
- * ∂L/∂y into the − node's input, ∂L/∂y · 2 into σ's output, and the
- * sigmoid's steps with that upstream, times 2 again on the way into x. */
-void sym_tanh_steps(const Sym *s, const Graph *g, NodeId id, char (*fwd)[128], char (*grad)[128]);
+/* The labels of the links --expand draws step by step for layer node id,
+ * in expand.c's order, into fwd and grad (SYM_STEPS labels of 128 bytes
+ * each): the sigmoid's six of figures 5-19/5-20 (x→×, -1→×, ×→exp, exp→+,
+ * 1→+, +→/: forward "x", "-1", "-x", "exp(-x)", "1", "1+exp(-x)"; backward
+ * "∂L/∂y · y² · exp(-x)", ..., "- ∂L/∂y · y²"), or tanh's twelve, drawn
+ * as 2·sigmoid(2x) − 1 (x→×, 2→×, the sigmoid's six with 2x for x, σ→×,
+ * 2→×, ×→−, 1→−). A gradient is "" when none reaches id. Returns how many
+ * links: 6, 12, or 0 for an op --expand does not draw so (nothing
+ * written). The first backward label is what --derived writes on the one
+ * node (figure 5-21). */
+enum { SYM_STEPS = 12 };
+int sym_layer_steps(const Sym *s, const Graph *g, NodeId id, char (*fwd)[128], char (*grad)[128]);
 
 /* Figure 5-30: the labels of --expand's three groups of links for
  * softmax_with_loss node id, Softmax box then Cross Entropy Error box: a

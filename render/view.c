@@ -162,7 +162,8 @@ static void say_symbols(Builder *b, int e, const Graph *g, NodeId from, const ch
 }
 
 /* The symbols on an expansion's links, the last ones built: Affine's four
- * (X, W, X·W, B: figure 5-25) or the sigmoid's six (figure 5-20). */
+ * (X, W, X·W, B: figure 5-25), the sigmoid's six (figure 5-20) or tanh's
+ * twelve (sym_layer_steps). */
 static void say_expanded(Builder *b, const Graph *g, NodeId id) {
     const Node *n = graph_node(g, id);
     int last = b->v->edge_count;
@@ -182,16 +183,11 @@ static void say_expanded(Builder *b, const Graph *g, NodeId id) {
         say_symbols(b, first + at[1], g, n->in[1], sym_backward(s, id, 1));
         say_links(b, g, first + at[2], shapes[2], xw, sym_upstream(s, id));
         say_symbols(b, first + at[3], g, n->in[2], sym_backward(s, id, 2));
-    } else if (n->op == OP_SIGMOID && last >= 6) {
-        char fwd[6][128], grad[6][128];
-        sym_sigmoid_steps(s, g, id, fwd, grad);
-        for (int i = 0; i < 6; i++)
-            build_say(b, last - 6 + i, fwd[i], graph_shape(g, id), grad[i]);
-    } else if (n->op == OP_TANH && last >= 12) {
-        char fwd[12][128], grad[12][128];
-        sym_tanh_steps(s, g, id, fwd, grad);
-        for (int i = 0; i < 12; i++)
-            build_say(b, last - 12 + i, fwd[i], graph_shape(g, id), grad[i]);
+    } else {
+        char fwd[SYM_STEPS][128], grad[SYM_STEPS][128];
+        int count = sym_layer_steps(s, g, id, fwd, grad);
+        for (int i = 0; count <= last && i < count; i++)
+            build_say(b, last - count + i, fwd[i], graph_shape(g, id), grad[i]);
     }
 }
 
@@ -199,12 +195,8 @@ static void say_expanded(Builder *b, const Graph *g, NodeId id) {
  * expanded graph derives, in that graph's expressions (symbolic.h), which
  * the legend may then name: tanh's "t = 1/(1+exp(-2x))". */
 static void said_derived(Builder *b, const Graph *g, NodeId id) {
-    char fwd[12][128], grad[12][128];
-    int count = 0;
-    if (graph_node(g, id)->op == OP_SIGMOID)
-        sym_sigmoid_steps(b->sym, g, id, fwd, grad), count = 6;
-    else if (graph_node(g, id)->op == OP_TANH)
-        sym_tanh_steps(b->sym, g, id, fwd, grad), count = 12;
+    char fwd[SYM_STEPS][128], grad[SYM_STEPS][128];
+    int count = sym_layer_steps(b->sym, g, id, fwd, grad);
     for (int i = 0; i < count; i++)
         build_said(b, fwd[i]);
 }

@@ -103,14 +103,32 @@ static inline char *h_script(Harness *h) {
     return text;
 }
 
-/* The whole of a small file (under 64 KB), malloc'd. */
+/* The whole of a file, malloc'd and NUL-terminated. */
 static inline char *h_read_file(const char *path) {
-    FILE *f = fopen(path, "r");
+    FILE *f = fopen(path, "rb");
     ck_assert_msg(f, "cannot read %s", path);
-    char *buf = calloc(1, 1 << 16);
-    ck_assert(buf && fread(buf, 1, (1 << 16) - 1, f) < (1 << 16) - 1);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *text = malloc((size_t)n + 1);
+    ck_assert(text && fread(text, 1, (size_t)n, f) == (size_t)n);
+    text[n] = '\0';
     fclose(f);
-    return buf;
+    return text;
+}
+
+/* The value of attribute `name` in the SVG tag [tag, end), into out (size
+ * bytes); "" if the tag has none. */
+static inline void h_attr(const char *tag, const char *end, const char *name, char *out,
+                          size_t size) {
+    char key[32];
+    snprintf(key, sizeof key, " %s=\"", name);
+    out[0] = '\0';
+    const char *at = strstr(tag, key);
+    if (!at || at > end) return;
+    at += strlen(key);
+    const char *q = strchr(at, '"');
+    snprintf(out, size, "%.*s", (int)(q - at), at);
 }
 
 /* Files in dir whose names contain ".tmp.": leftovers of a failed write. */

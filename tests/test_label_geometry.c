@@ -63,21 +63,9 @@ typedef struct {
     int label_count;
 } Figure;
 
-/* The value of attribute name in the tag [tag, end), or "". */
-static void attr(const char *tag, const char *end, const char *name, char *out, size_t size) {
-    char key[32];
-    snprintf(key, sizeof key, " %s=\"", name);
-    out[0] = '\0';
-    const char *at = strstr(tag, key);
-    if (!at || at > end) return;
-    at += strlen(key);
-    const char *q = strchr(at, '"');
-    snprintf(out, size, "%.*s", (int)(q - at), at);
-}
-
 static double num_attr(const char *tag, const char *end, const char *name) {
     char v[64];
-    attr(tag, end, name, v, sizeof v);
+    h_attr(tag, end, name, v, sizeof v);
     return atof(v);
 }
 
@@ -189,16 +177,16 @@ static void figure_read(Figure *f, const char *svg) {
         if (strncmp(p, "</g>", 4) == 0) link = -1;
         if (link < 0) continue; /* nodes, and what frames the picture */
         char stroke[32], fill[32];
-        attr(p, end, "stroke", stroke, sizeof stroke);
-        attr(p, end, "fill", fill, sizeof fill);
+        h_attr(p, end, "stroke", stroke, sizeof stroke);
+        h_attr(p, end, "fill", fill, sizeof fill);
         if (strncmp(p, "<path", 5) == 0) {
             char *d = malloc((size_t)(end - p) + 1);
-            attr(p, end, "d", d, (size_t)(end - p) + 1);
+            h_attr(p, end, "d", d, (size_t)(end - p) + 1);
             add_path(f, d, link, strcmp(stroke, "red") == 0);
             free(d);
         } else if (strncmp(p, "<polygon", 8) == 0) {
             char *points = malloc((size_t)(end - p) + 1);
-            attr(p, end, "points", points, (size_t)(end - p) + 1);
+            h_attr(p, end, "points", points, (size_t)(end - p) + 1);
             add_polygon(f, points, link, strcmp(stroke, "red") == 0);
             free(points);
         } else if (strncmp(p, "<rect", 5) == 0) {
@@ -330,19 +318,6 @@ static int check_figure(const char *what, const char *svg) {
     return f.label_count;
 }
 
-static char *slurp(const char *path) {
-    FILE *f = fopen(path, "rb");
-    ck_assert_msg(f, "cannot read %s", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *text = malloc((size_t)n + 1);
-    ck_assert(text && fread(text, 1, (size_t)n, f) == (size_t)n);
-    text[n] = '\0';
-    fclose(f);
-    return text;
-}
-
 /* Every SVG in dir, named in failures by prefix and its file name; adds to
  * *figures and *labels. */
 static void check_dir(const char *dir, const char *prefix, int *figures, int *labels) {
@@ -353,7 +328,7 @@ static void check_dir(const char *dir, const char *prefix, int *figures, int *la
         if (n < 5 || strcmp(e->d_name + n - 4, ".svg") != 0) continue;
         char path[1024];
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        char *svg = slurp(path), what[512];
+        char *svg = h_read_file(path), what[512];
         snprintf(what, sizeof what, "%s%s", prefix, e->d_name);
         *labels += check_figure(what, svg);
         (*figures)++;
@@ -399,7 +374,7 @@ START_TEST(test_drawn_figure) {
     snprintf(line, sizeof line, ":render %s %s", path, drawn[_i].options);
     ck_assert_msg(h_run(&h, line), "%s: %s", drawn[_i].what, h.err_text);
     h_free(&h);
-    char *svg = slurp(path);
+    char *svg = h_read_file(path);
     check_figure(drawn[_i].what, svg);
     ck_assert_msg(!*failures, "%s", failures);
     free(svg);

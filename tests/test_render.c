@@ -603,18 +603,6 @@ typedef struct {
     char *raw;
 } Svg;
 
-/* The value of attribute `name` in the tag [tag, end), or "". */
-static void attr(const char *tag, const char *end, const char *name, char *out, size_t size) {
-    char key[32];
-    snprintf(key, sizeof key, " %s=\"", name);
-    out[0] = '\0';
-    const char *at = strstr(tag, key);
-    if (!at || at > end) return;
-    at += strlen(key);
-    const char *q = strchr(at, '"');
-    snprintf(out, size, "%.*s", (int)(q - at), at);
-}
-
 /* Appends code point c as UTF-8. */
 static char *put_utf8(char *o, unsigned long c) {
     if (c < 0x80) {
@@ -683,8 +671,8 @@ static Svg *svg_read(const char *path) {
         const char *end = strchr(p, '>');
         ck_assert_ptr_nonnull(end);
         char stroke[32], fill[32];
-        attr(p, end, "stroke", stroke, sizeof stroke);
-        attr(p, end, "fill", fill, sizeof fill);
+        h_attr(p, end, "stroke", stroke, sizeof stroke);
+        h_attr(p, end, "fill", fill, sizeof fill);
         if (strncmp(p, "<text", 5) == 0) {
             ck_assert(svg->text_count < SVG_MAX);
             SvgText *t = &svg->texts[svg->text_count++];
@@ -693,16 +681,16 @@ static Svg *svg_read(const char *path) {
             unescape(end + 1, close, t->text, sizeof t->text);
             snprintf(t->fill, sizeof t->fill, "%s", fill);
             char x[32], y[32], size[32];
-            attr(p, end, "x", x, sizeof x);
-            attr(p, end, "y", y, sizeof y);
-            attr(p, end, "font-size", size, sizeof size);
+            h_attr(p, end, "x", x, sizeof x);
+            h_attr(p, end, "y", y, sizeof y);
+            h_attr(p, end, "font-size", size, sizeof size);
             t->x = atof(x), t->y = atof(y), t->size = atof(size);
         } else if (strncmp(p, "<path", 5) == 0) {
             if (strcmp(stroke, "red") == 0) svg->red_paths++;
             if (strcmp(stroke, "black") == 0) {
                 svg->black_paths++;
                 char *d = malloc((size_t)(end - p) + 1);
-                attr(p, end, "d", d, (size_t)(end - p) + 1);
+                h_attr(p, end, "d", d, (size_t)(end - p) + 1);
                 svg->output_end = fmax(svg->output_end, path_end_x(d));
                 free(d);
             }

@@ -18,19 +18,6 @@
 #include "check_main.h"
 #include "harness.h"
 
-static char *slurp(const char *path) {
-    FILE *f = fopen(path, "rb");
-    ck_assert_msg(f, "cannot read %s", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *text = malloc((size_t)n + 1);
-    ck_assert(text && fread(text, 1, (size_t)n, f) == (size_t)n);
-    text[n] = '\0';
-    fclose(f);
-    return text;
-}
-
 static int count(const char *text, const char *what) {
     int n = 0;
     for (const char *p = text; (p = strstr(p, what)) != NULL; p += strlen(what))
@@ -96,7 +83,7 @@ static void check_figure(Harness *h, const char *example, const char *options, c
     snprintf(line, sizeof line, ":render %s %s --blanks all\n:render %s %s --blanks all --answers",
              sheet_path, options, key_path, options);
     ck_assert_msg(h_run(h, line), "%s %s: %s", example, options, h->err_text);
-    char *sheet = slurp(sheet_path), *key = slurp(key_path);
+    char *sheet = h_read_file(sheet_path), *key = h_read_file(key_path);
     int labels = labels_shown(h, options);
     /* One <rect> is the white background. */
     ck_assert_msg(count(sheet, "<rect") - 1 == labels, "%s %s: %d boxes for %d labels", example,
@@ -132,7 +119,7 @@ START_TEST(test_every_example_figure) {
         if (n < 4 || strcmp(e->d_name + n - 3, ".bp") != 0) continue;
         char path[512];
         snprintf(path, sizeof path, "%s/%s", BP_EXAMPLES_DIR, e->d_name);
-        char *script = slurp(path);
+        char *script = h_read_file(path);
         if (!strstr(script, "# figure: ")) {
             free(script);
             continue;
